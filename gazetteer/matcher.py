@@ -1,0 +1,364 @@
+"""Finds gazetteer places named in Arabic or English text.
+
+Exact lookup runs on a token index (first token -> remaining tokens), with Arabic
+clitics stripped and Latin transliteration variants folded; rapidfuzz then catches
+spelling variants of the more important places. Context rules decide ambiguous
+names (a place cue, a list of places), namesakes abroad and shared names.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from gazetteer.normalize import (
+    LATIN_ARTICLES,
+    clitic_forms,
+    fold_latin,
+    is_arabic,
+    name_key,
+    normalize_text,
+    token_key,
+    tokenize,
+)
+from gazetteer.records import DATA_DIR, FINE_KINDS, Place, default_places
+
+MATCHER_VERSION = "1.0"
+MAX_NAME_TOKENS = 6
+FUZZY_MIN_IMPORTANCE = 0.45
+
+
+class MatchKind(str, Enum):
+    """Why a span matched a place."""
+
+    EXACT = "exact"  # the place's own English or Arabic name
+    ALIAS = "alias"  # one of its variant names
+    FUZZY = "fuzzy"  # a spelling variant within the fuzzy cutoff
+    REFERENCE = "reference"  # a short reference ("the airport") resolved from the article
+
+
+@dataclass(frozen=True)
+class Match:
+    """A place found in text."""
+
+    start: int
+    end: int
+    surface: str
+    place: Place
+    score: float
+    how: MatchKind
+    cue: bool = False  # a place cue (منطقة، محور، town of…) stands next to it
+
+
+@dataclass(frozen=True)
+class _Entry:
+    place: Place
+    alias: str
+    primary: bool
+    ambiguous: bool
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start_tok: int
+    end_tok: int  # exclusive
+    entries: tuple[_Entry, ...]
+    how: MatchKind
+    ratio: float = 100.0
+
+
+def _load_cues() -> dict:
+    with open(DATA_DIR / "matcher_cues.json", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+def _keys(words: Iterable[str]) -> frozenset[str]:
+    out = set()
+    for w in words:
+        out.update(clitic_forms(w) if is_arabic(w) else (fold_latin(w),))
+    return frozenset(out)
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+
+
+class Matcher:
+    """A place finder over a fixed gazetteer (the index is its state)."""
+
+    def __init__(self, places: Sequence[Place] | None = None) -> None:
+        self.places = tuple(places if places is not None else default_places())
+        self.by_id = {p.id: p for p in self.places}
+        cues = _load_cues()
+        self._cue_before = _keys(cues["cue_before"])
+        self._cue_after = _keys(cues["cue_after"])
+        self._cue_skip = frozenset(cues["cue_skip"])
+        self._separators = frozenset(w.lower() for w in cues["list_separators"])
+        self._foreign = _keys(cues["foreign_markers"])
+        self._institution = _keys(cues["institution_before"])
+        self._generic = {normalize_text(k): tuple(v) for k, v in cues["generic_references"].items()}
+        self._generic_words = frozenset(
+            form for k in self._generic for form in (k, k.removeprefix("the "), k.removeprefix("ال"))
+        )
+        self._index: dict[str, list[tuple[tuple[str, ...], list[_Entry]]]] = {}
+        self._fuzzy: dict[tuple[str, int], list[str]] = defaultdict(list)
+        self._single: dict[str, list[_Entry]] = {}
+        self._build()
+
+    # ---- index -------------------------------------------------------------
+    def _build(self) -> None:
+        table: dict[tuple[str, ...], dict[str, _Entry]] = defaultdict(dict)
+        for place in self.places:
+            ambiguous_keys = {name_key(a) for a in place.ambiguous_aliases}
+            primary_keys = {name_key(place.name), name_key(place.name_ar)}
+            for alias in (place.name, place.name_ar, *place.aliases):
+                key = name_key(alias)
+                if not key or len(key) > MAX_NAME_TOKENS or (len(key) == 1 and len(key[0]) < 3):
+                    continue
+                entry = _Entry(place, alias, key in primary_keys, key in ambiguous_keys)
+                old = table[key].get(place.id)
+                if old is None or (entry.primary and not old.primary) or (old.ambiguous and not entry.ambiguous):
+                    table[key][place.id] = entry
+        grouped: dict[str, list[tuple[tuple[str, ...], list[_Entry]]]] = defaultdict(list)
+        for key, entries in table.items():
+            grouped[key[0]].append((key[1:], list(entries.values())))
+            if len(key) == 1:
+                self._single[key[0]] = list(entries.values())
+            joined = " ".join(key)
+            if len(joined) >= 5 and any(
+                e.place.importance >= FUZZY_MIN_IMPORTANCE and not e.ambiguous for e in entries.values()
+            ):
+                self._fuzzy[(joined[0], len(key))].append(joined)
+        for first, tails in grouped.items():
+            tails.sort(key=lambda t: -len(t[0]))
+            self._index[first] = tails
+        self._fuzzy_table = {" ".join(k): list(v.values()) for k, v in table.items()}
+
+    # ---- public ------------------------------------------------------------
+    def find(self, text: str) -> list[Match]:
+        """All place mentions in a text, in order, after disambiguation."""
+        toks = [(s, e, t) for s, e, t in tokenize(text) if is_arabic(t) or fold_latin(t) not in LATIN_ARTICLES]
+        if not toks:
+            return []
+        cands = self._exact(text, toks)
+        cands = self._add_fuzzy(toks, cands)
+        matches = self._decide(text, toks, cands)
+        matches += self._references(text, toks, matches)
+        matches.sort(key=lambda m: m.start)
+        return matches
+
+    # ---- exact and fuzzy lookup ----------------------------------------------
+    def _exact(self, text: str, toks: list[tuple[int, int, str]]) -> list[_Candidate]:
+        out: list[_Candidate] = []
+        keys = [token_key(t) for _s, _e, t in toks]
+        i, n = 0, len(toks)
+        while i < n:
+            best: _Candidate | None = None
+            for form in clitic_forms(toks[i][2]):
+                tails = self._index.get(form)
+                if not tails:
+                    continue
+                for tail, entries in tails:
+                    j = i + 1 + len(tail)
+                    if j > n or (best is not None and j <= best.end_tok):
+                        continue
+                    if tuple(keys[i + 1 : j]) == tail and self._contiguous(text, toks, i, j):
+                        how = MatchKind.EXACT if any(e.primary for e in entries) else MatchKind.ALIAS
+                        best = _Candidate(i, j, tuple(entries), how)
+                        break
+            if best is not None:
+                out.append(best)
+                i = best.end_tok
+            else:
+                i += 1
+        return out
+
+    @staticmethod
+    def _contiguous(text: str, toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
+        """A name does not run across punctuation (a dropped article may stand between its words)."""
+        for k in range(i, j - 1):
+            gap = text[toks[k][1] : toks[k + 1][0]]
+            if len(gap) > 5 or any(ch in ".,،;؛:!?؟()\n\"«»“”" for ch in gap):
+                return False
+        return True
+
+    def _add_fuzzy(self, toks: list[tuple[int, int, str]], cands: list[_Candidate]) -> list[_Candidate]:
+        taken = set()
+        for c in cands:
+            taken.update(range(c.start_tok, c.end_tok))
+        extra: list[_Candidate] = []
+        for i, (_s, _e, tok) in enumerate(toks):
+            if i in taken:
+                continue
+            arabic = is_arabic(tok)
+            if arabic:
+                if not (i > 0 and self._has_cue_before(toks, i)):
+                    continue
+            elif not tok[:1].isupper() or len(tok) < 5:
+                continue
+            for span in (2, 1):
+                if i + span > len(toks) or any(k in taken for k in range(i, i + span)):
+                    continue
+                hit = self._fuzzy_lookup(tuple(clitic_forms(toks[k][2])[-1] if is_arabic(toks[k][2])
+                                               else token_key(toks[k][2]) for k in range(i, i + span)))
+                if hit is not None:
+                    joined, ratio = hit
+                    extra.append(_Candidate(i, i + span, tuple(self._fuzzy_table[joined]), MatchKind.FUZZY, ratio))
+                    taken.update(range(i, i + span))
+                    break
+        return sorted(cands + extra, key=lambda c: c.start_tok)
+
+    @lru_cache(maxsize=100_000)  # noqa: B019 - the matcher lives as long as its index
+    def _fuzzy_lookup(self, key: tuple[str, ...]) -> tuple[str, float] | None:
+        joined = " ".join(key)
+        if len(joined) < 5 or joined in self._fuzzy_table:
+            return None
+        choices = self._fuzzy.get((joined[0], len(key)), [])
+        choices = [c for c in choices if abs(len(c) - len(joined)) <= 2]
+        if not choices:
+            return None
+        cutoff = 90.0 if len(joined) >= 7 else 92.0
+        hit = process.extractOne(joined, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+        return (hit[0], float(hit[1])) if hit else None
+
+    # ---- context ---------------------------------------------------------------
+    def _tok_keys(self, tok: str) -> Iterable[str]:
+        return clitic_forms(tok) if is_arabic(tok) else (fold_latin(tok),)
+
+    def _has_cue_before(self, toks: list[tuple[int, int, str]], i: int) -> bool:
+        k, steps = i - 1, 0
+        while k >= 0 and steps < 3:
+            if toks[k + 1][0] - toks[k][1] > 3:
+                return False
+            keys = set(self._tok_keys(toks[k][2]))
+            if keys & self._cue_before:
+                return True
+            if not keys & self._cue_skip:
+                return False
+            k, steps = k - 1, steps + 1
+        return False
+
+    def _has_cue_after(self, toks: list[tuple[int, int, str]], j: int) -> bool:
+        return j < len(toks) and bool(set(self._tok_keys(toks[j][2])) & self._cue_after)
+
+    def _near_any(self, toks: list[tuple[int, int, str]], i: int, j: int, words: frozenset[str], width: int) -> bool:
+        lo, hi = max(0, i - width), min(len(toks), j + width)
+        return any(set(self._tok_keys(toks[k][2])) & words for k in [*range(lo, i), *range(j, hi)])
+
+    def _listed_with(self, text: str, toks: list[tuple[int, int, str]], c: _Candidate,
+                     accepted: list[_Candidate]) -> bool:
+        """The name stands in a list (joined by و، and, commas) next to an accepted place."""
+        for other in accepted:
+            if other.end_tok <= c.start_tok:
+                gap = text[toks[other.end_tok - 1][1] : toks[c.start_tok][0]]
+                first = toks[c.start_tok][2]
+            elif other.start_tok >= c.end_tok:
+                gap = text[toks[c.end_tok - 1][1] : toks[other.start_tok][0]]
+                first = toks[other.start_tok][2]
+            else:
+                continue
+            words = [w for w in re.split(r"[\s,،\"“”'«»()]+", gap) if w]
+            if len(gap) > 12 or any(w.lower() not in self._separators for w in words):
+                continue
+            if words or "," in gap or "،" in gap or (is_arabic(first) and normalize_text(first).startswith("و")):
+                return True
+        return False
+
+    def _decide(self, text: str, toks: list[tuple[int, int, str]], cands: list[_Candidate]) -> list[Match]:
+        kept: list[tuple[_Candidate, bool]] = []
+        for c in cands:
+            i, j = c.start_tok, c.end_tok
+            if i > 0 and set(self._tok_keys(toks[i - 1][2])) & self._institution:
+                continue
+            if self._near_any(toks, i, j, self._foreign, 2):
+                continue
+            if normalize_text(text[toks[i][0] : toks[j - 1][1]]) in self._generic_words:
+                continue  # "المدينة", "the airport": a reference, resolved later
+            cue = self._has_cue_before(toks, i) or self._has_cue_after(toks, j)
+            kept.append((c, cue))
+        accepted = [c for c, cue in kept if cue or not all(e.ambiguous for e in c.entries)]
+        pending = [(c, cue) for c, cue in kept if c not in accepted]
+        changed = True
+        while pending and changed:
+            changed = False
+            for item in list(pending):
+                if self._listed_with(text, toks, item[0], accepted):
+                    accepted.append(item[0])
+                    pending.remove(item)
+                    changed = True
+        anchors = [c.entries[0].place for c in accepted if len({e.place.id for e in c.entries}) == 1]
+        cue_of = {id(c): cue for c, cue in kept}
+        out = []
+        for c in sorted(accepted, key=lambda c: c.start_tok):
+            entries = [e for e in c.entries if cue_of[id(c)] or not e.ambiguous] or list(c.entries)
+            place = max(entries, key=lambda e: self._rank(e, anchors)).place
+            s, e = toks[c.start_tok][0], toks[c.end_tok - 1][1]
+            base = {MatchKind.EXACT: 1.0, MatchKind.ALIAS: 0.95, MatchKind.FUZZY: 0.85 * c.ratio / 100}[c.how]
+            if all(x.ambiguous for x in c.entries):
+                base -= 0.1
+            out.append(Match(s, e, text[s:e], place, round(base, 3), c.how, cue_of[id(c)]))
+        return out
+
+    @staticmethod
+    def _rank(entry: _Entry, anchors: list[Place]) -> float:
+        p = entry.place
+        score = p.importance + (0.05 if entry.primary else 0.0) - (0.2 if p.kind == "region" else 0.0)
+        near = [a for a in anchors if a.id != p.id]
+        if near and min(km(p.lat, p.lon, a.lat, a.lon) for a in near) < 150:
+            score += 0.3
+        return score
+
+    def _references(self, text: str, toks: list[tuple[int, int, str]], found: list[Match]) -> list[Match]:
+        """Short references ("المطار", "the airport") resolved to the place of that kind the article names."""
+        out: list[Match] = []
+        covered = [(m.start, m.end) for m in found]
+        for i, (s, _e, tok) in enumerate(toks):
+            for phrase, kinds in self._generic.items():
+                words = phrase.split()
+                if i + len(words) > len(toks):
+                    continue
+                e = toks[i + len(words) - 1][1]
+                tail = " ".join(normalize_text(t) for _a, _b, t in toks[i + 1 : i + len(words)])
+                first = normalize_text(tok)
+                shift = _definite_offset(first, words[0]) if is_arabic(tok) else (0 if first == words[0] else -1)
+                if shift < 0 or tail != " ".join(words[1:]) or any(a < e and s < b for a, b in covered):
+                    continue
+                named = [m for m in found if m.place.kind in kinds]
+                if not named:
+                    continue
+                before = [m for m in named if m.start < s]
+                ref = (before[-1] if before else named[0]).place
+                out.append(Match(s + shift, e, text[s + shift : e], ref, 0.8, MatchKind.REFERENCE))
+        return out
+
+
+def _definite_offset(token: str, word: str) -> int:
+    """Where a definite Arabic word starts inside a token with clitics (والمطار, للمطار), or -1."""
+    for p1 in ("", "و", "ف"):
+        for p2 in ("", "ب", "ك"):
+            if token == p1 + p2 + word:
+                return len(p1 + p2)
+        if word.startswith("ال") and token == p1 + "لل" + word[2:]:
+            return len(p1)
+    return -1
+
+
+@lru_cache(maxsize=2)
+def default_matcher() -> Matcher:
+    """A matcher over the committed gazetteer, built once per process."""
+    return Matcher()
+
+
+def fine_kind(place: Place) -> bool:
+    """True for places that are parts of a city (suburbs, airports, camps, front axes)."""
+    return place.kind in FINE_KINDS

@@ -1,0 +1,301 @@
+"""Tags claims in an article: who claims what, where and when, with the evidence sentence.
+
+A claim trigger (pattern lexicon) applies to the places of its clause; its side comes
+from an actor bound to the trigger, else the clause, an accusation, the sentence, or
+the speaker; its date from the clause, else the sentence, else the publication date.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass
+
+from gazetteer.matcher import Match, Matcher, default_matcher
+from gazetteer.normalize import TOKEN_RE, normalize_aligned
+from pipeline.actors import ActorMention, Speech, find_actors, find_speech
+from pipeline.dates import DateMention, find_dates
+from pipeline.lexicon import ClaimPattern, Lexicon, load_lexicon
+from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Side
+from pipeline.sentences import clause_bounds, split_sentences
+
+BIND_TOKENS = 4
+CITY_KINDS = frozenset({"city", "town", "region"})
+_INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
+#: Claim types that describe the same direction of action: an actor may act in several of one group.
+_GROUP = {ClaimType.ATTACK: "offensive", ClaimType.STRIKE: "offensive", ClaimType.ADVANCE: "offensive",
+          ClaimType.CONTROL: "holding", ClaimType.REPELLED: "holding", ClaimType.WITHDRAWAL: "withdrawal",
+          ClaimType.CLASH: "clash"}
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """A claim pattern found in the text (offsets in the normalized text)."""
+
+    start: int
+    end: int
+    pattern: ClaimPattern
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """Everything extracted from one article."""
+
+    article: Article
+    mentions: tuple[Match, ...]
+    claims: tuple[Claim, ...]
+
+
+class _Text:
+    """An article's text with its normalized form, offset maps and token positions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.norm, self.to_orig = normalize_aligned(text)
+        if self.to_orig is None:
+            self.to_norm = None
+        else:
+            self.to_norm = [0] * (len(text) + 1)
+            j = 0
+            for i in range(len(text) + 1):
+                while j < len(self.to_orig) and self.to_orig[j] < i:
+                    j += 1
+                self.to_norm[i] = j
+        self.tok_starts = [m.start() for m in TOKEN_RE.finditer(self.norm)]
+
+    def n(self, i: int) -> int:
+        """Normalized offset of an original offset."""
+        return i if self.to_norm is None else self.to_norm[i]
+
+    def tokens_between(self, a: int, b: int) -> int:
+        """How many tokens start in norm[a:b]."""
+        return bisect.bisect_left(self.tok_starts, b) - bisect.bisect_left(self.tok_starts, a)
+
+    def prev_tokens(self, pos: int, k: int, floor: int = 0) -> list[str]:
+        """The k tokens before a normalized offset (not before floor)."""
+        i = bisect.bisect_left(self.tok_starts, pos)
+        out = []
+        for j in range(max(0, i - k), i):
+            s = self.tok_starts[j]
+            if s >= floor:
+                m = TOKEN_RE.match(self.norm, s)
+                out.append(m.group() if m else "")
+        return out
+
+
+def find_triggers(norm: str, lex: Lexicon) -> list[Trigger]:
+    """Claim triggers, overlaps resolved by priority then length; blockers removed at the end."""
+    found = [Trigger(m.start(), m.end(), p) for p in lex.patterns for m in p.regex.finditer(norm) if m.end() > m.start()]
+    found.sort(key=lambda t: (-t.pattern.priority, -(t.end - t.start), t.start))
+    kept: list[Trigger] = []
+    for t in found:
+        if all(t.end <= k.start or t.start >= k.end for k in kept):
+            kept.append(t)
+    return sorted((t for t in kept if t.pattern.type is not None), key=lambda t: t.start)
+
+
+def _clauses(tx: _Text, start: int, end: int, mentions: list[Match]) -> list[tuple[int, int]]:
+    """Clauses of a sentence (normalized offsets); a list of places or a short aside stays joined."""
+    raw = clause_bounds(tx.norm, tx.n(start), tx.n(end))
+    starts = {tx.n(m.start) for m in mentions}
+    merged: list[list[int]] = []
+    for a, b in raw:
+        seg = tx.norm[a:b]
+        toks = TOKEN_RE.findall(seg)
+        first = next((m.start() + a for m in TOKEN_RE.finditer(seg)), a)
+        head = toks[0] if toks else ""
+        list_item = first in starts or (head in ("و", "and", "or") and any(a <= s < b for s in starts)) or (
+            head.startswith("و") and first + 1 in starts)
+        has_place = any(a <= s < b for s in starts)
+        if merged and (list_item or (len(toks) < 3 and not has_place)):
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger]
+                 ) -> tuple[ActorMention | None, str]:
+    """An actor tied to the trigger: right before it (agent), or just after it (the pattern's role)."""
+    before = [a for a in actors if a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 1
+              and not _punct_between(tx.norm, a.end, trig.start)]
+    if before:
+        return before[-1], "agent"
+    nxt = min((t.start for t in triggers if t.start >= trig.end), default=len(tx.norm))
+    after = [a for a in actors if trig.end <= a.start < nxt and tx.tokens_between(trig.end, a.start) <= BIND_TOKENS
+             and not _punct_between(tx.norm, trig.end, a.start)]
+    if after:
+        return after[0], trig.pattern.role
+    return None, ""
+
+
+def _punct_between(norm: str, a: int, b: int) -> bool:
+    return any(ch in "،,;؛.!?؟" for ch in norm[a:b])
+
+
+def _side_of(actor: ActorMention, speaker_side: Side | None) -> Side | None:
+    return speaker_side if actor.speaker else actor.side
+
+
+def _resolve_side(tx: _Text, trig: Trigger, kind: ClaimType, clause: tuple[int, int], sent: tuple[int, int],
+                  actors: list[ActorMention], bound: dict[int, tuple[Trigger, ActorMention, str]], speech: Speech,
+                  speaker_side: Side | None) -> tuple[Side | None, float]:
+    """The side a claim is about, with a confidence for how it was found."""
+    if kind is ClaimType.CLASH:
+        return None, 0.75
+    b = bound.get(id(trig))
+    if b is not None:
+        side = _side_of(b[1], speaker_side)
+        if side is not None:
+            return (side.opponent if b[2] == "opponent" else side), 0.9
+    # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
+    # is not the side that repels it. It may still act in a claim of the same direction.
+    group = _GROUP[kind]
+    taken = {id(a) for t, a, role in bound.values()
+             if role == "opponent" or (t.pattern.type is not None and _GROUP[t.pattern.type] != group)}
+    skip = {id(speech.accuser)} if speech.accuser is not None else set()
+
+    def candidates(lo: int, hi: int) -> list[ActorMention]:
+        return [a for a in actors if lo <= a.start < hi and id(a) not in taken and id(a) not in skip
+                and _side_of(a, speaker_side) is not None]
+
+    in_clause = candidates(*clause)
+    if in_clause:
+        before = [a for a in in_clause if a.end <= trig.start]
+        pick = before[-1] if before else in_clause[0]
+        return _side_of(pick, speaker_side), 0.8
+    if speech.accused is not None and speech.accused.side is not None:
+        return speech.accused.side, 0.8
+    in_sent = candidates(*sent)
+    if in_sent:
+        before = [a for a in in_sent if a.end <= trig.start]
+        pick = before[-1] if before else in_sent[0]
+        return _side_of(pick, speaker_side), 0.7
+    if speaker_side is not None:
+        # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
+        return (speaker_side.opponent if kind is ClaimType.WITHDRAWAL else speaker_side), 0.6
+    return None, 0.5
+
+
+def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
+             lex: Lexicon) -> list[tuple[Match, bool]]:
+    """Places a clause's claims are about, each with whether it is only a reference point."""
+    inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
+    inside = [m for m in inside if not any(a.start <= tx.n(m.start) < a.end for a in actors)]
+    out: list[tuple[Match, bool]] = []
+    for k, m in enumerate(inside):
+        ms = tx.n(m.start)
+        if k > 0:
+            gap = tx.norm[tx.n(inside[k - 1].end) : ms]
+            if lex.container.match(gap):
+                continue  # "خلة بوعون في محور سوق الأحد": the second names the area of the first
+        if k + 1 < len(inside) and m.place.kind in CITY_KINDS:
+            gap = tx.norm[tx.n(m.end) : tx.n(inside[k + 1].start)]
+            if len(gap) <= 3 and not any(c.isalnum() for c in gap) and inside[k + 1].place.id != m.place.id:
+                continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
+        before = tx.norm[max(clause[0], ms - 30) : ms]
+        out.append((m, bool(lex.locator.search(before))))
+    if any(not loc for _m, loc in out):
+        out = [(m, loc) for m, loc in out if not loc]
+    return out
+
+
+def _is_intent(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+    surface = tx.norm[trig.start : trig.end]
+    if lex.purpose_prefix.match(surface):
+        return True
+    prev = tx.prev_tokens(trig.start, lex.modal_window, clause[0])
+    if prev and lex.purpose_before.match(prev[-1]):
+        return True
+    return any(lex.modal.fullmatch(tok) or lex.modal.match(tok) for tok in prev) or bool(
+        lex.modal.search(" ".join(prev)))
+
+
+def _is_negated(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+    prev = tx.prev_tokens(trig.start, 2, clause[0])
+    return bool(prev) and (prev[-1] in lex.negation or (len(prev) == 2 and prev[0] in lex.negation
+                                                        and prev[1] in ("did", "has", "have", "was", "were")))
+
+
+def _is_denied(tx: _Text, trig: Trigger, sent: tuple[int, int], lex: Lexicon) -> bool:
+    for m in lex.deny.finditer(tx.norm, sent[0], trig.start):
+        if not lex.deny_end.search(tx.norm, m.end(), trig.start):
+            return True
+    return False
+
+
+def _event_date(dates: list[DateMention], clause: tuple[int, int], sent: tuple[int, int],
+                published: dt.date | None) -> EventDate | None:
+    for lo, hi in (clause, sent):
+        here = [d for d in dates if lo <= d.start < hi]
+        if here:
+            return here[0].date
+    return EventDate(published, DatePrecision.DAY) if published else None
+
+
+def _not_actors(tx: _Text, mentions: list[Match], actors: list[ActorMention]) -> list[Match]:
+    """Drops mentions that end an actor's name (فايز السراج the prime minister, not the suburb)."""
+    out = []
+    for m in mentions:
+        s, e = tx.n(m.start), tx.n(m.end)
+        if any(a.start <= s and a.end - 1 <= e <= a.end for a in actors):
+            continue
+        out.append(m)
+    return out
+
+
+def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | None = None) -> ArticleAnalysis:
+    """Place mentions and claims of one article."""
+    matcher = matcher or default_matcher()
+    lex = lex or load_lexicon()
+    tx = _Text(article.text)
+    actors = find_actors(tx.norm, article.text, tx.to_orig, lex)
+    mentions = _not_actors(tx, matcher.find(article.text), actors)
+    triggers = find_triggers(tx.norm, lex)
+    spans = [(tx.n(m.start), tx.n(m.end)) for m in mentions]
+    dates = [d for d in find_dates(tx.norm, article.published)
+             if not any(a < d.end and d.start < b for a, b in spans)]
+    bound: dict[int, tuple[Trigger, ActorMention, str]] = {}
+    for t in triggers:
+        actor, role = _bound_actor(tx, t, actors, triggers)
+        if actor is not None:
+            bound[id(t)] = (t, actor, role)
+    claims: dict[tuple, Claim] = {}
+    previous: ActorMention | None = None
+    for sentence in split_sentences(article.text):
+        sent = (tx.n(sentence.start), tx.n(sentence.end))
+        speech = find_speech(tx.norm, sent[0], sent[1], actors, tx.tokens_between, lex, previous)
+        previous = speech.speaker or previous
+        speaker_side = speech.speaker.side if speech.speaker is not None else None
+        s_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
+        s_triggers = [t for t in triggers if sent[0] <= t.start < sent[1]]
+        if not s_mentions or not s_triggers:
+            continue
+        for clause in _clauses(tx, sentence.start, sentence.end, s_mentions):
+            targets = _targets(tx, clause, s_mentions, actors, lex)
+            if not targets:
+                continue
+            for trig in (t for t in s_triggers if clause[0] <= t.start < clause[1]):
+                kind = trig.pattern.type
+                assert kind is not None
+                if _is_negated(tx, trig, clause, lex) or _is_denied(tx, trig, sent, lex):
+                    continue
+                penalty = 0.0
+                if _is_intent(tx, trig, clause, lex):
+                    if kind not in _INTENT_OK:
+                        continue
+                    kind, penalty = ClaimType.ATTACK, 0.1
+                side, conf = _resolve_side(tx, trig, kind, clause, sent, actors, bound, speech, speaker_side)
+                if kind is ClaimType.CLASH:
+                    side = None
+                date = _event_date(dates, clause, sent, article.published)
+                for m, locator in targets:
+                    c = Claim(
+                        article_id=article.id, place_id=m.place.id, claim=kind, side=side,
+                        claimed_by=speaker_side, date=date, evidence=sentence.text, start=m.start, end=m.end,
+                        confidence=round(max(0.05, conf * m.score - penalty - (0.15 if locator else 0.0)), 2),
+                        pattern=trig.pattern.id,
+                    )
+                    key = (c.place_id, c.side, c.claim, c.date)
+                    if key not in claims or claims[key].confidence < c.confidence:
+                        claims[key] = c
+    return ArticleAnalysis(article, tuple(mentions), tuple(sorted(claims.values(), key=lambda c: c.start)))

@@ -1,0 +1,135 @@
+"""Event dates from sentence text: weekdays, relative days and explicit dates.
+
+A weekday resolves to the most recent such day on or before publication (as ACLED
+codes them); "23 فبراير" or "April 2019" resolve with their precision.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from gazetteer.normalize import normalize_pattern
+from pipeline.models import DatePrecision, EventDate
+
+DATA = Path(__file__).resolve().parent / "data" / "dates.json"
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date expression found in text, with its offsets in the normalized text."""
+
+    start: int
+    end: int
+    date: EventDate
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    weekdays: dict[str, int]
+    bare_ok: frozenset[str]
+    months: dict[str, int]
+    relative: dict[str, int]
+    last_year: tuple[str, ...]
+    since: tuple[str, ...]
+    pattern: re.Pattern[str]
+
+
+def normalize_text(text: str) -> str:
+    """Date words spelt as normalize_aligned spells text."""
+    return normalize_pattern(text).lower().replace("-", " ")
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> _Lexicon:
+    """The date word lists, normalized and compiled."""
+    raw = json.loads(DATA.read_text(encoding="utf-8"))
+    weekdays = {normalize_text(k): v for k, v in raw["weekdays"].items()}
+    needs_prefix = {normalize_text(k) for k in raw["weekday_requires_prefix"]}
+    months = {normalize_text(k): v for k, v in raw["months"].items()}
+    relative = {normalize_text(k): v for k, v in raw["relative_days"].items()}
+    prefixes = _alt([normalize_text(p) for p in raw["weekday_prefixes"]])
+    wd = _alt(list(weekdays))
+    mo = _alt(list(months))
+    rel = _alt(list(relative))
+    last_year = tuple(normalize_text(x) for x in raw["last_year"])
+    ly = _alt(list(last_year))
+    pattern = re.compile(
+        rf"(?<!\w)(?:"
+        rf"(?P<day>\d{{1,2}})\s*(?:من\s+)?(?:شهر\s+)?(?P<dmonth>{mo})(?:\s*,?\s*(?:عام\s+|سنه\s+)?(?P<dyear>\d{{4}}))?"
+        rf"|(?P<mday_month>{mo})\s+(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*,\s*(?P<mdyear>\d{{4}}))?"
+        rf"|(?P<month>{mo})\s*(?:(?:من\s+)?(?:عام\s+|سنه\s+)?(?P<year>\d{{4}})|(?:من\s+)?(?P<lastyear>{ly}))"
+        rf"|(?:(?P<prefix>{prefixes})\s+)?(?:[وب])?(?P<weekday>{wd})"
+        rf"|(?P<relative>{rel})"
+        rf")(?!\w)"
+    )
+    return _Lexicon(weekdays, frozenset(weekdays) - needs_prefix, months, relative, last_year,
+                    tuple(normalize_text(x) for x in raw["since_words"]), pattern)
+
+
+def most_recent_weekday(weekday: int, published: dt.date) -> dt.date:
+    """The latest date on or before `published` that falls on `weekday` (Monday = 0)."""
+    return published - dt.timedelta(days=(published.weekday() - weekday) % 7)
+
+
+def _year_for(month: int, day: int, published: dt.date | None) -> int | None:
+    if published is None:
+        return None
+    year = published.year
+    if (month, day) > (published.month, published.day):
+        year -= 1
+    return year
+
+
+def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
+    """Date expressions in a (normalized) text, resolved against the publication date."""
+    lex = lexicon()
+    out: list[DateMention] = []
+    for m in lex.pattern.finditer(text):
+        before = text[max(0, m.start() - 12) : m.start()]
+        if any(before.rstrip().endswith(s) for s in lex.since):
+            continue  # "since April" opens a period, it does not date an event
+        date = _resolve(m, lex, published)
+        if date is not None:
+            out.append(DateMention(m.start(), m.end(), date))
+    return out
+
+
+def _resolve(m: re.Match[str], lex: _Lexicon, published: dt.date | None) -> EventDate | None:
+    g = m.groupdict()
+    try:
+        if g["day"]:
+            month, day = lex.months[g["dmonth"]], int(g["day"])
+            year = int(g["dyear"]) if g["dyear"] else _year_for(month, day, published)
+            return EventDate(dt.date(year, month, day)) if year else None
+        if g["mday"]:
+            month, day = lex.months[g["mday_month"]], int(g["mday"])
+            year = int(g["mdyear"]) if g["mdyear"] else _year_for(month, day, published)
+            return EventDate(dt.date(year, month, day)) if year else None
+        if g["month"]:
+            month = lex.months[g["month"]]
+            if g["year"]:
+                year = int(g["year"])
+            elif published is not None:
+                year = published.year - 1
+            else:
+                return None
+            return EventDate(dt.date(year, month, 1), DatePrecision.MONTH)
+    except ValueError:
+        return None
+    if published is None:
+        return None
+    if g["weekday"]:
+        if not g["prefix"] and g["weekday"] not in lex.bare_ok:
+            return None
+        return EventDate(most_recent_weekday(lex.weekdays[g["weekday"]], published))
+    if g["relative"]:
+        return EventDate(published + dt.timedelta(days=lex.relative[g["relative"]]))
+    return None

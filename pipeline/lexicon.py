@@ -1,0 +1,116 @@
+"""Loads the word lists of pipeline/data (actors, speech verbs, claim patterns) into compiled form."""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from gazetteer.normalize import is_arabic, normalize_pattern
+from pipeline.models import ClaimType, Side
+
+DATA = Path(__file__).resolve().parent / "data"
+#: Optional Arabic proclitics before a word: و ف, then ب ل ك (or لل), then ال.
+PREFIX = r"(?:[وف])?(?:لل|[بلك])?(?:ال)?"
+
+
+@dataclass(frozen=True)
+class ActorPattern:
+    """A compiled actor name: which side it stands for (None: neutral), or the speaker's."""
+
+    regex: re.Pattern[str]
+    side: Side | None
+    speaker: bool  # a pronoun phrase: the side is the speaker's
+    caps: str | None  # an all-caps acronym that must match in capitals (GNA, UN, US)
+
+
+@dataclass(frozen=True)
+class ClaimPattern:
+    """A compiled claim trigger."""
+
+    id: str
+    type: ClaimType | None  # None: a blocker (ceasefire) that only masks its span
+    role: str  # "agent" or "opponent": the role of an actor named right after it
+    priority: int
+    regex: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """All compiled word lists of the claim extractor."""
+
+    actors: tuple[ActorPattern, ...]
+    report: re.Pattern[str]
+    cont: re.Pattern[str]
+    accuse: re.Pattern[str]
+    deny: re.Pattern[str]
+    deny_end: re.Pattern[str]
+    complement: re.Pattern[str]
+    patterns: tuple[ClaimPattern, ...]
+    modal: re.Pattern[str]
+    modal_window: int
+    purpose_prefix: re.Pattern[str]
+    purpose_before: re.Pattern[str]
+    negation: frozenset[str]
+    locator: re.Pattern[str]
+    container: re.Pattern[str]
+
+
+def _word_regex(entry: str) -> str:
+    """A regex for one lexicon word or phrase on normalized text, clitics allowed in Arabic."""
+    norm = normalize_pattern(entry).lower().replace("-", " ")
+    if is_arabic(norm):
+        if norm.startswith("ال"):
+            core = re.escape(norm[2:])
+            return rf"(?<!\w)(?:[وف])?(?:[بك]?ال|لل){core}(?!\w)"
+        return rf"(?<!\w){PREFIX}{re.escape(norm)}(?!\w)"
+    body = r"\s+".join(re.escape(w) for w in norm.split())
+    return rf"(?<![\w']){body}(?:'s)?(?!\w)"
+
+
+def _alternation(entries: list[str]) -> re.Pattern[str]:
+    parts = sorted({_word_regex(e) for e in entries}, key=len, reverse=True)
+    return re.compile("|".join(parts))
+
+
+def _expand(pattern: str) -> str:
+    body = normalize_pattern(pattern).replace("{P}", PREFIX).replace("{W}", r"\w*")
+    return rf"(?<!\w)(?:{body})"
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The compiled lexicon from pipeline/data."""
+    actors_raw = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
+    actors: list[ActorPattern] = []
+    for key, side, speaker in (("GNA", Side.GNA, False), ("LNA", Side.LNA, False), ("NEUTRAL", None, False),
+                               ("SPEAKER", None, True)):
+        for entry in actors_raw[key]:
+            caps = entry if entry.isascii() and entry.isupper() else None
+            actors.append(ActorPattern(re.compile(_word_regex(entry)), side, speaker, caps))
+    speech = json.loads((DATA / "speech.json").read_text(encoding="utf-8"))
+    claims = json.loads((DATA / "claim_patterns.json").read_text(encoding="utf-8"))
+    patterns = tuple(
+        ClaimPattern(p["id"], ClaimType(p["type"]) if p["type"] else None, p.get("role", "agent"),
+                     int(p["priority"]), re.compile(_expand(p["regex"])))
+        for p in claims["patterns"]
+    )
+    modal = claims["modal"]
+    return Lexicon(
+        actors=tuple(actors),
+        report=_alternation(speech["report"]),
+        cont=_alternation(speech["continue"]),
+        accuse=_alternation(speech["accuse"]),
+        deny=_alternation(speech["deny"]),
+        deny_end=_alternation(speech["deny_end"]),
+        complement=_alternation(speech["complement"]),
+        patterns=patterns,
+        modal=re.compile(rf"(?<!\w){normalize_pattern(modal['regex'])}"),
+        modal_window=int(modal["window_tokens"]),
+        purpose_prefix=re.compile(normalize_pattern(modal["purpose_prefix"])),
+        purpose_before=re.compile(modal["purpose_word_before"]),
+        negation=frozenset(normalize_pattern(w).lower() for w in claims["negation"]["words"]),
+        locator=re.compile(normalize_pattern(claims["locators"]["regex"])),
+        container=re.compile(normalize_pattern(claims["locators"]["container_regex"])),
+    )

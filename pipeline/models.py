@@ -1,0 +1,96 @@
+"""Typed records that flow through the pipeline: articles, mentions, claims."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Side(str, Enum):
+    """A party to the war. Neutral actors (the UN, the US, Egypt) are no side."""
+
+    GNA = "GNA"
+    LNA = "LNA"
+
+    @property
+    def opponent(self) -> Side:
+        """The other side."""
+        return Side.LNA if self is Side.GNA else Side.GNA
+
+
+class ClaimType(str, Enum):
+    """What a side claims about a place, as the side would put it."""
+
+    CONTROL = "control"
+    REPELLED = "repelled"
+    ADVANCE = "advance"
+    ATTACK = "attack"
+    CLASH = "clash"
+    STRIKE = "strike"
+    WITHDRAWAL = "withdrawal"
+
+
+class DatePrecision(str, Enum):
+    """How exactly an event date is known."""
+
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+    YEAR = "year"
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article as read from an input file."""
+
+    id: str
+    title: str
+    text: str
+    published: dt.date | None = None
+    source: str = ""
+    url: str = ""
+    lang: str = ""
+    origin: str = ""  # file (and line) the article came from
+
+
+@dataclass(frozen=True)
+class Span:
+    """A character range of an article's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of an article with its offsets in the text."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """The date an event happened and how precisely it is known."""
+
+    date: dt.date
+    precision: DatePrecision = DatePrecision.DAY
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One place + side + claim type + event date + speaker + evidence."""
+
+    article_id: str
+    place_id: str
+    claim: ClaimType
+    side: Side | None
+    claimed_by: Side | None
+    date: EventDate | None
+    evidence: str
+    start: int  # offsets of the place mention the claim is about
+    end: int
+    confidence: float = 0.5
+    pattern: str = ""  # the lexicon entry that fired
+    extras: dict[str, str] = field(default_factory=dict, compare=False, hash=False)

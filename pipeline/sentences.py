@@ -1,0 +1,44 @@
+"""Sentence and clause splitting for Arabic and English news text, with offsets."""
+from __future__ import annotations
+
+import re
+
+from pipeline.models import Sentence
+
+# A sentence ends at . ! ? ؟ (with closing quotes) before white space, or at a line break.
+_END = re.compile(r"""(?:(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bU\.S)(?<!\bSt)(?<!\bMr)(?<!\bDr)[.!?؟…]+["”»')\]]*)(?=\s|$)|\n+""")
+# A clause ends at a comma or semicolon, or before a contrastive conjunction.
+_CLAUSE = re.compile(
+    r"[،,;؛:]|(?=(?<!\w)(?:فيما|بينما|في حين|وفي حين|في المقابل|لكن|ولكن|غير أن|whereas|while|but)(?!\w))"
+)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences of a text with their character offsets (white space trimmed)."""
+    out: list[Sentence] = []
+    pos = 0
+    for m in _END.finditer(text):
+        _add(text, pos, m.end(), out)
+        pos = m.end()
+    _add(text, pos, len(text), out)
+    return out
+
+
+def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    chunk = text[start:end]
+    lead = len(chunk) - len(chunk.lstrip())
+    trail = len(chunk) - len(chunk.rstrip())
+    s, e = start + lead, end - trail
+    if e > s:
+        out.append(Sentence(s, e, text[s:e]))
+
+
+def clause_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause ranges inside text[start:end], split at commas and contrastive conjunctions."""
+    cuts = [start]
+    for m in _CLAUSE.finditer(text, start, end):
+        if m.start() > cuts[-1]:
+            cuts.append(m.start() if m.group() == "" else m.end())
+    cuts.append(end)
+    bounds = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip(" ،,;؛:\n\t\"“”«»")]
+    return bounds or [(start, end)]
