@@ -114,7 +114,7 @@ def split_scripts(text: str) -> list[str]:
     runs: list[tuple[str, list[str]]] = []
     for token in text.split():
         scr = script_of(token)
-        if runs and (runs[-1][0] == scr or scr == "other" and not token.isalpha()):
+        if runs and (runs[-1][0] == scr or (scr == "other" and not token.isalpha())):
             runs[-1][1].append(token)
         else:
             runs.append((scr, [token]))

@@ -13,7 +13,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -35,7 +35,7 @@ MAX_NAME_TOKENS = 6
 FUZZY_MIN_IMPORTANCE = 0.45
 
 
-class MatchKind(str, Enum):
+class MatchKind(StrEnum):
     """Why a span matched a place."""
 
     EXACT = "exact"  # the place's own English or Arabic name

@@ -37,7 +37,7 @@ _ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 
 #: Latin article tokens dropped from names and text alike ("al-Watiya" = "Watiya").
 LATIN_ARTICLES = frozenset({"al", "el", "ad", "adh", "ar", "as", "ash", "at", "ath", "az", "an", "the", "ul"})
-_AIN = frozenset({"ain", "ayn", "ein", "ayin", "aen", "ayun", "aïn", "ayn", "ʿayn"})
+_AIN = frozenset({"ain", "ayn", "ein", "ayin", "aen", "ayun", "aïn", "ʿayn"})
 
 
 def is_arabic(text: str) -> bool:

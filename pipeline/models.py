@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Side(str, Enum):
+class Side(StrEnum):
     """A party to the war. Neutral actors (the UN, the US, Egypt) are no side."""
 
     GNA = "GNA"
@@ -18,7 +18,7 @@ class Side(str, Enum):
         return Side.LNA if self is Side.GNA else Side.GNA
 
 
-class ClaimType(str, Enum):
+class ClaimType(StrEnum):
     """What a side claims about a place, as the side would put it."""
 
     CONTROL = "control"
@@ -30,7 +30,7 @@ class ClaimType(str, Enum):
     WITHDRAWAL = "withdrawal"
 
 
-class DatePrecision(str, Enum):
+class DatePrecision(StrEnum):
     """How exactly an event date is known."""
 
     DAY = "day"

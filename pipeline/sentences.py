@@ -1,6 +1,7 @@
 """Sentence and clause splitting for Arabic and English news text, with offsets."""
 from __future__ import annotations
 
+import itertools
 import re
 
 from pipeline.models import Sentence
@@ -40,5 +41,5 @@ def clause_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if m.start() > cuts[-1]:
             cuts.append(m.start() if m.group() == "" else m.end())
     cuts.append(end)
-    bounds = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip(" ،,;؛:\n\t\"“”«»")]
+    bounds = [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ،,;؛:\n\t\"“”«»")]
     return bounds or [(start, end)]

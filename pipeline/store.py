@@ -67,7 +67,7 @@ def store_analysis(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher:
     art = analysis.article
     if has_article(conn, art.id):
         return 0
-    now = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     with conn:  # one transaction per article: all of it or nothing
         conn.execute(
             "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",

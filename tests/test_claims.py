@@ -1,0 +1,97 @@
+"""Claims: who claims what, where and when, from Arabic and English sentences."""
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from pipeline.claims import extract
+from pipeline.models import Article, ClaimType, Side
+from pipeline.readers import read_paths
+
+ROOT = Path(__file__).resolve().parent.parent
+AIRPORT, AIN_ZARA, WADI_RABIE = "mihwar:tripoli_international_airport", "mihwar:ain_zara", "mihwar:wadi_al_rabie"
+
+
+def claims_of(text, published=dt.date(2020, 6, 3)):
+    an = extract(Article("t", "", text, published))
+    return {(c.place_id, c.side, c.claim, c.claimed_by, c.date.date if c.date else None) for c in an.claims}
+
+
+@pytest.fixture(scope="module")
+def seed2():
+    arts = [a for a in read_paths([ROOT / "seeds"]) if a.published == dt.date(2020, 6, 3)]
+    (an,) = [extract(a) for a in arts]
+    return {(c.place_id, c.side, c.claim) for c in an.claims}, an
+
+
+def test_seed_spokesman_announces_gna_control_of_the_airport(seed2):
+    claims, an = seed2
+    assert (AIRPORT, Side.GNA, ClaimType.CONTROL) in claims
+    (c,) = [c for c in an.claims if c.place_id == AIRPORT and c.claim is ClaimType.CONTROL]
+    assert c.claimed_by is Side.GNA and c.date.date == dt.date(2020, 6, 3)
+    assert "قنونو" in c.evidence
+
+
+def test_seed_clashes_fan_out_over_the_list(seed2):
+    claims, _ = seed2
+    for place in ("mihwar:khallatat", "mihwar:yarmouk_camp", "mihwar:nahr_axis", "mihwar:khallat_bu_oun"):
+        assert (place, None, ClaimType.CLASH) in claims
+    assert ("mihwar:souq_al_ahad", None, ClaimType.CLASH) not in claims  # "في محور سوق الأحد" locates, not listed
+
+
+def test_seed_lna_repelled_at_ain_zara_the_airport_and_wadi_al_rabie(seed2):
+    claims, an = seed2
+    for place in (AIN_ZARA, AIRPORT, WADI_RABIE):
+        assert (place, Side.LNA, ClaimType.REPELLED) in claims
+    assert not any(c.side is Side.GNA and c.claim is ClaimType.ATTACK and c.place_id == AIN_ZARA for c in an.claims)
+    assert ("gn:2210247", Side.LNA, ClaimType.REPELLED) not in claims  # "محاور طرابلس" frames the list
+
+
+def test_repelled_claim_is_dated_and_attributed():
+    got = claims_of('أعلنت شعبة الإعلام الحربي أن قواته نجحت في صد هجوم قوات الوفاق في محور "عين زارة"، الأربعاء.')
+    assert (AIN_ZARA, Side.LNA, ClaimType.REPELLED, Side.LNA, dt.date(2020, 6, 3)) in got
+
+
+def test_a_denial_is_not_a_claim():
+    got = claims_of("ونفى المسماري أن تكون قواته قد انسحبت من غريان.")
+    assert not any(c[2] is ClaimType.WITHDRAWAL for c in got)
+    got = claims_of("The LNA denied it had withdrawn from Gharyan.")
+    assert got == set()
+
+
+def test_a_neutral_actor_is_no_side():
+    got = claims_of("قالت الأمم المتحدة إن اشتباكات عنيفة اندلعت في عين زارة.")
+    assert got == {(AIN_ZARA, None, ClaimType.CLASH, None, dt.date(2020, 6, 3))}
+    got = claims_of("Egypt said shelling hit Ain Zara.")
+    assert {(c[1], c[3]) for c in got} == {(None, None)}
+
+
+def test_accused_side_carried_the_strike():
+    got = claims_of("قتل عشرات، ليل الثلاثاء، في غارة جوية على مركز في تاجوراء، واتهمت حكومة الوفاق قوات حفتر بتنفيذها.",
+                    dt.date(2019, 7, 3))
+    assert ("mihwar:tajoura", Side.LNA, ClaimType.STRIKE, Side.GNA, dt.date(2019, 7, 2)) in got
+
+
+def test_english_article_recapture_and_withdrawal():
+    text = ("Forces allied to the Tripoli government recaptured the town of Gharyan on Wednesday, a GNA spokesman "
+            "said.\n\nHaftar's LNA said its troops had withdrawn from Gharyan.")
+    got = claims_of(text, dt.date(2019, 6, 26))
+    assert ("mihwar:gharyan", Side.GNA, ClaimType.CONTROL, Side.GNA, dt.date(2019, 6, 26)) in got
+    assert ("mihwar:gharyan", Side.LNA, ClaimType.WITHDRAWAL, Side.LNA, dt.date(2019, 6, 26)) in got
+    assert not any(c[0] == "gn:2210247" for c in got)  # Tripoli only names the government
+
+
+def test_reference_point_is_not_the_place_claimed():
+    got = claims_of("GNA forces said on Tuesday they had taken control of the towns of Badr and Tiji south-west of "
+                    "Tripoli.", dt.date(2020, 5, 20))
+    assert {c[0] for c in got} == {"mihwar:badr", "mihwar:tiji"}
+    assert all(c[1] is Side.GNA and c[2] is ClaimType.CONTROL and c[4] == dt.date(2020, 5, 19) for c in got)
+
+
+def test_intent_to_take_a_place_is_an_attack_not_control():
+    got = claims_of("ورفضت حكومة الوفاق التصريحات، مؤكدة عزمها استعادة سرت.")
+    assert {(c[0], c[1], c[2]) for c in got} == {("mihwar:sirte", Side.GNA, ClaimType.ATTACK)}
+
+
+def test_ceasefire_is_no_clash():
+    assert claims_of("دعا إلى وقف إطلاق النار في ترهونة") == set()

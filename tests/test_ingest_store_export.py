@@ -1,0 +1,110 @@
+"""Reading untrusted inputs, storing without loss, exporting valid GeoJSON and CSV."""
+import datetime as dt
+import io
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from pipeline.export import filter_frame, frame_to_csv, frame_to_geojson
+from pipeline.ingest import ingest_paths, ingest_upload
+from pipeline.readers import ReadError, read_bytes, split_seed_text
+from pipeline.store import load_claims_frame, open_db
+
+GOOD = {"id": "a1", "title": "t", "published": "2020-06-03", "source": "wire",
+        "text": "أعلن قنونو، الأربعاء، السيطرة على مطار طرابلس العالمي."}
+
+
+def test_seed_format_title_twice_starts_an_article():
+    content = "عنوان أول\nعنوان أول\n\nفقرة أولى.\n\nفقرة ثانية.\n\nعنوان ثان\nعنوان ثان\n\nنص آخر.\n"
+    assert split_seed_text(content) == [("عنوان أول", "فقرة أولى.\n\nفقرة ثانية."), ("عنوان ثان", "نص آخر.")]
+
+
+def test_jsonl_bad_line_is_named_and_the_rest_is_read():
+    data = (json.dumps(GOOD, ensure_ascii=False) + "\n{not json\n" + json.dumps({"title": "no text"}) + "\n").encode()
+    items = list(read_bytes("batch.jsonl", data))
+    assert [type(x).__name__ for x in items] == ["Article", "ReadError", "ReadError"]
+    assert str(items[1]).startswith("batch.jsonl:2: malformed JSON")
+    assert str(items[2]) == "batch.jsonl:3: no text"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("x.jsonl", b"", "empty file"),
+        ("x.jsonl", b"\x00\x01\x02binary", "binary file"),
+        ("x.txt", "عنوان".encode("cp1256") + b"\n", "not UTF-8"),
+        ("x.csv", b"title,body\na,b\n", "no 'text' column"),
+        ("x.pdf", b"%PDF", "unsupported file type"),
+    ],
+)
+def test_bad_files_get_a_clear_message_naming_them(name, data, message):
+    (err,) = list(read_bytes(name, data))
+    assert isinstance(err, ReadError) and err.origin == name and message in err.message
+
+
+def test_bom_and_csv_are_read():
+    csv = ("\ufeffid,title,text,published\nc1,t,اشتباكات في عين زارة,2020-06-03\n").encode()
+    (art,) = list(read_bytes("a.csv", csv))
+    assert art.id == "c1" and art.published == dt.date(2020, 6, 3)
+
+
+def test_reingest_is_a_noop_and_a_bad_line_does_not_lose_the_rest(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(GOOD, ensure_ascii=False) + "\n{oops\n", encoding="utf-8")
+    conn = open_db(tmp_path / "m.db")
+    first = ingest_paths([src], conn)
+    assert (first.articles_new, first.claims_new, len(first.errors)) == (1, 1, 1)
+    assert "in.jsonl:2" in first.errors[0]
+    again = ingest_paths([src], conn)
+    assert (again.articles_new, again.claims_new) == (0, 0)
+    df = load_claims_frame(conn)
+    assert len(df) == 1 and df.iloc[0]["place_id"] == "mihwar:tripoli_international_airport"
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_upload_with_a_bad_line_stores_nothing(tmp_path):
+    conn = open_db(tmp_path / "m.db")
+    bad = (json.dumps(GOOD, ensure_ascii=False) + "\n{oops\n").encode()
+    report = ingest_upload("up.jsonl", bad, conn)
+    assert not report.ok and report.articles_new == 0
+    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
+    assert ingest_upload("up.jsonl", json.dumps(GOOD, ensure_ascii=False).encode(), conn).articles_new == 1
+
+
+@pytest.fixture()
+def seeded(tmp_path):
+    conn = open_db(tmp_path / "m.db")
+    from pathlib import Path
+    ingest_paths([Path(__file__).resolve().parent.parent / "seeds"], conn)
+    return load_claims_frame(conn)
+
+
+def test_geojson_is_rfc7946_and_round_trips_through_geopandas(seeded, tmp_path):
+    fc = frame_to_geojson(seeded)
+    assert fc["type"] == "FeatureCollection" and len(fc["features"]) == len(seeded) > 5
+    for f in fc["features"]:
+        lon, lat = f["geometry"]["coordinates"]
+        assert f["geometry"]["type"] == "Point" and 9 < lon < 26 and 19 < lat < 34.5
+        p = f["properties"]
+        assert p["claim"] in {"control", "repelled", "advance", "attack", "clash", "strike", "withdrawal"}
+        assert p["side"] in {"GNA", "LNA", None} and p["claimed_by"] in {"GNA", "LNA", None}
+        assert isinstance(p["confidence"], float) and isinstance(p["geo_precision"], int)
+        dt.date.fromisoformat(p["date"])
+    path = tmp_path / "claims.geojson"
+    path.write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
+    assert "عين زارة" in path.read_text(encoding="utf-8")  # Arabic as text, not \u escapes
+    gdf = gpd.read_file(path)
+    assert len(gdf) == len(seeded) and gdf.crs.to_epsg() == 4326
+    row = gdf[gdf["place_id"] == "mihwar:ain_zara"].iloc[0]
+    assert row.geometry.x == pytest.approx(seeded[seeded.place_id == "mihwar:ain_zara"].iloc[0]["lon"])
+
+
+def test_filters_by_side_type_date_and_place(seeded):
+    lna = filter_frame(seeded, sides=["LNA"], claims=["repelled"])
+    assert set(lna["place_id"]) >= {"mihwar:ain_zara", "mihwar:wadi_al_rabie"}
+    assert filter_frame(seeded, start=dt.date(2020, 6, 4)).empty
+    assert set(filter_frame(seeded, place="عين زارة")["place_id"]) == {"mihwar:ain_zara"}
+    back = pd.read_csv(io.StringIO(frame_to_csv(lna)))
+    assert len(back) == len(lna) and set(back["side"]) == {"LNA"}

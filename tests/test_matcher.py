@@ -1,0 +1,92 @@
+"""The place matcher: curated front-line places, clitics, variants, and what must not match."""
+import pytest
+
+from gazetteer.matcher import MatchKind, default_matcher
+
+CURATED = [
+    ("مطار طرابلس العالمي", "Tripoli International Airport", "mihwar:tripoli_international_airport"),
+    ("مطار معيتيقة", "Mitiga airport", "mihwar:mitiga_airport"),
+    ("قاعدة الوطية", "al-Watiya air base", "mihwar:al_watiya_air_base"),
+    ("عين زارة", "Ain Zara", "mihwar:ain_zara"),
+    ("وادي الربيع", "Wadi al-Rabie", "mihwar:wadi_al_rabie"),
+    ("الخلاطات", "Khallatat", "mihwar:khallatat"),
+    ("خلة الفرجان", "Khallat al-Furjan", "mihwar:khallat_al_furjan"),
+    ("صلاح الدين", "Salah al-Din", "mihwar:salah_al_din"),
+    ("سوق الأحد", "Souq al-Ahad", "mihwar:souq_al_ahad"),
+    ("خلة بوعون", "Khallat Bu Oun", "mihwar:khallat_bu_oun"),
+    ("معسكر اليرموك", "Yarmouk camp", "mihwar:yarmouk_camp"),
+    ("ترهونة", "Tarhuna", "mihwar:tarhuna"),
+    ("غريان", "Gharyan", "mihwar:gharyan"),
+]
+
+
+def ids(text):
+    return [m.place.id for m in default_matcher().find(text)]
+
+
+@pytest.mark.parametrize(("arabic", "english", "place_id"), CURATED)
+def test_curated_place_found_in_arabic_english_and_with_clitics(arabic, english, place_id):
+    assert ids(f"اشتباكات في {arabic} اليوم") == [place_id]
+    assert ids(f"Fighting was reported in {english} on Monday.") == [place_id]
+    assert ids(f"قصف على و{arabic} أمس") == [place_id]
+    assert ids(f"تقدم نحو ب{arabic}") == [place_id]
+
+
+def test_transliteration_variant_finds_ain_zara():
+    assert ids("clashes in Ayn Zarah") == ["mihwar:ain_zara"]
+
+
+def test_fuzzy_spelling_variant_is_found_and_says_so():
+    found = default_matcher().find("Heavy fighting near Misrtata overnight.")
+    assert [m.place.name for m in found] == ["Misrata"]
+    assert found[0].how is MatchKind.FUZZY
+
+
+def test_longest_name_wins():
+    found = default_matcher().find("السيطرة على مطار طرابلس العالمي")
+    assert [(m.surface, m.place.id) for m in found] == [("مطار طرابلس العالمي", "mihwar:tripoli_international_airport")]
+
+
+def test_no_match_inside_another_word():
+    assert ids("الخطة الاستراتيجية للحكومة") == []
+
+
+def test_common_words_need_a_place_cue():
+    assert ids("عبر النهر الكبير") == []
+    assert ids("في ليلة بدر") == []
+    assert ids("قال إن الجميل لا ينسى") == []
+    assert ids("سيطرت القوات على مدينة بدر") == ["mihwar:badr"]
+    assert ids("took control of the towns of Badr and Tiji") == ["mihwar:badr", "mihwar:tiji"]
+
+
+def test_common_word_in_a_list_of_places_is_a_place():
+    assert ids("في مناطق الخلاطات، واليرموك، والنهر") == [
+        "mihwar:khallatat", "mihwar:yarmouk_camp", "mihwar:nahr_axis"]
+
+
+def test_tripoli_in_lebanon_is_not_libyas_capital():
+    assert ids("اشتباكات في طرابلس اللبنانية") == []
+    assert ids("Protests in Tripoli, Lebanon") == []
+    assert ids("اشتباكات في طرابلس") == ["gn:2210247"]
+
+
+def test_country_name_is_not_a_point():
+    assert ids("وقف إطلاق النار في ليبيا") == []
+
+
+def test_shared_name_resolves_to_the_important_place():
+    (m,) = default_matcher().find("تقدم نحو الوشكة")
+    assert m.place.id == "mihwar:al_wishka"
+    assert 30.5 < m.place.lat < 31.5 and 15.0 < m.place.lon < 16.5  # central Libya, between Misrata and Sirte
+
+
+def test_short_reference_resolves_from_article_context():
+    found = default_matcher().find('السيطرة على مطار طرابلس العالمي. صد هجوم في "المطار".')
+    assert [m.place.id for m in found] == ["mihwar:tripoli_international_airport"] * 2
+    assert found[1].how is MatchKind.REFERENCE
+
+
+def test_offsets_point_at_the_surface():
+    text = "وقالت إن قواتها تصدت لمحاولة تقدم في محور العزيزية"
+    (m,) = default_matcher().find(text)
+    assert text[m.start : m.end] == m.surface == "العزيزية"
