@@ -1,0 +1,102 @@
+"""Map building: one feature per claim, spreading, aggregation, control layer and escaping of article text."""
+import datetime as dt
+import json
+import re
+
+import pandas as pd
+
+from dashboard.assets import offline_html
+from dashboard.control import control_as_of
+from dashboard.mapview import PointsLayer, build_map, claim_popup, load_boundary, spread_offsets
+from dashboard.samples import make_claim, seed_like_claims, synthetic_claims
+from dashboard.schema import normalize_claims
+
+PAYLOADS = "<img src=x onerror=alert(1)> ${alert(1)} `alert(2)` </script><script>alert(3)</script> \\"
+
+
+def layers(build, kind: str) -> list[PointsLayer]:
+    return [c for c in build.map._children.values() if isinstance(c, PointsLayer) and c.kind == kind]
+
+
+def test_one_feature_per_claim() -> None:
+    df = seed_like_claims()
+    build = build_map(df)
+    (claims,) = layers(build, "claims")
+    feats = claims.data["features"]
+    assert build.points == len(df) == len(feats) and not build.aggregated
+    assert sorted(f["properties"]["id"] for f in feats) == sorted(df["claim_id"])
+    by_id = {f["properties"]["id"]: f for f in feats}
+    assert by_id["c4"]["properties"]["side"] == "GNA" and by_id["c5"]["properties"]["side"] == "none"
+    lon, lat = by_id["c1"]["geometry"]["coordinates"]  # GeoJSON order, near Ain Zara
+    assert abs(lat - 32.8133) < 0.01 and abs(lon - 13.2697) < 0.01
+
+
+def test_points_sharing_a_place_are_spread_deterministically() -> None:
+    df = seed_like_claims()
+    feats = layers(build_map(df), "claims")[0].data["features"]
+    coords = [tuple(f["geometry"]["coordinates"]) for f in feats]
+    assert len(set(coords)) == len(coords)  # the airport's two claims do not sit on top of each other
+    assert coords == [tuple(f["geometry"]["coordinates"])
+                      for f in layers(build_map(df), "claims")[0].data["features"]]
+    offs = spread_offsets(50, 32.8)
+    assert offs[0] == (0.0, 0.0) and len(set(offs)) == 50
+
+
+def test_popup_content_and_link_rules() -> None:
+    row = make_claim("x", "tripoli_airport", "GNA", "control", "2020-06-03")
+    html = claim_popup(row)
+    assert "Tripoli International Airport" in html and "مطار طرابلس العالمي" in html
+    assert 'dir="auto"' in html and "2020-06-03 (day)" in html and "claimed by" in html.lower()
+    assert '<a href="https://www.alhurra.com/' in html and 'rel="noopener' in html
+    for bad in ("javascript:alert(1)", "data:text/html,x", ""):
+        assert "<a " not in claim_popup({**row, "url": bad})
+
+
+def test_untrusted_text_is_escaped_everywhere() -> None:
+    row = make_claim("x", "ain_zara", "LNA", "repelled", "2020-06-03", evidence=PAYLOADS, title=PAYLOADS,
+                     source=PAYLOADS, place=PAYLOADS, place_ar=PAYLOADS)
+    df = normalize_claims(pd.DataFrame([row]))
+    build = build_map(df, control_as_of(df, dt.date(2020, 6, 4)))
+    for kind in ("claims", "control"):
+        for feat in layers(build, kind)[0].data["features"]:
+            for key in ("popup", "tooltip"):
+                text = feat["properties"][key]
+                assert "<img" not in text and "<script" not in text and "</script" not in text
+                assert "`" not in text and "${" not in text and "\\" not in text
+    html = offline_html(build.map)
+    assert "onerror=alert(1)>" not in html and "</script><script>alert(3)" not in html
+    assert "${alert(1)}" not in html and "`alert(2)`" not in html
+
+
+def test_aggregates_beyond_the_limit() -> None:
+    df = synthetic_claims(600, n_places=40)
+    build = build_map(df, max_points=500)
+    assert build.aggregated and build.points == df["place_id"].nunique()
+    assert "600" in build.message and "aggregated" in build.message
+    feats = layers(build, "claims")[0].data["features"]
+    total = sum(int(re.search(r"(\d+) claims", f["properties"]["popup"]).group(1)) for f in feats)
+    assert total == 600
+    assert not build_map(df, max_points=600).aggregated
+
+
+def test_control_layer_and_count_hook() -> None:
+    df = seed_like_claims()
+    build = build_map(df, control_as_of(df, dt.date(2020, 6, 4)), show_control=True)
+    (ctrl,) = layers(build, "control")
+    sides = {f["properties"]["id"]: (f["properties"]["side"], f["properties"]["claim"])
+             for f in ctrl.data["features"]}
+    assert sides["tripoli_airport"] == ("GNA", "contested") and sides["ain_zara"] == ("LNA", "held")
+    html = offline_html(build.map)
+    assert "window.mihwar[\"claims\"]" in html and "data-claims-count" in html
+    assert "prefer" in html or "L.canvas" in html or "preferCanvas" in html
+
+
+def test_empty_claims_build() -> None:
+    build = build_map(seed_like_claims().iloc[0:0])
+    assert build.points == 0 and "0 claims" in build.message
+
+
+def test_boundaries_are_small_and_valid() -> None:
+    admin1, outline = load_boundary("libya_admin1"), load_boundary("libya_outline")
+    assert len(admin1["features"]) == 22 and len(outline["features"]) == 1
+    assert len(json.dumps(admin1)) < 100_000
