@@ -189,8 +189,11 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
             if lex.container.match(gap):
                 continue  # "خلة بوعون في محور سوق الأحد": the second names the area of the first
         if k + 1 < len(inside) and m.place.kind in CITY_KINDS:
-            gap = tx.norm[tx.n(m.end) : tx.n(inside[k + 1].start)]
-            if len(gap) <= 3 and not any(c.isalnum() for c in gap) and inside[k + 1].place.id != m.place.id:
+            nxt = inside[k + 1]
+            gap = tx.norm[tx.n(m.end) : tx.n(nxt.start)]
+            listed = nxt.surface.startswith("و") and not nxt.place.name_ar.startswith("و")
+            if (len(gap) <= 3 and not any(c.isalnum() for c in gap) and not listed
+                    and nxt.place.id != m.place.id):
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
         before = tx.norm[max(clause[0], ms - 30) : ms]
         out.append((m, bool(lex.locator.search(before))))

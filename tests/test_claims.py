@@ -95,3 +95,14 @@ def test_intent_to_take_a_place_is_an_attack_not_control():
 
 def test_ceasefire_is_no_clash():
     assert claims_of("دعا إلى وقف إطلاق النار في ترهونة") == set()
+
+
+def test_a_list_of_towns_is_not_a_city_framing_its_suburbs():
+    got = claims_of("سيطرت قوات الوفاق على مدينة صبراتة وصرمان.")
+    assert {(c[0], c[1], c[2]) for c in got} == {
+        ("mihwar:sabratha", Side.GNA, ClaimType.CONTROL), ("mihwar:surman", Side.GNA, ClaimType.CONTROL)}
+
+
+def test_pushing_the_enemy_back_is_repelling_it():
+    got = claims_of("GNA forces pushed LNA fighters back from Qasr bin Ghashir.")
+    assert {(c[0], c[1], c[2]) for c in got} == {("mihwar:qasr_bin_ghashir", Side.GNA, ClaimType.REPELLED)}
