@@ -113,11 +113,12 @@ def _clauses(tx: _Text, start: int, end: int, mentions: list[Match]) -> list[tup
     return [(a, b) for a, b in merged]
 
 
-def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger]
+def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger], lex: Lexicon
                  ) -> tuple[ActorMention | None, str]:
     """An actor tied to the trigger: right before it (agent), or just after it (the pattern's role)."""
     before = [a for a in actors if a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 1
-              and not _punct_between(tx.norm, a.end, trig.start)]
+              and not _punct_between(tx.norm, a.end, trig.start)
+              and not lex.complement.search(tx.norm, a.end, trig.start)]
     if before:
         return before[-1], "agent"
     nxt = min((t.start for t in triggers if t.start >= trig.end), default=len(tx.norm))
@@ -182,8 +183,16 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
     inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
     inside = [m for m in inside if not any(a.start <= tx.n(m.start) < a.end for a in actors)]
     out: list[tuple[Match, bool]] = []
+    named = False  # inside an actor's or institution's name ("غرفة عمليات سرت والجفرة")
     for k, m in enumerate(inside):
         ms = tx.n(m.start)
+        lead = tx.norm[max(clause[0], ms - 30) : ms]
+        if lex.actor_name.search(lead):
+            named = True
+        elif not (named and k > 0 and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)):
+            named = False
+        if named:
+            continue
         if k > 0:
             gap = tx.norm[tx.n(inside[k - 1].end) : ms]
             if lex.container.match(gap):
@@ -200,6 +209,13 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
     if any(not loc for _m, loc in out):
         out = [(m, loc) for m, loc in out if not loc]
     return out
+
+
+def _list_gap(gap: str, next_surface: str) -> bool:
+    """True when the text between two place names only joins them in a list."""
+    words = gap.replace("،", " ").replace(",", " ").split()
+    return all(w in ("و", "and", "or") for w in words) and (bool(words) or "،" in gap or "," in gap
+                                                            or next_surface.startswith("و"))
 
 
 def _is_intent(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
@@ -259,7 +275,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
              if not any(a < d.end and d.start < b for a, b in spans)]
     bound: dict[int, tuple[Trigger, ActorMention, str]] = {}
     for t in triggers:
-        actor, role = _bound_actor(tx, t, actors, triggers)
+        actor, role = _bound_actor(tx, t, actors, triggers, lex)
         if actor is not None:
             bound[id(t)] = (t, actor, role)
     claims: dict[tuple, Claim] = {}

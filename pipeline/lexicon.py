@@ -55,6 +55,7 @@ class Lexicon:
     negation: frozenset[str]
     locator: re.Pattern[str]
     container: re.Pattern[str]
+    actor_name: re.Pattern[str]
 
 
 def _word_regex(entry: str) -> str:
@@ -113,4 +114,5 @@ def load_lexicon() -> Lexicon:
         negation=frozenset(normalize_pattern(w).lower() for w in claims["negation"]["words"]),
         locator=re.compile(normalize_pattern(claims["locators"]["regex"])),
         container=re.compile(normalize_pattern(claims["locators"]["container_regex"])),
+        actor_name=re.compile(normalize_pattern(claims["locators"]["actor_name_regex"])),
     )

@@ -106,3 +106,17 @@ def test_a_list_of_towns_is_not_a_city_framing_its_suburbs():
 def test_pushing_the_enemy_back_is_repelling_it():
     got = claims_of("GNA forces pushed LNA fighters back from Qasr bin Ghashir.")
     assert {(c[0], c[1], c[2]) for c in got} == {("mihwar:qasr_bin_ghashir", Side.GNA, ClaimType.REPELLED)}
+
+
+def test_places_in_an_actors_name_are_not_claimed():
+    got = claims_of("أكدت غرفة عمليات سرت والجفرة التابعة لحكومة الوفاق أن قواتها صدت هجوما لقوات حفتر غرب سرت.")
+    assert {(c[0], c[1], c[2]) for c in got} == {("mihwar:sirte", Side.GNA, ClaimType.REPELLED)}
+
+
+def test_a_speaker_before_that_does_not_carry_out_the_strike():
+    got = claims_of("وقال المتحدث باسم قوات الوفاق إن الطيران التابع لحفتر شن غارات على مواقع في مصراتة.")
+    assert {(c[1], c[2], c[3]) for c in got} == {(Side.LNA, ClaimType.STRIKE, Side.GNA)}
+
+
+def test_a_warning_of_fighting_is_no_clash():
+    assert claims_of("حذرت الأمم المتحدة من تصاعد القتال في طرابلس.") == set()
