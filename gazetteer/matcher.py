@@ -28,7 +28,7 @@ from gazetteer.normalize import (
     token_key,
     tokenize,
 )
-from gazetteer.records import DATA_DIR, FINE_KINDS, Place, default_places
+from gazetteer.records import DATA_DIR, FINE_KINDS, Place, default_places, load_word_list
 
 MATCHER_VERSION = "1.0"
 MAX_NAME_TOKENS = 6
@@ -106,6 +106,7 @@ class Matcher:
         self._separators = frozenset(w.lower() for w in cues["list_separators"])
         self._foreign = _keys(cues["foreign_markers"])
         self._institution = _keys(cues["institution_before"])
+        self._common_words = frozenset(k for w in load_word_list("ambiguous_words.txt") for k in name_key(w)[:1])
         self._generic = {normalize_text(k): tuple(v) for k, v in cues["generic_references"].items()}
         self._generic_words = frozenset(
             form for k in self._generic for form in (k, k.removeprefix("the "), k.removeprefix("ال"))
@@ -135,8 +136,8 @@ class Matcher:
             if len(key) == 1:
                 self._single[key[0]] = list(entries.values())
             joined = " ".join(key)
-            if len(joined) >= 5 and any(
-                e.place.importance >= FUZZY_MIN_IMPORTANCE and not e.ambiguous for e in entries.values()
+            if len(joined) >= 5 and any(  # fuzzy variants of a place's own names, not of its variants
+                e.place.importance >= FUZZY_MIN_IMPORTANCE and not e.ambiguous and e.primary for e in entries.values()
             ):
                 self._fuzzy[(joined[0], len(key))].append(joined)
         for first, tails in grouped.items():
@@ -204,19 +205,45 @@ class Matcher:
             if arabic:
                 if not (i > 0 and self._has_cue_before(toks, i)):
                     continue
-            elif not tok[:1].isupper() or len(tok) < 5:
+            elif not tok[:1].isupper() or len(tok) < 5 or self._in_proper_name(toks, i):
                 continue
             for span in (2, 1):
                 if i + span > len(toks) or any(k in taken for k in range(i, i + span)):
                     continue
-                hit = self._fuzzy_lookup(tuple(clitic_forms(toks[k][2])[-1] if is_arabic(toks[k][2])
-                                               else token_key(toks[k][2]) for k in range(i, i + span)))
+                key = tuple(_fuzzy_form(toks[k][2]) for k in range(i, i + span))
+                if not all(key):
+                    continue
+                hit = self._fuzzy_lookup(key)
                 if hit is not None:
                     joined, ratio = hit
                     extra.append(_Candidate(i, i + span, tuple(self._fuzzy_table[joined]), MatchKind.FUZZY, ratio))
                     taken.update(range(i, i + span))
                     break
         return sorted(cands + extra, key=lambda c: c.start_tok)
+
+    def _needs_cue(self, c: _Candidate, toks: list[tuple[int, int, str]]) -> bool:
+        """Common-word names, and one-word Latin spellings of minor places that only the phonetic key
+        matched ("Hassan" for al-Hashshan), stand as places only next to a cue or in a list."""
+        if all(e.ambiguous for e in c.entries):
+            return True
+        if c.end_tok - c.start_tok == 1 and set(clitic_forms(toks[c.start_tok][2])) & self._common_words:
+            return True
+        if c.end_tok - c.start_tok == 1 and not is_arabic(toks[c.start_tok][2]):
+            surface = fold_latin(toks[c.start_tok][2]).removesuffix("'s").removesuffix("’s")
+            spelled = any(surface in {fold_latin(w) for a in (e.alias, e.place.name) for w in a.replace("-", " ").split()}
+                          for e in c.entries)
+            return not spelled and all(e.place.importance < 0.5 for e in c.entries)
+        return False
+
+    @staticmethod
+    def _in_proper_name(toks: list[tuple[int, int, str]], i: int) -> bool:
+        """The token is part of a longer capitalized name (Ahmed Maiteeg): no fuzzy guess for it."""
+        for k in (i - 1, i + 1):
+            if 0 <= k < len(toks) and abs(toks[k][0] - toks[i][0]) < 40:
+                gap = toks[i][0] - toks[k][1] if k < i else toks[k][0] - toks[i][1]
+                if gap <= 1 and toks[k][2][:1].isupper() and not is_arabic(toks[k][2]):
+                    return True
+        return False
 
     @lru_cache(maxsize=100_000)  # noqa: B019 - the matcher lives as long as its index
     def _fuzzy_lookup(self, key: tuple[str, ...]) -> tuple[str, float] | None:
@@ -286,8 +313,9 @@ class Matcher:
                 continue  # "المدينة", "the airport": a reference, resolved later
             cue = self._has_cue_before(toks, i) or self._has_cue_after(toks, j)
             kept.append((c, cue))
-        accepted = [c for c, cue in kept if cue or not all(e.ambiguous for e in c.entries)]
-        pending = [(c, cue) for c, cue in kept if c not in accepted]
+        accepted = [c for c, cue in kept if cue or not self._needs_cue(c, toks)]
+        accepted_ids = {id(c) for c in accepted}
+        pending = [(c, cue) for c, cue in kept if id(c) not in accepted_ids]
         changed = True
         while pending and changed:
             changed = False
@@ -340,6 +368,14 @@ class Matcher:
                 ref = (before[-1] if before else named[0]).place
                 out.append(Match(s + shift, e, text[s + shift : e], ref, 0.8, MatchKind.REFERENCE))
         return out
+
+
+def _fuzzy_form(token: str) -> str:
+    """The form of a token compared by the fuzzy lookup ("" when nothing of it is left)."""
+    if is_arabic(token):
+        forms = clitic_forms(token)
+        return forms[-1] if forms else ""
+    return token_key(token)
 
 
 def _definite_offset(token: str, word: str) -> int:

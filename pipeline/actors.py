@@ -1,25 +1,37 @@
 """Finds the sides named in text and who makes each statement."""
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.lexicon import Lexicon
 from pipeline.models import Side
 
+TokenCount = Callable[[int, int], int]
+
 
 @dataclass(frozen=True)
 class ActorMention:
-    """An actor named in text: a side, a neutral actor (side None) or a pronoun for the speaker."""
+    """An actor named in text: a side, a neutral actor (side None) or a word relative to the speaker."""
 
     start: int
     end: int
     side: Side | None
-    speaker: bool = False
+    relative: str = ""  # "self" (قواته, its forces) or "enemy" (العدو, militias): resolved against the speaker
 
     @property
     def neutral(self) -> bool:
         """True for actors that are no side (the UN, the US, Egypt…)."""
-        return self.side is None and not self.speaker
+        return self.side is None and not self.relative
+
+    def side_for(self, speaker: Side | None) -> Side | None:
+        """The side this mention stands for, given who speaks."""
+        if self.relative == "self":
+            return speaker
+        if self.relative == "enemy":
+            return speaker.opponent if speaker is not None else None
+        return self.side
 
 
 def find_actors(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon) -> list[ActorMention]:
@@ -31,12 +43,14 @@ def find_actors(norm: str, original: str, to_orig: list[int] | None, lex: Lexico
                 a = to_orig[m.start()] if to_orig else m.start()
                 if pat.caps not in original[a : a + len(pat.caps) + 2]:
                     continue
-            found.append(ActorMention(m.start(), m.end(), pat.side, pat.speaker))
+            found.append(ActorMention(m.start(), m.end(), pat.side, pat.relative))
     found.sort(key=lambda x: (-(x.end - x.start), x.start))
     kept: list[ActorMention] = []
+    taken = bytearray(len(norm) + 1)
     for a in found:
-        if all(a.end <= k.start or a.start >= k.end for k in kept):
+        if not any(taken[a.start : a.end]):
             kept.append(a)
+            taken[a.start : a.end] = b"\x01" * (a.end - a.start)
     return sorted(kept, key=lambda x: x.start)
 
 
@@ -49,16 +63,22 @@ class Speech:
     accuser: ActorMention | None = None
 
 
-def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tokens_between, lex: Lexicon,
-                previous: ActorMention | None) -> Speech:
-    """The speaker of the sentence norm[start:end] (previous speaker when it goes on), and any accusation."""
-    in_sentence = [a for a in actors if start <= a.start < end and not a.speaker]
+_AFTER_CLAUSE = re.compile(r"[,،\"”»']\s*$")
+
+
+def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tokens_between: TokenCount,
+                lex: Lexicon, previous: ActorMention | None) -> Speech:
+    """The speaker of the sentence norm[start:end] (previous speaker when it goes on), and any accusation.
+
+    `actors` are the sentence's actor mentions.
+    """
+    named = [a for a in actors if not a.relative]
     speaker: ActorMention | None = None
     verb_found = False
     for regex, continues in ((lex.report, False), (lex.cont, True)):
         for m in regex.finditer(norm, start, end):
             verb_found = True
-            cand = _speaker_near(norm, m.start(), m.end(), end, in_sentence, tokens_between, lex)
+            cand = _speaker_near(norm, m.start(), m.end(), end, named, tokens_between, lex)
             if cand is not None:
                 speaker = cand
                 break
@@ -70,12 +90,12 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
         speaker = previous
     accused = accuser = None
     for m in lex.accuse.finditer(norm, start, end):
-        after = [a for a in in_sentence if a.start >= m.end() and tokens_between(m.end(), a.start) <= 8]
+        after = [a for a in named if a.start >= m.end() and tokens_between(m.end(), a.start) <= 8]
         if len(after) >= 2:
             accuser, accused = after[0], after[1]
         elif len(after) == 1:
             accused = after[0]
-            before = [a for a in in_sentence if a.end <= m.start() and tokens_between(a.end, m.start()) <= 6]
+            before = [a for a in named if a.end <= m.start() and tokens_between(a.end, m.start()) <= 6]
             accuser = before[-1] if before else None
         if accuser is not None and speaker is None:
             speaker = accuser
@@ -83,16 +103,20 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
     return Speech(speaker, accused, accuser)
 
 
-def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[ActorMention], tokens_between,
-                  lex: Lexicon) -> ActorMention | None:
+def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[ActorMention],
+                  tokens_between: TokenCount, lex: Lexicon) -> ActorMention | None:
     comp = lex.complement.search(norm, vend, send)
     limit = comp.start() if comp else send
-    latin = norm[vstart:vend].isascii()
-    after = [a for a in actors if vend <= a.start < limit
-             and tokens_between(vend, a.start) <= (3 if latin else 12)]
+    verb = norm[vstart:vend]
     before = [a for a in actors if a.end <= vstart and tokens_between(a.end, vstart) <= 6]
-    if latin and before:
-        return before[-1]
+    if verb.isascii():
+        # English: "X said …"; "…, said X" and "according to X" name the speaker after the verb.
+        after_ok = verb.startswith("according") or bool(_AFTER_CLAUSE.search(norm[max(0, vstart - 3) : vstart]))
+        after = [a for a in actors if vend <= a.start < limit and tokens_between(vend, a.start) <= 4]
+        if after_ok and after:
+            return after[0]
+        return None if verb.startswith("according") else (before[-1] if before else None)
+    after = [a for a in actors if vend <= a.start < limit and tokens_between(vend, a.start) <= 12]
     if after:
         return after[0]
     return before[-1] if before else None

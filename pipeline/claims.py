@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gazetteer.matcher import Match, Matcher, default_matcher
@@ -115,65 +116,97 @@ def _clauses(tx: _Text, start: int, end: int, mentions: list[Match]) -> list[tup
 
 def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger], lex: Lexicon
                  ) -> tuple[ActorMention | None, str]:
-    """An actor tied to the trigger: right before it (agent), or just after it (the pattern's role)."""
+    """An actor tied to the trigger and its role: right before it (the agent), or just after it.
+
+    After the trigger, "by X" is the agent and "from X", "positions of X" the one acted upon; an
+    English direct object is acted upon too; otherwise the pattern says (Arabic verb-subject order).
+    """
     before = [a for a in actors if a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 1
               and not _punct_between(tx.norm, a.end, trig.start)
-              and not lex.complement.search(tx.norm, a.end, trig.start)]
+              and not lex.complement.search(tx.norm, a.end, trig.start)
+              and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])]
     if before:
         return before[-1], "agent"
     nxt = min((t.start for t in triggers if t.start >= trig.end), default=len(tx.norm))
     after = [a for a in actors if trig.end <= a.start < nxt and tx.tokens_between(trig.end, a.start) <= BIND_TOKENS
              and not _punct_between(tx.norm, trig.end, a.start)]
-    if after:
-        return after[0], trig.pattern.role
-    return None, ""
+    if not after:
+        return None, ""
+    actor = after[0]
+    gap = tx.norm[trig.end : actor.start]
+    if lex.agent_gap.search(gap):
+        return actor, "agent"
+    if lex.opponent_gap.search(gap) or lex.victim_before.search(gap):
+        return actor, "opponent"
+    if tx.norm[trig.start : trig.end].isascii():
+        return actor, "opponent"  # English: the noun right after a verb is its object
+    return actor, trig.pattern.role
 
 
 def _punct_between(norm: str, a: int, b: int) -> bool:
     return any(ch in "،,;؛.!?؟" for ch in norm[a:b])
 
 
-def _side_of(actor: ActorMention, speaker_side: Side | None) -> Side | None:
-    return speaker_side if actor.speaker else actor.side
+@dataclass(frozen=True)
+class _Context:
+    """What side resolution needs to know about a sentence."""
+
+    tx: _Text
+    sent: tuple[int, int]
+    actors: list[ActorMention]
+    bound: dict[int, tuple[Trigger, ActorMention, str]]
+    speech: Speech
+    speaker: Side | None
+    lex: Lexicon
 
 
-def _resolve_side(tx: _Text, trig: Trigger, kind: ClaimType, clause: tuple[int, int], sent: tuple[int, int],
-                  actors: list[ActorMention], bound: dict[int, tuple[Trigger, ActorMention, str]], speech: Speech,
-                  speaker_side: Side | None) -> tuple[Side | None, float]:
+def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[int, int]
+                  ) -> tuple[Side | None, float]:
     """The side a claim is about, with a confidence for how it was found."""
     if kind is ClaimType.CLASH:
         return None, 0.75
-    b = bound.get(id(trig))
+    b = ctx.bound.get(id(trig))
     if b is not None:
-        side = _side_of(b[1], speaker_side)
+        side = b[1].side_for(ctx.speaker)
         if side is not None:
             return (side.opponent if b[2] == "opponent" else side), 0.9
     # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
     # is not the side that repels it. It may still act in a claim of the same direction.
     group = _GROUP[kind]
-    taken = {id(a) for t, a, role in bound.values()
+    taken = {id(a) for t, a, role in ctx.bound.values()
              if role == "opponent" or (t.pattern.type is not None and _GROUP[t.pattern.type] != group)}
-    skip = {id(speech.accuser)} if speech.accuser is not None else set()
+    skip = {id(ctx.speech.accuser)} if ctx.speech.accuser is not None else set()
 
-    def candidates(lo: int, hi: int) -> list[ActorMention]:
-        return [a for a in actors if lo <= a.start < hi and id(a) not in taken and id(a) not in skip
-                and _side_of(a, speaker_side) is not None]
+    def pick(lo: int, hi: int) -> Side | None:
+        cands = []
+        for a in ctx.actors:
+            if not (lo <= a.start < hi) or id(a) in taken or id(a) in skip:
+                continue
+            side = a.side_for(ctx.speaker)
+            if side is None:
+                continue
+            if ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start]) or (
+                    a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
+                if group != "offensive":
+                    continue  # "positions of X" do not hold or withdraw; they are struck
+                side = side.opponent
+            cands.append((a, side))
+        if not cands:
+            return None
+        before = [c for c in cands if c[0].end <= trig.start]
+        return (before[-1] if before else cands[0])[1]
 
-    in_clause = candidates(*clause)
-    if in_clause:
-        before = [a for a in in_clause if a.end <= trig.start]
-        pick = before[-1] if before else in_clause[0]
-        return _side_of(pick, speaker_side), 0.8
-    if speech.accused is not None and speech.accused.side is not None:
-        return speech.accused.side, 0.8
-    in_sent = candidates(*sent)
-    if in_sent:
-        before = [a for a in in_sent if a.end <= trig.start]
-        pick = before[-1] if before else in_sent[0]
-        return _side_of(pick, speaker_side), 0.7
-    if speaker_side is not None:
+    side = pick(*clause)
+    if side is not None:
+        return side, 0.8
+    if ctx.speech.accused is not None and ctx.speech.accused.side is not None:
+        return ctx.speech.accused.side, 0.8
+    side = pick(*ctx.sent)
+    if side is not None:
+        return side, 0.7
+    if ctx.speaker is not None:
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
-        return (speaker_side.opponent if kind is ClaimType.WITHDRAWAL else speaker_side), 0.6
+        return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), 0.6
     return None, 0.5
 
 
@@ -218,6 +251,12 @@ def _list_gap(gap: str, next_surface: str) -> bool:
                                                             or next_surface.startswith("و"))
 
 
+def _is_hypothetical(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+    """A warning or a condition before the trigger: the event is not claimed to have happened."""
+    return bool(lex.hypothetical.search(tx.norm, clause[0], trig.start)) and tx.tokens_between(
+        lex.hypothetical.search(tx.norm, clause[0], trig.start).start(), trig.start) <= 8
+
+
 def _is_intent(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     surface = tx.norm[trig.start : trig.end]
     if lex.purpose_prefix.match(surface):
@@ -251,15 +290,21 @@ def _event_date(dates: list[DateMention], clause: tuple[int, int], sent: tuple[i
     return EventDate(published, DatePrecision.DAY) if published else None
 
 
-def _not_actors(tx: _Text, mentions: list[Match], actors: list[ActorMention]) -> list[Match]:
+def _not_actors(tx: _Text, mentions: list[Match], actors: list[ActorMention], starts: list[int]) -> list[Match]:
     """Drops mentions that end an actor's name (فايز السراج the prime minister, not the suburb)."""
     out = []
     for m in mentions:
         s, e = tx.n(m.start), tx.n(m.end)
-        if any(a.start <= s and a.end - 1 <= e <= a.end for a in actors):
+        i = bisect.bisect_right(starts, s) - 1
+        if i >= 0 and actors[i].start <= s and actors[i].end - 1 <= e <= actors[i].end:
             continue
         out.append(m)
     return out
+
+
+def _between(items: list, starts: list[int], lo: int, hi: int) -> list:
+    """The items (sorted by start) whose start lies in [lo, hi)."""
+    return items[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
 
 
 def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | None = None) -> ArticleAnalysis:
@@ -268,29 +313,38 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     lex = lex or load_lexicon()
     tx = _Text(article.text)
     actors = find_actors(tx.norm, article.text, tx.to_orig, lex)
-    mentions = _not_actors(tx, matcher.find(article.text), actors)
+    actor_starts = [a.start for a in actors]
+    mentions = _not_actors(tx, matcher.find(article.text), actors, actor_starts)
+    mention_starts = [m.start for m in mentions]
     triggers = find_triggers(tx.norm, lex)
-    spans = [(tx.n(m.start), tx.n(m.end)) for m in mentions]
-    dates = [d for d in find_dates(tx.norm, article.published)
-             if not any(a < d.end and d.start < b for a, b in spans)]
-    bound: dict[int, tuple[Trigger, ActorMention, str]] = {}
-    for t in triggers:
-        actor, role = _bound_actor(tx, t, actors, triggers, lex)
-        if actor is not None:
-            bound[id(t)] = (t, actor, role)
+    trigger_starts = [t.start for t in triggers]
+    covered = bytearray(len(tx.norm) + 1)
+    for m in mentions:
+        s, e = tx.n(m.start), tx.n(m.end)
+        covered[s:e] = b"\x01" * (e - s)
+    dates = [d for d in find_dates(tx.norm, article.published) if not any(covered[d.start : d.end])]
+    date_starts = [d.start for d in dates]
     claims: dict[tuple, Claim] = {}
     previous: ActorMention | None = None
     for sentence in split_sentences(article.text):
         sent = (tx.n(sentence.start), tx.n(sentence.end))
-        speech = find_speech(tx.norm, sent[0], sent[1], actors, tx.tokens_between, lex, previous)
+        s_actors = _between(actors, actor_starts, *sent)
+        speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous)
         previous = speech.speaker or previous
         speaker_side = speech.speaker.side if speech.speaker is not None else None
-        s_mentions = [m for m in mentions if sentence.start <= m.start < sentence.end]
-        s_triggers = [t for t in triggers if sent[0] <= t.start < sent[1]]
+        s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
+        s_triggers = _between(triggers, trigger_starts, *sent)
         if not s_mentions or not s_triggers:
             continue
+        bound = {}
+        for t in s_triggers:
+            actor, role = _bound_actor(tx, t, s_actors, s_triggers, lex)
+            if actor is not None:
+                bound[id(t)] = (t, actor, role)
+        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex)
+        s_dates = _between(dates, date_starts, *sent)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions):
-            targets = _targets(tx, clause, s_mentions, actors, lex)
+            targets = _targets(tx, clause, s_mentions, s_actors, lex)
             if not targets:
                 continue
             for trig in (t for t in s_triggers if clause[0] <= t.start < clause[1]):
@@ -299,14 +353,14 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                 if _is_negated(tx, trig, clause, lex) or _is_denied(tx, trig, sent, lex):
                     continue
                 penalty = 0.0
+                if _is_hypothetical(tx, trig, clause, lex):
+                    continue
                 if _is_intent(tx, trig, clause, lex):
                     if kind not in _INTENT_OK:
                         continue
                     kind, penalty = ClaimType.ATTACK, 0.1
-                side, conf = _resolve_side(tx, trig, kind, clause, sent, actors, bound, speech, speaker_side)
-                if kind is ClaimType.CLASH:
-                    side = None
-                date = _event_date(dates, clause, sent, article.published)
+                side, conf = _resolve_side(ctx, trig, kind, clause)
+                date = _event_date(s_dates, clause, sent, article.published)
                 for m, locator in targets:
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,
@@ -317,4 +371,12 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     key = (c.place_id, c.side, c.claim, c.date)
                     if key not in claims or claims[key].confidence < c.confidence:
                         claims[key] = c
-    return ArticleAnalysis(article, tuple(mentions), tuple(sorted(claims.values(), key=lambda c: c.start)))
+    return ArticleAnalysis(article, tuple(mentions), _without_sideless_doubles(claims.values()))
+
+
+def _without_sideless_doubles(claims: Iterable[Claim]) -> tuple[Claim, ...]:
+    """Claims sorted by position; a side-less claim is dropped where the same claim names its side."""
+    sided = {(c.place_id, c.claim, c.date) for c in claims if c.side is not None}
+    kept = [c for c in claims if c.side is not None or c.claim is ClaimType.CLASH
+            or (c.place_id, c.claim, c.date) not in sided]
+    return tuple(sorted(kept, key=lambda c: (c.start, c.claim.value)))

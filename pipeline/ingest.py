@@ -11,7 +11,7 @@ from gazetteer.matcher import Matcher, default_matcher
 from pipeline.claims import extract
 from pipeline.models import Article
 from pipeline.readers import ReadError, read_bytes, read_paths
-from pipeline.store import has_article, store_analysis
+from pipeline.store import has_article, store_analyses, store_analysis, stored_text
 
 Progress = Callable[[int, int], None]
 
@@ -31,6 +31,14 @@ class IngestReport:
         return not self.errors
 
 
+def _check_new(conn: sqlite3.Connection, art: Article) -> str | None:
+    """None when the article may be stored; else why not (its id is taken by another text)."""
+    text = stored_text(conn, art.id)
+    if text is not None and text != art.text:
+        return f"{art.origin}: id {art.id!r} is already stored with a different text; not replaced"
+    return None
+
+
 def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matcher: Matcher,
             progress: Progress | None, total: int = 0) -> IngestReport:
     seen = new = claims = 0
@@ -40,12 +48,15 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
             errors.append(str(item))
             continue
         seen += 1
-        if not has_article(conn, item.id):
+        problem = _check_new(conn, item)
+        if problem is not None:
+            errors.append(problem)
+        elif not has_article(conn, item.id):
             try:
                 claims += store_analysis(conn, extract(item, matcher), matcher)
                 new += 1
-            except (sqlite3.Error, ValueError) as exc:  # one bad article does not stop the batch
-                errors.append(f"{item.origin}: not stored ({exc})")
+            except Exception as exc:
+                errors.append(f"{item.origin}: not stored ({type(exc).__name__}: {exc})")
         if progress is not None:
             progress(seen, total)
     return IngestReport(seen, new, claims, tuple(errors))
@@ -61,9 +72,18 @@ def ingest_paths(paths: list[Path], conn: sqlite3.Connection, published: dt.date
 
 def ingest_upload(name: str, data: bytes, conn: sqlite3.Connection, published: dt.date | None = None,
                   matcher: Matcher | None = None) -> IngestReport:
-    """Stores an uploaded file's articles only if the whole file reads cleanly (nothing half-made)."""
+    """Stores an uploaded file's articles only if the whole file reads and extracts cleanly (nothing half-made)."""
+    matcher = matcher or default_matcher()
     items = list(read_bytes(name, data, published))
     errors = [str(x) for x in items if isinstance(x, ReadError)]
+    articles = [x for x in items if not isinstance(x, ReadError)]
+    errors += [p for p in (_check_new(conn, a) for a in articles) if p is not None]
     if errors:
-        return IngestReport(0, 0, 0, tuple(errors))
-    return _ingest(items, conn, matcher or default_matcher(), None, len(items))
+        return IngestReport(len(articles), 0, 0, tuple(errors))
+    fresh = {a.id: a for a in articles if not has_article(conn, a.id)}
+    try:
+        analyses = [extract(a, matcher) for a in fresh.values()]
+        claims = store_analyses(conn, analyses, matcher)
+    except Exception as exc:
+        return IngestReport(len(articles), 0, 0, (f"{name}: not stored ({type(exc).__name__}: {exc})",))
+    return IngestReport(len(articles), len(fresh), claims, ())

@@ -21,7 +21,7 @@ class ActorPattern:
 
     regex: re.Pattern[str]
     side: Side | None
-    speaker: bool  # a pronoun phrase: the side is the speaker's
+    relative: str  # "self": a pronoun for the speaker's side; "enemy": the speaker's word for the other side
     caps: str | None  # an all-caps acronym that must match in capitals (GNA, UN, US)
 
 
@@ -49,6 +49,7 @@ class Lexicon:
     complement: re.Pattern[str]
     patterns: tuple[ClaimPattern, ...]
     modal: re.Pattern[str]
+    hypothetical: re.Pattern[str]
     modal_window: int
     purpose_prefix: re.Pattern[str]
     purpose_before: re.Pattern[str]
@@ -56,11 +57,20 @@ class Lexicon:
     locator: re.Pattern[str]
     container: re.Pattern[str]
     actor_name: re.Pattern[str]
+    agent_gap: re.Pattern[str]
+    opponent_gap: re.Pattern[str]
+    victim_before: re.Pattern[str]
+    victim_after: re.Pattern[str]
 
 
-def _word_regex(entry: str) -> str:
-    """A regex for one lexicon word or phrase on normalized text, clitics allowed in Arabic."""
+def _word_regex(entry: str, article: bool = True) -> str:
+    """A regex for one lexicon word or phrase on normalized text, clitics allowed in Arabic.
+
+    Verbs take no article: «التابع» (affiliated) is not «تابع» (he went on).
+    """
     norm = normalize_pattern(entry).lower().replace("-", " ")
+    if is_arabic(norm) and not article:
+        return rf"(?<!\w)(?:[وف])?{re.escape(norm)}(?!\w)"
     if is_arabic(norm):
         if norm.startswith("ال"):
             core = re.escape(norm[2:])
@@ -70,8 +80,8 @@ def _word_regex(entry: str) -> str:
     return rf"(?<![\w']){body}(?:'s)?(?!\w)"
 
 
-def _alternation(entries: list[str]) -> re.Pattern[str]:
-    parts = sorted({_word_regex(e) for e in entries}, key=len, reverse=True)
+def _alternation(entries: list[str], article: bool = True) -> re.Pattern[str]:
+    parts = sorted({_word_regex(e, article) for e in entries}, key=len, reverse=True)
     return re.compile("|".join(parts))
 
 
@@ -85,11 +95,11 @@ def load_lexicon() -> Lexicon:
     """The compiled lexicon from pipeline/data."""
     actors_raw = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
     actors: list[ActorPattern] = []
-    for key, side, speaker in (("GNA", Side.GNA, False), ("LNA", Side.LNA, False), ("NEUTRAL", None, False),
-                               ("SPEAKER", None, True)):
+    for key, side, relative in (("GNA", Side.GNA, ""), ("LNA", Side.LNA, ""), ("NEUTRAL", None, ""),
+                                ("SPEAKER", None, "self"), ("ENEMY", None, "enemy")):
         for entry in actors_raw[key]:
             caps = entry if entry.isascii() and entry.isupper() else None
-            actors.append(ActorPattern(re.compile(_word_regex(entry)), side, speaker, caps))
+            actors.append(ActorPattern(re.compile(_word_regex(entry)), side, relative, caps))
     speech = json.loads((DATA / "speech.json").read_text(encoding="utf-8"))
     claims = json.loads((DATA / "claim_patterns.json").read_text(encoding="utf-8"))
     patterns = tuple(
@@ -100,14 +110,15 @@ def load_lexicon() -> Lexicon:
     modal = claims["modal"]
     return Lexicon(
         actors=tuple(actors),
-        report=_alternation(speech["report"]),
-        cont=_alternation(speech["continue"]),
-        accuse=_alternation(speech["accuse"]),
-        deny=_alternation(speech["deny"]),
+        report=_alternation(speech["report"], article=False),
+        cont=_alternation(speech["continue"], article=False),
+        accuse=_alternation(speech["accuse"], article=False),
+        deny=_alternation(speech["deny"], article=False),
         deny_end=_alternation(speech["deny_end"]),
         complement=_alternation(speech["complement"]),
         patterns=patterns,
         modal=re.compile(rf"(?<!\w){normalize_pattern(modal['regex'])}"),
+        hypothetical=re.compile(rf"(?<!\w){normalize_pattern(modal['hypothetical'])}(?!\w)"),
         modal_window=int(modal["window_tokens"]),
         purpose_prefix=re.compile(normalize_pattern(modal["purpose_prefix"])),
         purpose_before=re.compile(modal["purpose_word_before"]),
@@ -115,4 +126,8 @@ def load_lexicon() -> Lexicon:
         locator=re.compile(normalize_pattern(claims["locators"]["regex"])),
         container=re.compile(normalize_pattern(claims["locators"]["container_regex"])),
         actor_name=re.compile(normalize_pattern(claims["locators"]["actor_name_regex"])),
+        agent_gap=re.compile(normalize_pattern(claims["roles"]["agent_gap"])),
+        opponent_gap=re.compile(normalize_pattern(claims["roles"]["opponent_gap"])),
+        victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
+        victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
     )

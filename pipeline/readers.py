@@ -102,12 +102,17 @@ def split_seed_text(content: str) -> list[tuple[str, str]]:
     return out
 
 
-def _manifest(folder: Path) -> dict[tuple[str, int], dict]:
+def read_manifest(folder: Path) -> tuple[dict[tuple[str, int], dict], ReadError | None]:
+    """The seed manifest of a folder (file, index -> metadata), and an error if it cannot be read."""
     path = folder / MANIFEST
     if not path.is_file():
-        return {}
-    with open(path, encoding="utf-8-sig", newline="") as fh:
-        return {(row["file"], int(row["index"])): row for row in csv.DictReader(fh)}
+        return {}, None
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return {(row["file"], int(row["index"])): row for row in csv.DictReader(fh, strict=True)}, None
+    except (OSError, UnicodeDecodeError, csv.Error, KeyError, TypeError, ValueError) as exc:
+        return {}, ReadError(str(path), f"manifest not used ({type(exc).__name__}: {exc}); "
+                             "want columns file,index,id,published,source,url,lang")
 
 
 def read_seed_text(name: str, content: str, published: dt.date | None, manifest: dict | None = None
@@ -124,7 +129,7 @@ def read_seed_text(name: str, content: str, published: dt.date | None, manifest:
 
 def read_jsonl(name: str, content: str, published: dt.date | None) -> Iterator[Article | ReadError]:
     """Articles of a JSON Lines file, one object a line."""
-    for n, line in enumerate(content.splitlines(), start=1):
+    for n, line in enumerate(content.split("\n"), start=1):  # not splitlines: U+2028 may stand inside a string
         if not line.strip():
             continue
         origin = f"{name}:{n}"
@@ -132,6 +137,9 @@ def read_jsonl(name: str, content: str, published: dt.date | None) -> Iterator[A
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             yield ReadError(origin, f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        except RecursionError:
+            yield ReadError(origin, "malformed JSON (nested too deeply)")
             continue
         if not isinstance(rec, dict):
             yield ReadError(origin, "a line must be a JSON object")
@@ -145,7 +153,7 @@ def read_jsonl(name: str, content: str, published: dt.date | None) -> Iterator[A
 def read_csv(name: str, content: str, published: dt.date | None) -> Iterator[Article | ReadError]:
     """Articles of a CSV file with a header row and a `text` column."""
     try:
-        reader = csv.DictReader(io.StringIO(content, newline=""))
+        reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
         fields = reader.fieldnames or []
     except csv.Error as exc:
         yield ReadError(name, f"unreadable CSV ({exc})")
@@ -199,13 +207,18 @@ def iter_files(paths: list[Path]) -> Iterator[Path | ReadError]:
 
 def read_paths(paths: list[Path], published: dt.date | None = None) -> Iterator[Article | ReadError]:
     """Articles of all files and folders named, with read errors in place of bad inputs."""
+    manifests: dict[Path, dict] = {}
     for item in iter_files(paths):
         if isinstance(item, ReadError):
             yield item
             continue
+        if item.parent not in manifests:
+            manifests[item.parent], problem = read_manifest(item.parent)
+            if problem is not None:
+                yield problem
         try:
             data = item.read_bytes()
         except OSError as exc:
             yield ReadError(str(item), f"cannot read ({exc.strerror})")
             continue
-        yield from read_bytes(str(item), data, published, _manifest(item.parent))
+        yield from read_bytes(str(item), data, published, manifests[item.parent])

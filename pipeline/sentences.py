@@ -7,7 +7,7 @@ import re
 from pipeline.models import Sentence
 
 # A sentence ends at . ! ? ؟ (with closing quotes) before white space, or at a line break.
-_END = re.compile(r"""(?:(?<![A-Z])(?<!\b[A-Z][a-z])(?<!\bU\.S)(?<!\bSt)(?<!\bMr)(?<!\bDr)[.!?؟…]+["”»')\]]*)(?=\s|$)|\n+""")
+_END = re.compile(r"""(?:(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\bU\.S)(?<!\bSt)(?<!\bMr)(?<!\bDr)[.!?؟…]+["”»')\]]*)(?=\s|$)|[\n\r\u2028\u2029\x85]+""")
 # A clause ends at a comma or semicolon, or before a contrastive conjunction.
 _CLAUSE = re.compile(
     r"[،,;؛:]|(?=(?<!\w)(?:فيما|بينما|في حين|وفي حين|في المقابل|لكن|ولكن|غير أن|whereas|while|but)(?!\w))"

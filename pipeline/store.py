@@ -57,6 +57,12 @@ def has_article(conn: sqlite3.Connection, article_id: str) -> bool:
     return conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone() is not None
 
 
+def stored_text(conn: sqlite3.Connection, article_id: str) -> str | None:
+    """The stored text of an article, or None when it is not stored."""
+    row = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return row[0] if row else None
+
+
 def claim_id(article_id: str, place_id: str, claim: str, side: str | None, date: str | None) -> str:
     """A stable id for a claim."""
     return f"{article_id}|{place_id}|{claim}|{side or '-'}|{date or '-'}"
@@ -64,38 +70,49 @@ def claim_id(article_id: str, place_id: str, claim: str, side: str | None, date:
 
 def store_analysis(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher) -> int:
     """Stores one analysed article with its mentions and claims (no-op if stored); the number of new claims."""
+    with conn:  # one transaction per article: all of it or nothing
+        return _insert(conn, analysis, matcher)
+
+
+def store_analyses(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], matcher: Matcher) -> int:
+    """Stores several analysed articles in one transaction (all or none); the number of new claims."""
+    with conn:
+        return sum(_insert(conn, an, matcher) for an in analyses)
+
+
+def _insert(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher) -> int:
     art = analysis.article
     if has_article(conn, art.id):
         return 0
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    with conn:  # one transaction per article: all of it or nothing
-        conn.execute(
-            "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (art.id, art.title, art.text, art.published.isoformat() if art.published else None, art.source,
-             art.url, art.lang, art.origin, MATCHER_VERSION, now),
-        )
-        places = {m.place.id: m.place for m in analysis.mentions}
-        for c in analysis.claims:
-            places.setdefault(c.place_id, matcher.by_id[c.place_id])
-        conn.executemany(
-            "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?)",
-            [(p.id, p.name, p.name_ar, p.lat, p.lon, p.kind, p.geo_precision) for p in places.values()],
-        )
-        conn.executemany(
-            "INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
-            [(art.id, m.start, m.end, m.surface, m.place.id, m.score, m.how.value) for m in analysis.mentions],
-        )
-        rows = []
-        for c in analysis.claims:
-            date = c.date.date.isoformat() if c.date else None
-            side = c.side.value if c.side else None
-            rows.append((
-                claim_id(art.id, c.place_id, c.claim.value, side, date), art.id, c.place_id, c.claim.value, side,
-                c.claimed_by.value if c.claimed_by else None, date, c.date.precision.value if c.date else None,
-                c.evidence, c.start, c.end, c.confidence, c.pattern, MATCHER_VERSION,
-            ))
-        conn.executemany("INSERT OR IGNORE INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-    return len(rows)
+    conn.execute(
+        "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (art.id, art.title, art.text, art.published.isoformat() if art.published else None, art.source,
+         art.url, art.lang, art.origin, MATCHER_VERSION, now),
+    )
+    places = {m.place.id: m.place for m in analysis.mentions}
+    for c in analysis.claims:
+        places.setdefault(c.place_id, matcher.by_id[c.place_id])
+    conn.executemany(
+        "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?)",
+        [(p.id, p.name, p.name_ar, p.lat, p.lon, p.kind, p.geo_precision) for p in places.values()],
+    )
+    conn.executemany(
+        "INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
+        [(art.id, m.start, m.end, m.surface, m.place.id, m.score, m.how.value) for m in analysis.mentions],
+    )
+    rows = []
+    for c in analysis.claims:
+        date = c.date.date.isoformat() if c.date else None
+        side = c.side.value if c.side else None
+        rows.append((
+            claim_id(art.id, c.place_id, c.claim.value, side, date), art.id, c.place_id, c.claim.value, side,
+            c.claimed_by.value if c.claimed_by else None, date, c.date.precision.value if c.date else None,
+            c.evidence, c.start, c.end, c.confidence, c.pattern, MATCHER_VERSION,
+        ))
+    before = conn.total_changes
+    conn.executemany("INSERT OR IGNORE INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    return conn.total_changes - before
 
 
 def load_claims_frame(conn: sqlite3.Connection) -> pd.DataFrame:

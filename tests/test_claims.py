@@ -120,3 +120,30 @@ def test_a_speaker_before_that_does_not_carry_out_the_strike():
 
 def test_a_warning_of_fighting_is_no_clash():
     assert claims_of("حذرت الأمم المتحدة من تصاعد القتال في طرابلس.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "side", "kind"),
+    [
+        ("Airstrikes hit LNA positions in Tarhuna.", "mihwar:tarhuna", Side.GNA, ClaimType.STRIKE),
+        ("قصفت طائرات مسيرة تركية مواقع قوات حفتر في ترهونة", "mihwar:tarhuna", Side.GNA, ClaimType.STRIKE),
+        ("تعرضت مواقع قوات الوفاق في عين زارة لقصف مدفعي", AIN_ZARA, Side.LNA, ClaimType.STRIKE),
+        ("Gharyan was seized from the LNA by GNA forces.", "mihwar:gharyan", Side.GNA, ClaimType.CONTROL),
+        ("Tarhuna was recaptured from GNA forces by Haftar's troops.", "mihwar:tarhuna", Side.LNA, ClaimType.CONTROL),
+        ("صدت قوات الوفاق هجوما لقوات حفتر على محور عين زارة", AIN_ZARA, Side.GNA, ClaimType.REPELLED),
+        ("قال المسماري إن الميليشيات تقدمت نحو غريان", "mihwar:gharyan", Side.GNA, ClaimType.ADVANCE),
+    ],
+)
+def test_the_side_acted_upon_is_not_taken_for_the_actor(text, place, side, kind):
+    got = {(c[0], c[1], c[2]) for c in claims_of(text)}
+    assert got == {(place, side, kind)}
+
+
+def test_a_condition_or_a_deal_is_no_claim():
+    assert claims_of("Egypt warned it would intervene if GNA forces advanced on Sirte.") == set()
+    assert claims_of("The LNA struck a deal with tribal elders in Tarhuna.") == set()
+
+
+def test_a_reported_statement_names_its_speaker_not_the_actor():
+    (c,) = claims_of("A hospital official said Haftar's forces shelled Tripoli.")
+    assert (c[1], c[2], c[3]) == (Side.LNA, ClaimType.STRIKE, None)

@@ -108,3 +108,58 @@ def test_filters_by_side_type_date_and_place(seeded):
     assert set(filter_frame(seeded, place="عين زارة")["place_id"]) == {"mihwar:ain_zara"}
     back = pd.read_csv(io.StringIO(frame_to_csv(lna)))
     assert len(back) == len(lna) and set(back["side"]) == {"LNA"}
+
+
+def test_an_id_reused_for_another_text_is_reported_and_the_stored_one_kept(tmp_path):
+    conn = open_db(tmp_path / "m.db")
+    assert ingest_upload("a.jsonl", json.dumps(GOOD, ensure_ascii=False).encode(), conn).articles_new == 1
+    other = dict(GOOD, text="اشتباكات في عين زارة.")
+    report = ingest_upload("b.jsonl", json.dumps(other, ensure_ascii=False).encode(), conn)
+    assert not report.ok and "already stored with a different text" in report.errors[0]
+    assert conn.execute("SELECT text FROM articles WHERE id='a1'").fetchone()[0] == GOOD["text"]
+
+
+def test_upload_failing_during_extraction_stores_nothing(tmp_path, monkeypatch):
+    import pipeline.ingest as ingest_module
+
+    real = ingest_module.extract
+
+    def flaky(article, matcher=None):
+        if article.id == "a2":
+            raise RuntimeError("boom")
+        return real(article, matcher)
+
+    monkeypatch.setattr(ingest_module, "extract", flaky)
+    conn = open_db(tmp_path / "m.db")
+    lines = [dict(GOOD), dict(GOOD, id="a2"), dict(GOOD, id="a3")]
+    data = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines).encode()
+    report = ingest_upload("up.jsonl", data, conn)
+    assert not report.ok and "boom" in report.errors[0]
+    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
+    batch = ingest_paths([_write(tmp_path / "in.jsonl", data)], conn)  # a batch goes on past the bad one
+    assert batch.articles_new == 2 and len(batch.errors) == 1
+
+
+def _write(path, data):
+    path.write_bytes(data)
+    return path
+
+
+def test_line_separator_inside_a_json_string_keeps_the_article_whole():
+    rec = dict(GOOD, text="اشتباكات في عين زارة\u2028واليرموك")
+    (art,) = list(read_bytes("a.jsonl", json.dumps(rec, ensure_ascii=False).encode()))
+    assert art.text.endswith("واليرموك")
+
+
+def test_unterminated_csv_quote_is_an_error_not_a_swallowed_file():
+    items = list(read_bytes("x.csv", b'id,text\n1,"unterminated\n2,abc\n'))
+    assert any(isinstance(x, ReadError) and "x.csv" in str(x) for x in items)
+
+
+def test_a_bad_manifest_is_reported_and_the_articles_still_read(tmp_path):
+    (tmp_path / "manifest.csv").write_text("file,index\nseed.txt,one\n", encoding="utf-8")
+    (tmp_path / "seed.txt").write_text("عنوان\nعنوان\n\nاشتباكات في عين زارة.\n", encoding="utf-8")
+    from pipeline.readers import read_paths
+    items = list(read_paths([tmp_path]))
+    assert isinstance(items[0], ReadError) and "manifest" in str(items[0])
+    assert items[1].title == "عنوان"

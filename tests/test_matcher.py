@@ -90,3 +90,18 @@ def test_offsets_point_at_the_surface():
     text = "وقالت إن قواتها تصدت لمحاولة تقدم في محور العزيزية"
     (m,) = default_matcher().find(text)
     assert text[m.start : m.end] == m.surface == "العزيزية"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Al Jazeera reported heavy fighting.", "وذكرت الجزيرة أن القتال مستمر", "Ahmed Maiteeg said on Monday",
+     "Fathi Bashagha said", "Aguila Saleh said", "Libya Dawn forces", "Jordan and Egypt", "Hassan said",
+     "اندلعت اشتباكات في مناطق و مدن ـ"],
+)
+def test_people_media_and_common_words_are_not_places(text):
+    assert ids(text) == []
+
+
+def test_transliterations_of_a_place_still_match_without_a_cue():
+    assert ids("Tarhouna") == ["mihwar:tarhuna"]
+    assert ids("Qasr Ben Gashir") == ["mihwar:qasr_bin_ghashir"]
