@@ -108,6 +108,10 @@ class Matcher:
         self._institution = _keys(cues["institution_before"])
         self._common_words = frozenset(k for w in load_word_list("ambiguous_words.txt") for k in name_key(w)[:1])
         self._generic = {normalize_text(k): tuple(v) for k, v in cues["generic_references"].items()}
+        self._generic_by_first: dict[str, list[tuple[str, list[str], tuple[str, ...]]]] = defaultdict(list)
+        for phrase, kinds in self._generic.items():
+            words = phrase.split()
+            self._generic_by_first[_generic_key(words[0])].append((phrase, words, kinds))
         self._generic_words = frozenset(
             form for k in self._generic for form in (k, k.removeprefix("the "), k.removeprefix("ال"))
         )
@@ -324,7 +328,8 @@ class Matcher:
                     accepted.append(item[0])
                     pending.remove(item)
                     changed = True
-        anchors = [c.entries[0].place for c in accepted if len({e.place.id for e in c.entries}) == 1]
+        anchors = list({c.entries[0].place.id: c.entries[0].place for c in accepted
+                        if len({e.place.id for e in c.entries}) == 1}.values())
         cue_of = {id(c): cue for c, cue in kept}
         out = []
         for c in sorted(accepted, key=lambda c: c.start_tok):
@@ -349,17 +354,20 @@ class Matcher:
     def _references(self, text: str, toks: list[tuple[int, int, str]], found: list[Match]) -> list[Match]:
         """Short references ("المطار", "the airport") resolved to the place of that kind the article names."""
         out: list[Match] = []
-        covered = [(m.start, m.end) for m in found]
+        if not found:
+            return out
+        covered = bytearray(len(text) + 1)
+        for m in found:
+            covered[m.start : m.end] = b"\x01" * (m.end - m.start)
         for i, (s, _e, tok) in enumerate(toks):
-            for phrase, kinds in self._generic.items():
-                words = phrase.split()
+            for phrase, words, kinds in self._generic_by_first.get(_generic_key(tok), ()):
                 if i + len(words) > len(toks):
                     continue
                 e = toks[i + len(words) - 1][1]
-                tail = " ".join(normalize_text(t) for _a, _b, t in toks[i + 1 : i + len(words)])
-                first = normalize_text(tok)
+                tail = " ".join(_norm_token(t) for _a, _b, t in toks[i + 1 : i + len(words)])
+                first = _norm_token(tok)
                 shift = _definite_offset(first, words[0]) if is_arabic(tok) else (0 if first == words[0] else -1)
-                if shift < 0 or tail != " ".join(words[1:]) or any(a < e and s < b for a, b in covered):
+                if shift < 0 or tail != " ".join(words[1:]) or any(covered[s:e]):
                     continue
                 named = [m for m in found if m.place.kind in kinds]
                 if not named:
@@ -368,6 +376,20 @@ class Matcher:
                 ref = (before[-1] if before else named[0]).place
                 out.append(Match(s + shift, e, text[s + shift : e], ref, 0.8, MatchKind.REFERENCE))
         return out
+
+
+@lru_cache(maxsize=100_000)
+def _norm_token(token: str) -> str:
+    return normalize_text(token)
+
+
+@lru_cache(maxsize=100_000)
+def _generic_key(token: str) -> str:
+    """The index key of a token for short references: Arabic without clitics and article, Latin folded."""
+    if is_arabic(token):
+        forms = clitic_forms(token)
+        return forms[-1] if forms else ""
+    return _norm_token(token)
 
 
 def _fuzzy_form(token: str) -> str:

@@ -88,9 +88,11 @@ def find_triggers(norm: str, lex: Lexicon) -> list[Trigger]:
     found = [Trigger(m.start(), m.end(), p) for p in lex.patterns for m in p.regex.finditer(norm) if m.end() > m.start()]
     found.sort(key=lambda t: (-t.pattern.priority, -(t.end - t.start), t.start))
     kept: list[Trigger] = []
+    taken = bytearray(len(norm) + 1)
     for t in found:
-        if all(t.end <= k.start or t.start >= k.end for k in kept):
+        if not any(taken[t.start : t.end]):
             kept.append(t)
+            taken[t.start : t.end] = b"\x01" * (t.end - t.start)
     return sorted((t for t in kept if t.pattern.type is not None), key=lambda t: t.start)
 
 
