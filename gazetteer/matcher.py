@@ -360,7 +360,7 @@ class Matcher:
         for m in found:
             covered[m.start : m.end] = b"\x01" * (m.end - m.start)
         for i, (s, _e, tok) in enumerate(toks):
-            for phrase, words, kinds in self._generic_by_first.get(_generic_key(tok), ()):
+            for _phrase, words, kinds in self._generic_by_first.get(_generic_key(tok), ()):
                 if i + len(words) > len(toks):
                     continue
                 e = toks[i + len(words) - 1][1]
