@@ -108,10 +108,12 @@ class Matcher:
         self._institution = _keys(cues["institution_before"])
         self._common_words = frozenset(k for w in load_word_list("ambiguous_words.txt") for k in name_key(w)[:1])
         self._generic = {normalize_text(k): tuple(v) for k, v in cues["generic_references"].items()}
-        self._generic_by_first: dict[str, list[tuple[str, list[str], tuple[str, ...]]]] = defaultdict(list)
+        self._generic_by_first: dict[str, list[tuple[bool, list[str], tuple[str, ...]]]] = defaultdict(list)
         for phrase, kinds in self._generic.items():
             words = phrase.split()
-            self._generic_by_first[_generic_key(words[0])].append((phrase, words, kinds))
+            definite = words[0] == "the"  # "the" is not in the token stream: checked in the text instead
+            words = words[1:] if definite else words
+            self._generic_by_first[_generic_key(words[0])].append((definite, words, kinds))
         self._generic_words = frozenset(
             form for k in self._generic for form in (k, k.removeprefix("the "), k.removeprefix("ال"))
         )
@@ -152,7 +154,7 @@ class Matcher:
     # ---- public ------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
         """All place mentions in a text, in order, after disambiguation."""
-        toks = [(s, e, t) for s, e, t in tokenize(text) if is_arabic(t) or fold_latin(t) not in LATIN_ARTICLES]
+        toks = [(s, e, t) for s, e, t in tokenize(text) if not _is_latin_article(t)]
         if not toks:
             return []
         cands = self._exact(text, toks)
@@ -298,8 +300,10 @@ class Matcher:
                 first = toks[other.start_tok][2]
             else:
                 continue
+            if len(gap) > 12:
+                continue
             words = [w for w in re.split(r"[\s,،\"“”'«»()]+", gap) if w]
-            if len(gap) > 12 or any(w.lower() not in self._separators for w in words):
+            if any(w.lower() not in self._separators for w in words):
                 continue
             if words or "," in gap or "،" in gap or (is_arabic(first) and normalize_text(first).startswith("و")):
                 return True
@@ -360,15 +364,20 @@ class Matcher:
         for m in found:
             covered[m.start : m.end] = b"\x01" * (m.end - m.start)
         for i, (s, _e, tok) in enumerate(toks):
-            for _phrase, words, kinds in self._generic_by_first.get(_generic_key(tok), ()):
+            for definite, words, kinds in self._generic_by_first.get(_generic_key(tok), ()):
                 if i + len(words) > len(toks):
                     continue
                 e = toks[i + len(words) - 1][1]
                 tail = " ".join(_norm_token(t) for _a, _b, t in toks[i + 1 : i + len(words)])
                 first = _norm_token(tok)
-                shift = _definite_offset(first, words[0]) if is_arabic(tok) else (0 if first == words[0] else -1)
+                if is_arabic(tok):
+                    shift = _definite_offset(first, words[0])
+                else:
+                    shift = 0 if first == words[0] and (not definite or _after_the(text, s)) else -1
                 if shift < 0 or tail != " ".join(words[1:]) or any(covered[s:e]):
                     continue
+                if text[e : e + 4].lower() == " of " or text[e : e + 2] == "'s":
+                    continue  # "the town of Gharyan", "the airport's runway": not a reference
                 named = [m for m in found if m.place.kind in kinds]
                 if not named:
                     continue
@@ -376,6 +385,17 @@ class Matcher:
                 ref = (before[-1] if before else named[0]).place
                 out.append(Match(s + shift, e, text[s + shift : e], ref, 0.8, MatchKind.REFERENCE))
         return out
+
+
+def _after_the(text: str, start: int) -> bool:
+    """True when the word at start follows "the" (short references are definite)."""
+    return text[max(0, start - 4) : start].lower() == "the "
+
+
+@lru_cache(maxsize=100_000)
+def _is_latin_article(token: str) -> bool:
+    """True for al-, el-, the… tokens, which names and text alike drop."""
+    return not is_arabic(token) and fold_latin(token) in LATIN_ARTICLES
 
 
 @lru_cache(maxsize=100_000)

@@ -63,26 +63,38 @@ class Lexicon:
     victim_after: re.Pattern[str]
 
 
-def _word_regex(entry: str, article: bool = True) -> str:
-    """A regex for one lexicon word or phrase on normalized text, clitics allowed in Arabic.
+def _word_regex(entries: list[str], article: bool = True) -> str:
+    """One regex for lexicon words or phrases on normalized text, Arabic clitics allowed.
 
-    Verbs take no article: «التابع» (affiliated) is not «تابع» (he went on).
+    Verbs take no article (article=False): «التابع» (affiliated) is not «تابع» (he went on).
+    Longer entries come first, so the longest name at a position wins.
     """
-    norm = normalize_pattern(entry).lower().replace("-", " ")
-    if is_arabic(norm) and not article:
-        return rf"(?<!\w)(?:[وف])?{re.escape(norm)}(?!\w)"
-    if is_arabic(norm):
-        if norm.startswith("ال"):
-            core = re.escape(norm[2:])
-            return rf"(?<!\w)(?:[وف])?(?:[بك]?ال|لل){core}(?!\w)"
-        return rf"(?<!\w){PREFIX}{re.escape(norm)}(?!\w)"
-    body = r"\s+".join(re.escape(w) for w in norm.split())
-    return rf"(?<![\w']){body}(?:'s)?(?!\w)"
+    with_al, arabic, latin = set(), set(), set()
+    for entry in entries:
+        norm = normalize_pattern(entry).lower().replace("-", " ")
+        if not is_arabic(norm):
+            latin.add(r"\s+".join(re.escape(w) for w in norm.split()))
+        elif article and norm.startswith("ال"):
+            with_al.add(re.escape(norm[2:]))
+        else:
+            arabic.add(re.escape(norm))
+
+    def alt(items: set[str]) -> str:
+        return "|".join(sorted(items, key=lambda x: (-len(x), x)))
+
+    prefix = PREFIX if article else r"(?:[وف])?"
+    parts = []
+    if with_al:
+        parts.append(rf"(?<!\w)(?:[وف])?(?:[بك]?ال|لل)(?:{alt(with_al)})(?!\w)")
+    if arabic:
+        parts.append(rf"(?<!\w){prefix}(?:{alt(arabic)})(?!\w)")
+    if latin:
+        parts.append(rf"(?<![\w'])(?:{alt(latin)})(?:'s)?(?!\w)")
+    return "|".join(parts) or r"(?!x)x"
 
 
 def _alternation(entries: list[str], article: bool = True) -> re.Pattern[str]:
-    parts = sorted({_word_regex(e, article) for e in entries}, key=len, reverse=True)
-    return re.compile("|".join(parts))
+    return re.compile(_word_regex(entries, article))
 
 
 def _expand(pattern: str) -> str:
@@ -97,9 +109,11 @@ def load_lexicon() -> Lexicon:
     actors: list[ActorPattern] = []
     for key, side, relative in (("GNA", Side.GNA, ""), ("LNA", Side.LNA, ""), ("NEUTRAL", None, ""),
                                 ("SPEAKER", None, "self"), ("ENEMY", None, "enemy")):
+        plain = [e for e in actors_raw[key] if not (e.isascii() and e.isupper())]
+        actors.append(ActorPattern(_alternation(plain), side, relative, None))
         for entry in actors_raw[key]:
-            caps = entry if entry.isascii() and entry.isupper() else None
-            actors.append(ActorPattern(re.compile(_word_regex(entry)), side, relative, caps))
+            if entry.isascii() and entry.isupper():  # GNA, UN, US: only in capitals
+                actors.append(ActorPattern(_alternation([entry]), side, relative, entry))
     speech = json.loads((DATA / "speech.json").read_text(encoding="utf-8"))
     claims = json.loads((DATA / "claim_patterns.json").read_text(encoding="utf-8"))
     patterns = tuple(

@@ -105,3 +105,10 @@ def test_people_media_and_common_words_are_not_places(text):
 def test_transliterations_of_a_place_still_match_without_a_cue():
     assert ids("Tarhouna") == ["mihwar:tarhuna"]
     assert ids("Qasr Ben Gashir") == ["mihwar:qasr_bin_ghashir"]
+
+
+def test_english_short_reference_and_an_appositive_that_is_not_one():
+    found = default_matcher().find("The LNA struck Misrata airport. Flights at the airport were suspended.")
+    assert [(m.place.id, m.how) for m in found] == [
+        ("mihwar:misrata_airport", MatchKind.ALIAS), ("mihwar:misrata_airport", MatchKind.REFERENCE)]
+    assert ids("Tripoli is calm. Forces recaptured the town of Gharyan.") == ["gn:2210247", "mihwar:gharyan"]
