@@ -338,7 +338,8 @@ class Matcher:
         out = []
         for c in sorted(accepted, key=lambda c: c.start_tok):
             entries = [e for e in c.entries if cue_of[id(c)] or not e.ambiguous] or list(c.entries)
-            place = max(entries, key=lambda e: self._rank(e, anchors)).place
+            distinct = {e.place.id for e in entries}
+            place = entries[0].place if len(distinct) == 1 else max(entries, key=lambda e: self._rank(e, anchors)).place
             s, e = toks[c.start_tok][0], toks[c.end_tok - 1][1]
             base = {MatchKind.EXACT: 1.0, MatchKind.ALIAS: 0.95, MatchKind.FUZZY: 0.85 * c.ratio / 100}[c.how]
             if all(x.ambiguous for x in c.entries):

@@ -159,6 +159,11 @@ _ALIGNED_MAP = str.maketrans(
 _DELETABLE = re.compile(f"[{re.escape(_AR_MARKS + _INVISIBLE)}]")
 
 
+def deleted_offsets(text: str) -> list[int]:
+    """Offsets of the characters normalize_aligned removes (diacritics, tatweel, invisible marks)."""
+    return [m.start() for m in _DELETABLE.finditer(text)]
+
+
 def normalize_aligned(text: str) -> tuple[str, list[int] | None]:
     """Text normalized for pattern matching, and the map from its offsets back to the original.
 
@@ -170,10 +175,16 @@ def normalize_aligned(text: str) -> tuple[str, list[int] | None]:
     lowered = mapped.lower()
     if len(lowered) != len(mapped):  # a few non-ASCII capitals lowercase to two characters
         lowered = "".join(ch.lower()[0] for ch in mapped)
-    if not _DELETABLE.search(lowered):
+    deleted = [m.start() for m in _DELETABLE.finditer(lowered)]
+    if not deleted:
         return lowered, None
-    keep = [i for i, ch in enumerate(lowered) if not _DELETABLE.match(ch)]
-    return "".join(lowered[i] for i in keep), keep
+    keep: list[int] = []
+    prev = 0
+    for d in deleted:
+        keep.extend(range(prev, d))
+        prev = d + 1
+    keep.extend(range(prev, len(lowered)))
+    return _DELETABLE.sub("", lowered), keep
 
 
 def normalize_pattern(pattern: str) -> str:

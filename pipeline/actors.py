@@ -1,10 +1,12 @@
 """Finds the sides named in text and who makes each statement."""
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from gazetteer.normalize import is_arabic
 from pipeline.lexicon import Lexicon
 from pipeline.models import Side
 
@@ -37,7 +39,10 @@ class ActorMention:
 def find_actors(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon) -> list[ActorMention]:
     """Actor mentions in normalized text (offsets in the normalized text), longest first on overlap."""
     found: list[ActorMention] = []
+    has_arabic, has_latin = is_arabic(norm), bool(re.search(r"[a-z]{2}", norm))
     for pat in lex.actors:
+        if (pat.arabic and not has_arabic) or (not pat.arabic and not has_latin):
+            continue
         for m in pat.regex.finditer(norm):
             if pat.caps is not None:
                 a = to_orig[m.start()] if to_orig else m.start()
@@ -66,19 +71,40 @@ class Speech:
 _AFTER_CLAUSE = re.compile(r"[,،\"”»']\s*$")
 
 
+@dataclass(frozen=True)
+class SpeechVerbs:
+    """The speech verbs of a whole text, found once: (start, end) pairs by kind, in order."""
+
+    report: list[tuple[int, int]]
+    cont: list[tuple[int, int]]
+    accuse: list[tuple[int, int]]
+
+    @classmethod
+    def find(cls, norm: str, lex: Lexicon) -> SpeechVerbs:
+        """The speech verbs of a normalized text."""
+        return cls(*([m.span() for m in rx.finditer(norm)] for rx in (lex.report, lex.cont, lex.accuse)))
+
+
+def _spans_in(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:
+    i = bisect.bisect_left(spans, (start, -1))
+    j = bisect.bisect_left(spans, (end, -1))
+    return spans[i:j]
+
+
 def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tokens_between: TokenCount,
-                lex: Lexicon, previous: ActorMention | None) -> Speech:
+                lex: Lexicon, previous: ActorMention | None, verbs: SpeechVerbs | None = None) -> Speech:
     """The speaker of the sentence norm[start:end] (previous speaker when it goes on), and any accusation.
 
-    `actors` are the sentence's actor mentions.
+    `actors` are the sentence's actor mentions; `verbs` the text's speech verbs when already found.
     """
+    verbs = verbs or SpeechVerbs.find(norm, lex)
     named = [a for a in actors if not a.relative]
     speaker: ActorMention | None = None
     verb_found = False
-    for regex, continues in ((lex.report, False), (lex.cont, True)):
-        for m in regex.finditer(norm, start, end):
+    for spans, continues in ((verbs.report, False), (verbs.cont, True)):
+        for vs, ve in _spans_in(spans, start, end):
             verb_found = True
-            cand = _speaker_near(norm, m.start(), m.end(), end, named, tokens_between, lex)
+            cand = _speaker_near(norm, vs, ve, end, named, tokens_between, lex)
             if cand is not None:
                 speaker = cand
                 break
@@ -89,13 +115,13 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
     if speaker is None and verb_found:
         speaker = previous
     accused = accuser = None
-    for m in lex.accuse.finditer(norm, start, end):
-        after = [a for a in named if a.start >= m.end() and tokens_between(m.end(), a.start) <= 8]
+    for vs, ve in _spans_in(verbs.accuse, start, end):
+        after = [a for a in named if a.start >= ve and tokens_between(ve, a.start) <= 8]
         if len(after) >= 2:
             accuser, accused = after[0], after[1]
         elif len(after) == 1:
             accused = after[0]
-            before = [a for a in named if a.end <= m.start() and tokens_between(a.end, m.start()) <= 6]
+            before = [a for a in named if a.end <= vs and tokens_between(a.end, vs) <= 6]
             accuser = before[-1] if before else None
         if accuser is not None and speaker is None:
             speaker = accuser

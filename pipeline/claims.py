@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from gazetteer.matcher import Match, Matcher, default_matcher
-from gazetteer.normalize import TOKEN_RE, normalize_aligned
-from pipeline.actors import ActorMention, Speech, find_actors, find_speech
+from gazetteer.normalize import TOKEN_RE, deleted_offsets, is_arabic, normalize_aligned
+from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find_speech
 from pipeline.dates import DateMention, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, load_lexicon
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Side
 from pipeline.sentences import clause_bounds, split_sentences
 
 BIND_TOKENS = 4
+_LATIN = re.compile(r"[a-z]{2}")
 CITY_KINDS = frozenset({"city", "town", "region"})
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
 #: Claim types that describe the same direction of action: an actor may act in several of one group.
@@ -52,20 +54,12 @@ class _Text:
     def __init__(self, text: str) -> None:
         self.text = text
         self.norm, self.to_orig = normalize_aligned(text)
-        if self.to_orig is None:
-            self.to_norm = None
-        else:
-            self.to_norm = [0] * (len(text) + 1)
-            j = 0
-            for i in range(len(text) + 1):
-                while j < len(self.to_orig) and self.to_orig[j] < i:
-                    j += 1
-                self.to_norm[i] = j
+        self._deleted = deleted_offsets(text) if self.to_orig is not None else []
         self.tok_starts = [m.start() for m in TOKEN_RE.finditer(self.norm)]
 
     def n(self, i: int) -> int:
         """Normalized offset of an original offset."""
-        return i if self.to_norm is None else self.to_norm[i]
+        return i - bisect.bisect_left(self._deleted, i) if self._deleted else i
 
     def tokens_between(self, a: int, b: int) -> int:
         """How many tokens start in norm[a:b]."""
@@ -83,9 +77,21 @@ class _Text:
         return out
 
 
+def _scripts(norm: str) -> set[bool]:
+    """Which scripts a text has: True for Arabic, False for Latin."""
+    out = set()
+    if is_arabic(norm):
+        out.add(True)
+    if _LATIN.search(norm):
+        out.add(False)
+    return out
+
+
 def find_triggers(norm: str, lex: Lexicon) -> list[Trigger]:
     """Claim triggers, overlaps resolved by priority then length; blockers removed at the end."""
-    found = [Trigger(m.start(), m.end(), p) for p in lex.patterns for m in p.regex.finditer(norm) if m.end() > m.start()]
+    scripts = _scripts(norm)
+    found = [Trigger(m.start(), m.end(), p) for p in lex.patterns if p.arabic in scripts
+             for m in p.regex.finditer(norm) if m.end() > m.start()]
     found.sort(key=lambda t: (-t.pattern.priority, -(t.end - t.start), t.start))
     kept: list[Trigger] = []
     taken = bytearray(len(norm) + 1)
@@ -326,12 +332,13 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         covered[s:e] = b"\x01" * (e - s)
     dates = [d for d in find_dates(tx.norm, article.published) if not any(covered[d.start : d.end])]
     date_starts = [d.start for d in dates]
+    verbs = SpeechVerbs.find(tx.norm, lex)
     claims: dict[tuple, Claim] = {}
     previous: ActorMention | None = None
     for sentence in split_sentences(article.text):
         sent = (tx.n(sentence.start), tx.n(sentence.end))
         s_actors = _between(actors, actor_starts, *sent)
-        speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous)
+        speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous, verbs)
         previous = speech.speaker or previous
         speaker_side = speech.speaker.side if speech.speaker is not None else None
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)

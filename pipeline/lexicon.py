@@ -23,6 +23,7 @@ class ActorPattern:
     side: Side | None
     relative: str  # "self": a pronoun for the speaker's side; "enemy": the speaker's word for the other side
     caps: str | None  # an all-caps acronym that must match in capitals (GNA, UN, US)
+    arabic: bool = False  # Arabic-script names: run only on text that has Arabic
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ClaimPattern:
     role: str  # "agent" or "opponent": the role of an actor named right after it
     priority: int
     regex: re.Pattern[str]
+    arabic: bool  # written in Arabic script: runs only on text that has Arabic
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,9 @@ def load_lexicon() -> Lexicon:
     for key, side, relative in (("GNA", Side.GNA, ""), ("LNA", Side.LNA, ""), ("NEUTRAL", None, ""),
                                 ("SPEAKER", None, "self"), ("ENEMY", None, "enemy")):
         plain = [e for e in actors_raw[key] if not (e.isascii() and e.isupper())]
-        actors.append(ActorPattern(_alternation(plain), side, relative, None))
+        arabic = [e for e in plain if is_arabic(e)]
+        actors.append(ActorPattern(_alternation(arabic), side, relative, None, True))
+        actors.append(ActorPattern(_alternation([e for e in plain if e not in arabic]), side, relative, None))
         for entry in actors_raw[key]:
             if entry.isascii() and entry.isupper():  # GNA, UN, US: only in capitals
                 actors.append(ActorPattern(_alternation([entry]), side, relative, entry))
@@ -118,7 +122,7 @@ def load_lexicon() -> Lexicon:
     claims = json.loads((DATA / "claim_patterns.json").read_text(encoding="utf-8"))
     patterns = tuple(
         ClaimPattern(p["id"], ClaimType(p["type"]) if p["type"] else None, p.get("role", "agent"),
-                     int(p["priority"]), re.compile(_expand(p["regex"])))
+                     int(p["priority"]), re.compile(_expand(p["regex"])), is_arabic(p["regex"]))
         for p in claims["patterns"]
     )
     modal = claims["modal"]
