@@ -209,7 +209,7 @@ class Matcher:
                 continue
             arabic = is_arabic(tok)
             if arabic:
-                if not (i > 0 and self._has_cue_before(toks, i)):
+                if len(tok) < 4 or i == 0 or not self._has_cue_before(toks, i):
                     continue
             elif not tok[:1].isupper() or len(tok) < 5 or self._in_proper_name(toks, i):
                 continue
@@ -265,15 +265,16 @@ class Matcher:
         return (hit[0], float(hit[1])) if hit else None
 
     # ---- context ---------------------------------------------------------------
-    def _tok_keys(self, tok: str) -> Iterable[str]:
-        return clitic_forms(tok) if is_arabic(tok) else (fold_latin(tok),)
+    @staticmethod
+    def _tok_keys(tok: str) -> frozenset[str]:
+        return _tok_keys(tok)
 
     def _has_cue_before(self, toks: list[tuple[int, int, str]], i: int) -> bool:
         k, steps = i - 1, 0
         while k >= 0 and steps < 3:
             if toks[k + 1][0] - toks[k][1] > 3:
                 return False
-            keys = set(self._tok_keys(toks[k][2]))
+            keys = self._tok_keys(toks[k][2])
             if keys & self._cue_before:
                 return True
             if not keys & self._cue_skip:
@@ -282,11 +283,11 @@ class Matcher:
         return False
 
     def _has_cue_after(self, toks: list[tuple[int, int, str]], j: int) -> bool:
-        return j < len(toks) and bool(set(self._tok_keys(toks[j][2])) & self._cue_after)
+        return j < len(toks) and bool(self._tok_keys(toks[j][2]) & self._cue_after)
 
     def _near_any(self, toks: list[tuple[int, int, str]], i: int, j: int, words: frozenset[str], width: int) -> bool:
         lo, hi = max(0, i - width), min(len(toks), j + width)
-        return any(set(self._tok_keys(toks[k][2])) & words for k in [*range(lo, i), *range(j, hi)])
+        return any(self._tok_keys(toks[k][2]) & words for k in [*range(lo, i), *range(j, hi)])
 
     def _listed_with(self, text: str, toks: list[tuple[int, int, str]], c: _Candidate,
                      accepted: list[_Candidate]) -> bool:
@@ -313,7 +314,7 @@ class Matcher:
         kept: list[tuple[_Candidate, bool]] = []
         for c in cands:
             i, j = c.start_tok, c.end_tok
-            if i > 0 and set(self._tok_keys(toks[i - 1][2])) & self._institution:
+            if i > 0 and self._tok_keys(toks[i - 1][2]) & self._institution:
                 continue
             if self._near_any(toks, i, j, self._foreign, 2):
                 continue
@@ -386,6 +387,12 @@ class Matcher:
                 ref = (before[-1] if before else named[0]).place
                 out.append(Match(s + shift, e, text[s + shift : e], ref, 0.8, MatchKind.REFERENCE))
         return out
+
+
+@lru_cache(maxsize=200_000)
+def _tok_keys(tok: str) -> frozenset[str]:
+    """The forms a context word is compared under (clitics stripped, Latin folded)."""
+    return frozenset(clitic_forms(tok) if is_arabic(tok) else (fold_latin(tok),))
 
 
 def _after_the(text: str, start: int) -> bool:

@@ -42,6 +42,13 @@ _AIN = frozenset({"ain", "ayn", "ein", "ayin", "aen", "ayun", "aïn", "ʿayn"})
 
 def is_arabic(text: str) -> bool:
     """True when the text holds Arabic-script letters."""
+    if len(text) <= 40:
+        return _short_is_arabic(text)
+    return bool(_ARABIC_RE.search(text))
+
+
+@lru_cache(maxsize=200_000)
+def _short_is_arabic(text: str) -> bool:
     return bool(_ARABIC_RE.search(text))
 
 
@@ -134,8 +141,7 @@ def clitic_forms(token: str) -> tuple[str, ...]:
 
 def tokenize(text: str) -> Iterator[tuple[int, int, str]]:
     """Word tokens of a text with their character offsets."""
-    for m in TOKEN_RE.finditer(text):
-        yield m.start(), m.end(), m.group()
+    return ((m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text))
 
 
 def name_key(name: str) -> tuple[str, ...]:

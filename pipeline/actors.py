@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from gazetteer.normalize import is_arabic
@@ -36,19 +36,13 @@ class ActorMention:
         return self.side
 
 
-def find_actors(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon) -> list[ActorMention]:
-    """Actor mentions in normalized text (offsets in the normalized text), longest first on overlap."""
+def find_actors(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon,
+                ranges: Iterable[tuple[int, int]] | None = None) -> list[ActorMention]:
+    """Actor mentions in normalized text (in the given ranges, or all of it; offsets in the normalized
+    text), longest first on overlap."""
     found: list[ActorMention] = []
-    has_arabic, has_latin = is_arabic(norm), bool(re.search(r"[a-z]{2}", norm))
-    for pat in lex.actors:
-        if (pat.arabic and not has_arabic) or (not pat.arabic and not has_latin):
-            continue
-        for m in pat.regex.finditer(norm):
-            if pat.caps is not None:
-                a = to_orig[m.start()] if to_orig else m.start()
-                if pat.caps not in original[a : a + len(pat.caps) + 2]:
-                    continue
-            found.append(ActorMention(m.start(), m.end(), pat.side, pat.relative))
+    for lo, hi in ranges if ranges is not None else [(0, len(norm))]:
+        found += _actors_in(norm, original, to_orig, lex, lo, hi)
     found.sort(key=lambda x: (-(x.end - x.start), x.start))
     kept: list[ActorMention] = []
     taken = bytearray(len(norm) + 1)
@@ -57,6 +51,23 @@ def find_actors(norm: str, original: str, to_orig: list[int] | None, lex: Lexico
             kept.append(a)
             taken[a.start : a.end] = b"\x01" * (a.end - a.start)
     return sorted(kept, key=lambda x: x.start)
+
+
+def _actors_in(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon, lo: int, hi: int
+               ) -> list[ActorMention]:
+    found: list[ActorMention] = []
+    chunk = norm[lo:hi]
+    has_arabic, has_latin = is_arabic(chunk), bool(re.search(r"[a-z]{2}", chunk))
+    for pat in lex.actors:
+        if (pat.arabic and not has_arabic) or (not pat.arabic and not has_latin):
+            continue
+        for m in pat.regex.finditer(norm, lo, hi):
+            if pat.caps is not None:
+                a = to_orig[m.start()] if to_orig else m.start()
+                if pat.caps not in original[a : a + len(pat.caps) + 2]:
+                    continue
+            found.append(ActorMention(m.start(), m.end(), pat.side, pat.relative))
+    return found
 
 
 @dataclass(frozen=True)

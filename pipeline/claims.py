@@ -87,11 +87,14 @@ def _scripts(norm: str) -> set[bool]:
     return out
 
 
-def find_triggers(norm: str, lex: Lexicon) -> list[Trigger]:
-    """Claim triggers, overlaps resolved by priority then length; blockers removed at the end."""
-    scripts = _scripts(norm)
-    found = [Trigger(m.start(), m.end(), p) for p in lex.patterns if p.arabic in scripts
-             for m in p.regex.finditer(norm) if m.end() > m.start()]
+def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | None = None) -> list[Trigger]:
+    """Claim triggers (in the given ranges of the text, or all of it), overlaps resolved by priority then
+    length; blockers removed at the end."""
+    found = []
+    for lo, hi in ranges if ranges is not None else [(0, len(norm))]:
+        scripts = _scripts(norm[lo:hi])
+        found += [Trigger(m.start(), m.end(), p) for p in lex.patterns if p.arabic in scripts
+                  for m in p.regex.finditer(norm, lo, hi) if m.end() > m.start()]
     found.sort(key=lambda t: (-t.pattern.priority, -(t.end - t.start), t.start))
     kept: list[Trigger] = []
     taken = bytearray(len(norm) + 1)
@@ -320,11 +323,22 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     matcher = matcher or default_matcher()
     lex = lex or load_lexicon()
     tx = _Text(article.text)
-    actors = find_actors(tx.norm, article.text, tx.to_orig, lex)
+    found = matcher.find(article.text)
+    found_starts = [m.start for m in found]
+    sentences = split_sentences(article.text)
+    verbs = SpeechVerbs.find(tx.norm, lex)
+    verb_starts = sorted(s for spans in (verbs.report, verbs.cont, verbs.accuse) for s, _e in spans)
+    # Actors matter where a claim can be (a place is named) or where someone speaks.
+    spans = [(tx.n(s.start), tx.n(s.end)) for s in sentences]
+    needed = [sp for s, sp in zip(sentences, spans, strict=True)
+              if _between(found, found_starts, s.start, s.end) or _between(verb_starts, verb_starts, *sp)]
+    actors = find_actors(tx.norm, article.text, tx.to_orig, lex, needed)
     actor_starts = [a.start for a in actors]
-    mentions = _not_actors(tx, matcher.find(article.text), actors, actor_starts)
+    mentions = _not_actors(tx, found, actors, actor_starts)
     mention_starts = [m.start for m in mentions]
-    triggers = find_triggers(tx.norm, lex)
+    with_places = [sp for s, sp in zip(sentences, spans, strict=True)
+                   if _between(mentions, mention_starts, s.start, s.end)]
+    triggers = find_triggers(tx.norm, lex, with_places)  # a claim needs a place in its sentence
     trigger_starts = [t.start for t in triggers]
     covered = bytearray(len(tx.norm) + 1)
     for m in mentions:
@@ -332,10 +346,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         covered[s:e] = b"\x01" * (e - s)
     dates = [d for d in find_dates(tx.norm, article.published) if not any(covered[d.start : d.end])]
     date_starts = [d.start for d in dates]
-    verbs = SpeechVerbs.find(tx.norm, lex)
     claims: dict[tuple, Claim] = {}
     previous: ActorMention | None = None
-    for sentence in split_sentences(article.text):
+    for sentence in sentences:
         sent = (tx.n(sentence.start), tx.n(sentence.end))
         s_actors = _between(actors, actor_starts, *sent)
         speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous, verbs)
