@@ -20,13 +20,13 @@ from rapidfuzz import fuzz, process
 
 from gazetteer.normalize import (
     LATIN_ARTICLES,
+    TOKEN_RE,
     clitic_forms,
     fold_latin,
     is_arabic,
     name_key,
     normalize_text,
     token_key,
-    tokenize,
 )
 from gazetteer.records import DATA_DIR, FINE_KINDS, Place, default_places, load_word_list
 
@@ -154,7 +154,7 @@ class Matcher:
     # ---- public ------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
         """All place mentions in a text, in order, after disambiguation."""
-        toks = [(s, e, t) for s, e, t in tokenize(text) if not _is_latin_article(t)]
+        toks = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text) if not _is_latin_article(m.group())]
         if not toks:
             return []
         cands = self._exact(text, toks)

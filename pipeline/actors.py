@@ -93,7 +93,8 @@ class SpeechVerbs:
     @classmethod
     def find(cls, norm: str, lex: Lexicon) -> SpeechVerbs:
         """The speech verbs of a normalized text."""
-        return cls(*([m.span() for m in rx.finditer(norm)] for rx in (lex.report, lex.cont, lex.accuse)))
+        has_arabic, has_latin = is_arabic(norm), bool(re.search(r"[a-z]{2}", norm))
+        return cls(*(sp.spans(norm, has_arabic, has_latin) for sp in (lex.report, lex.cont, lex.accuse)))
 
 
 def _spans_in(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[int, int]]:

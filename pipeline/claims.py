@@ -313,6 +313,17 @@ def _not_actors(tx: _Text, mentions: list[Match], actors: list[ActorMention], st
     return out
 
 
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Ranges with the ones that (nearly) touch joined, so fewer scans run."""
+    out: list[tuple[int, int]] = []
+    for lo, hi in ranges:
+        if out and lo - out[-1][1] <= 3:
+            out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
 def _between(items: list, starts: list[int], lo: int, hi: int) -> list:
     """The items (sorted by start) whose start lies in [lo, hi)."""
     return items[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
@@ -332,12 +343,12 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     spans = [(tx.n(s.start), tx.n(s.end)) for s in sentences]
     needed = [sp for s, sp in zip(sentences, spans, strict=True)
               if _between(found, found_starts, s.start, s.end) or _between(verb_starts, verb_starts, *sp)]
-    actors = find_actors(tx.norm, article.text, tx.to_orig, lex, needed)
+    actors = find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed))
     actor_starts = [a.start for a in actors]
     mentions = _not_actors(tx, found, actors, actor_starts)
     mention_starts = [m.start for m in mentions]
-    with_places = [sp for s, sp in zip(sentences, spans, strict=True)
-                   if _between(mentions, mention_starts, s.start, s.end)]
+    with_places = _merged([sp for s, sp in zip(sentences, spans, strict=True)
+                           if _between(mentions, mention_starts, s.start, s.end)])
     triggers = find_triggers(tx.norm, lex, with_places)  # a claim needs a place in its sentence
     trigger_starts = [t.start for t in triggers]
     covered = bytearray(len(tx.norm) + 1)

@@ -43,9 +43,9 @@ class Lexicon:
     """All compiled word lists of the claim extractor."""
 
     actors: tuple[ActorPattern, ...]
-    report: re.Pattern[str]
-    cont: re.Pattern[str]
-    accuse: re.Pattern[str]
+    report: ScriptPatterns
+    cont: ScriptPatterns
+    accuse: ScriptPatterns
     deny: re.Pattern[str]
     deny_end: re.Pattern[str]
     complement: re.Pattern[str]
@@ -99,6 +99,27 @@ def _alternation(entries: list[str], article: bool = True) -> re.Pattern[str]:
     return re.compile(_word_regex(entries, article))
 
 
+@dataclass(frozen=True)
+class ScriptPatterns:
+    """One word list compiled apart for Arabic and Latin script, so each runs only where it can match."""
+
+    arabic: re.Pattern[str]
+    latin: re.Pattern[str]
+
+    @classmethod
+    def of(cls, entries: list[str], article: bool = True) -> ScriptPatterns:
+        """The word list split by script and compiled."""
+        return cls(_alternation([e for e in entries if is_arabic(e)], article),
+                   _alternation([e for e in entries if not is_arabic(e)], article))
+
+    def spans(self, norm: str, has_arabic: bool, has_latin: bool) -> list[tuple[int, int]]:
+        """Where the words occur in a normalized text, in order."""
+        out = [m.span() for m in self.arabic.finditer(norm)] if has_arabic else []
+        if has_latin:
+            out += [m.span() for m in self.latin.finditer(norm)]
+        return sorted(out)
+
+
 def _expand(pattern: str) -> str:
     body = normalize_pattern(pattern).replace("{P}", PREFIX).replace("{W}", r"\w*")
     return rf"(?<!\w)(?:{body})"
@@ -128,9 +149,9 @@ def load_lexicon() -> Lexicon:
     modal = claims["modal"]
     return Lexicon(
         actors=tuple(actors),
-        report=_alternation(speech["report"], article=False),
-        cont=_alternation(speech["continue"], article=False),
-        accuse=_alternation(speech["accuse"], article=False),
+        report=ScriptPatterns.of(speech["report"], article=False),
+        cont=ScriptPatterns.of(speech["continue"], article=False),
+        accuse=ScriptPatterns.of(speech["accuse"], article=False),
         deny=_alternation(speech["deny"], article=False),
         deny_end=_alternation(speech["deny_end"]),
         complement=_alternation(speech["complement"]),
