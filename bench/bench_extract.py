@@ -87,37 +87,38 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="mihwar-bench-") as tmp:
         tmpdir = Path(tmp)
         t0 = time.perf_counter()
-        t_ex, t_st, extracted, stored, errors = extract_and_store(corpus, tmpdir / "extract.sqlite", matcher, lex)
+        db = tmpdir / "extract.sqlite"
+        t_ex, t_st, extracted, stored, errors = extract_and_store(corpus, db, matcher, lex)
         t_total = time.perf_counter() - t0
         ok = len(corpus) - len(errors)
         rate = len(corpus) / t_total
         print(f"corpus        {len(corpus)} articles, {n_words:,} words, seed {args.seed}")
         print(f"load          {t_load:.3f} s (matcher + lexicon)")
         print(f"extract+store {t_total:.2f} s on one core (extract {t_ex:.2f} s, store {t_st:.2f} s)")
-        print(f"articles/s    {rate:,.0f}  (target >= {TARGET:.0f}: {'met' if rate >= TARGET else 'NOT met'})")
+        verdict = "met" if rate >= TARGET else "NOT met"
+        print(f"articles/s    {rate:,.0f}  (target >= {TARGET:.0f}: {verdict})")
         print(f"words/s       {n_words / t_total:,.0f}")
         print(f"claims/s      {extracted / t_total:,.0f}")
-        print(f"claims        {extracted:,} extracted, {stored:,} stored ({stored / max(ok, 1):.1f} an article)")
+        print(f"claims        {extracted:,} extracted, {stored:,} stored "
+              f"({stored / max(ok, 1):.1f} an article)")
         print(f"failed        {len(errors)} articles" + (f", first: {errors[0]}" if errors else ""))
 
         if not args.skip_ingest:
-            # ingest_paths stops on an exception other than ValueError/sqlite3.Error, so the JSONL
-            # holds only the articles extract handled above.
-            failed = {e.split(":", 1)[0] for e in errors}
             jsonl = tmpdir / "corpus.jsonl"
-            n_jsonl = write_jsonl(jsonl, (a for a in corpus if a.id not in failed))
+            n_jsonl = write_jsonl(jsonl, corpus)  # ingest_paths reports articles it fails on in its errors
             conn = open_db(tmpdir / "ingest.sqlite")
             t0 = time.perf_counter()
             report = ingest_paths([jsonl], conn)
             t_ingest = time.perf_counter() - t0
             conn.close()
-            print(f"ingest_paths  {t_ingest:.2f} s for {n_jsonl} articles in {jsonl.stat().st_size / 2**20:.1f} MiB "
+            size = jsonl.stat().st_size / 2**20
+            print(f"ingest_paths  {t_ingest:.2f} s for {n_jsonl} articles in {size:.1f} MiB "
                   f"of JSONL: {n_jsonl / t_ingest:,.0f} articles/s, {report.articles_new} new, "
                   f"{report.claims_new:,} claims, {len(report.errors)} errors")
 
         peak = traced_peak(corpus, tmpdir / "traced.sqlite", matcher, lex)
-    print(f"tracemalloc   extract+store peak {peak:.1f} MiB ({min(MEMORY_SAMPLE, len(corpus))} articles, "
-          "matcher already loaded)")
+    print(f"tracemalloc   extract+store peak {peak:.1f} MiB of new allocations "
+          f"({min(MEMORY_SAMPLE, len(corpus))} articles, matcher already loaded)")
     print(f"ru_maxrss     {maxrss_mb():.1f} MiB (whole process, corpus included)")
     return 0
 

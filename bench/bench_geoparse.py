@@ -42,7 +42,7 @@ def geoparse(matcher: Matcher, corpus: list[Article]) -> tuple[int, list[str]]:
 
 
 def traced_memory(corpus: list[Article]) -> tuple[float, float, float]:
-    """MiB: tracemalloc peak while building a fresh matcher, its retained size, peak while geoparsing a sample."""
+    """MiB (tracemalloc): peak while building a fresh matcher, its retained size, peak geoparsing a sample."""
     tracemalloc.start()
     matcher = Matcher()
     retained, build_peak = tracemalloc.get_traced_memory()
@@ -76,7 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     build_peak, retained, find_peak = traced_memory(corpus)
 
     rate = len(corpus) / t_find
-    print(f"corpus        {len(corpus)} articles, {n_words:,} words, seed {args.seed} (built in {t_corpus:.2f} s)")
+    print(f"corpus        {len(corpus)} articles, {n_words:,} words, seed {args.seed} "
+          f"(built in {t_corpus:.2f} s)")
     print(f"matcher load  {t_load:.3f} s ({len(matcher.places)} places)")
     print(f"geoparse      {t_find:.2f} s on one core")
     print(f"articles/s    {rate:,.0f}  (target >= {TARGET:.0f}: {'met' if rate >= TARGET else 'NOT met'})")

@@ -35,7 +35,7 @@ EN_GNA = ("GNA forces", "the Government of National Accord", "forces loyal to th
           "Operation Volcano of Rage")
 EN_LNA = ("the LNA", "Haftar's forces", "the Libyan National Army", "eastern-based forces")
 
-#: Arabic claim sentences; {place} is a place name, {place2} a second one, {gna}/{lna} a side, {day} a weekday.
+#: Arabic claim sentences: {place}, {place2} place names, {gna}/{lna} a side, {day} a weekday.
 AR_CLAIMS = (
     "أعلنت {gna} السيطرة على {place} {day}.",
     "اشتباكات عنيفة في محور {place} بين {gna} و{lna}.",
