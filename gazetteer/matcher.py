@@ -272,7 +272,7 @@ class Matcher:
     def _has_cue_before(self, toks: list[tuple[int, int, str]], i: int) -> bool:
         k, steps = i - 1, 0
         while k >= 0 and steps < 3:
-            if toks[k + 1][0] - toks[k][1] > 3:
+            if toks[k + 1][0] - toks[k][1] > 5:  # room for a dropped article ("town of al-Hadba")
                 return False
             keys = self._tok_keys(toks[k][2])
             if keys & self._cue_before:

@@ -112,3 +112,23 @@ def test_english_short_reference_and_an_appositive_that_is_not_one():
     assert [(m.place.id, m.how) for m in found] == [
         ("mihwar:misrata_airport", MatchKind.ALIAS), ("mihwar:misrata_airport", MatchKind.REFERENCE)]
     assert ids("Tripoli is calm. Forces recaptured the town of Gharyan.") == ["gn:2210247", "mihwar:gharyan"]
+
+
+def _curated():
+    from gazetteer.records import default_places
+
+    return [p for p in default_places() if p.id.startswith("mihwar:") and p.id != "mihwar:al_watiya_village"]
+
+
+@pytest.mark.parametrize("place", _curated(), ids=lambda p: p.id)
+def test_every_curated_place_is_found_by_its_arabic_and_english_names(place):
+    if place.name_ar:
+        assert ids(f"اشتباكات في منطقة {place.name_ar} اليوم") == [place.id]
+        if not place.name_ar.startswith("و"):
+            assert ids(f"اشتباكات في منطقة و{place.name_ar} اليوم") == [place.id]
+    assert ids(f"Fighting near the town of {place.name} on Monday.") == [place.id]
+
+
+def test_the_watiya_base_is_the_default_reading_of_al_watiya():
+    assert ids("سيطرت قوات الوفاق على قاعدة الوطية") == ["mihwar:al_watiya_air_base"]
+    assert ids("GNA forces took the Watiya air base") == ["mihwar:al_watiya_air_base"]
