@@ -171,6 +171,17 @@ class _Context:
     lex: Lexicon
 
 
+def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool) -> bool:
+    """Whether the agent of one claim type may also be the side of another in the same sentence:
+    the subject that advances may take a place ("forces advanced … after seizing X"); the attacker
+    named in "لهجمات حفتر" does not take what its attacks were repelled from, nor repel its own attack."""
+    if bound_kind is None:
+        return True
+    if _GROUP[bound_kind] == _GROUP[kind]:
+        return True
+    return subject and _GROUP[bound_kind] == "offensive" and kind is ClaimType.CONTROL
+
+
 def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[int, int]
                   ) -> tuple[Side | None, float]:
     """The side a claim is about, with a confidence for how it was found."""
@@ -185,7 +196,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     # is not the side that repels it. It may still act in a claim of the same direction.
     group = _GROUP[kind]
     taken = {id(a) for t, a, role in ctx.bound.values()
-             if role == "opponent" or (t.pattern.type is not None and _GROUP[t.pattern.type] != group)}
+             if role == "opponent" or not _same_actor_can(t.pattern.type, kind, subject=a.end <= t.start)}
     skip = {id(ctx.speech.accuser)} if ctx.speech.accuser is not None else set()
 
     def pick(lo: int, hi: int) -> Side | None:
@@ -253,6 +264,40 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
     if any(not loc for _m, loc in out):
         out = [(m, loc) for m, loc in out if not loc]
     return out
+
+
+def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Match, bool]]
+                    ) -> dict[int, list[tuple[Match, bool]]]:
+    """Which of a clause's places each trigger is about.
+
+    A place takes the triggers between it and the place before it (a list shares its trigger:
+    "clashes in A, B and C"); with none before it, the nearest trigger after it. A trigger right after
+    a place also applies ("تتصدى طرابلس لهجوم…"). So in "advanced towards Sirte after seizing Abu
+    Grain" Sirte is advanced on and Abu Grain seized, not both.
+    """
+    out: dict[int, list[tuple[Match, bool]]] = {}
+    inherited: list[Trigger] = []
+    prev_end = -1
+    for m, locator in targets:
+        ms, me = tx.n(m.start), tx.n(m.end)
+        chosen = [t for t in triggers if prev_end <= t.start and t.end <= ms]
+        if not chosen:
+            chosen = inherited or [t for t in triggers if t.start >= me][:1]
+        adjacent = [t for t in triggers if t.start >= me and tx.tokens_between(me, t.start) == 0
+                    and not _punct_between(tx.norm, me, t.start) and not _conjoined(tx.norm, t)]
+        for t in {id(t): t for t in chosen + adjacent}.values():
+            out.setdefault(id(t), []).append((m, locator))
+        inherited = chosen
+        prev_end = me
+    return out
+
+
+def _conjoined(norm: str, trig: Trigger) -> bool:
+    """The trigger opens a new predicate with a conjunction ("وسيطرت", "and seized")."""
+    surface = norm[trig.start : trig.end]
+    if surface[:1] in ("و", "ف") and trig.pattern.regex.fullmatch(surface[1:]):
+        return True
+    return norm[max(0, trig.start - 4) : trig.start] == "and "
 
 
 def _list_gap(gap: str, next_surface: str) -> bool:
@@ -380,7 +425,11 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             targets = _targets(tx, clause, s_mentions, s_actors, lex)
             if not targets:
                 continue
-            for trig in (t for t in s_triggers if clause[0] <= t.start < clause[1]):
+            c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
+            applies = _trigger_places(tx, c_triggers, targets)
+            for trig in c_triggers:
+                if not applies.get(id(trig)):
+                    continue
                 kind = trig.pattern.type
                 assert kind is not None
                 if _is_negated(tx, trig, clause, lex) or _is_denied(tx, trig, sent, lex):
@@ -394,7 +443,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     kind, penalty = ClaimType.ATTACK, 0.1
                 side, conf = _resolve_side(ctx, trig, kind, clause)
                 date = _event_date(s_dates, clause, sent, article.published)
-                for m, locator in targets:
+                for m, locator in applies[id(trig)]:
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,
                         claimed_by=speaker_side, date=date, evidence=sentence.text, start=m.start, end=m.end,

@@ -147,3 +147,13 @@ def test_a_condition_or_a_deal_is_no_claim():
 def test_a_reported_statement_names_its_speaker_not_the_actor():
     (c,) = claims_of("A hospital official said Haftar's forces shelled Tripoli.")
     assert (c[1], c[2], c[3]) == (Side.LNA, ClaimType.STRIKE, None)
+
+
+def test_each_place_takes_the_trigger_that_governs_it():
+    got = {(c[0], c[1], c[2]) for c in claims_of(
+        "Turkish-backed forces advanced towards Sirte after seizing Abu Grain, a military source said.")}
+    assert got == {("mihwar:sirte", Side.GNA, ClaimType.ADVANCE), ("mihwar:abu_grain", Side.GNA, ClaimType.CONTROL)}
+    got = {(c[0], c[1], c[2]) for c in claims_of("GNA forces recaptured Gharyan, the LNA's supply base, in a surprise attack.")}
+    assert got == {("mihwar:gharyan", Side.GNA, ClaimType.CONTROL)}
+    got = {(c[0], c[2]) for c in claims_of("قالت شعبة الإعلام الحربي إن قواته تقدمت في محور خلة الفرجان وسيطرت على عدد من المباني.")}
+    assert got == {("mihwar:khallat_al_furjan", ClaimType.ADVANCE)}
