@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,7 @@ from streamlit_folium import st_folium
 from dashboard.control import control_as_of
 from dashboard.escape import safe_url
 from dashboard.filters import Filters, apply_filters, claims_per_day
-from dashboard.mapview import DEFAULT_MAX_POINTS, SIDE_COLORS, build_map
+from dashboard.mapview import DEFAULT_MAX_POINTS, SIDE_COLORS, MapBuild, build_map
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS
 from pipeline import export, ingest, store
 
@@ -56,6 +57,23 @@ def load_claims(path: str, version: tuple) -> pd.DataFrame:
         return store.load_claims_frame(conn)
     finally:
         conn.close()
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_control(path: str, version: tuple, min_confidence: float, as_of: dt.date, window: int) -> pd.DataFrame:
+    """The control view for the stored claims above a confidence (cached per database version)."""
+    claims = load_claims(path, version)
+    confidence = pd.to_numeric(claims["confidence"], errors="coerce").fillna(0)
+    return control_as_of(claims[confidence >= min_confidence], as_of, window)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def cached_map(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int, tiles: bool,
+               show_control: bool) -> MapBuild:
+    """The map of the filtered claims (cached per database version, filters and control settings)."""
+    shown = apply_filters(load_claims(path, version), filters)
+    control = cached_control(path, version, filters.min_confidence, as_of, window)
+    return build_map(shown, control, max_points=DEFAULT_MAX_POINTS, tiles=tiles, show_control=show_control)
 
 
 def ensure_database(path: Path) -> None:
@@ -158,6 +176,11 @@ def sidebar_filters(claims: pd.DataFrame) -> tuple[Filters, bool]:
     return filters, tiles
 
 
+def geojson_of(df: pd.DataFrame) -> str:
+    """The GeoJSON text of exactly these claims (the export command's schema)."""
+    return json.dumps(export.frame_to_geojson(df), ensure_ascii=False)
+
+
 def claims_table(df: pd.DataFrame) -> pd.DataFrame:
     """The filtered claims as shown in the table (links only for http(s) URLs)."""
     table = df.reindex(columns=TABLE_COLUMNS).copy()
@@ -190,15 +213,13 @@ def main() -> None:
     dates = pd.to_datetime(claims["date"], errors="coerce").dropna()
     default_as_of = dates.max().date() if len(dates) else dt.date(2020, 6, 4)
     follow_data_bounds("as_of", default_as_of)
-    as_of = k1.date_input("As of", key="as_of")
+    as_of = k1.date_input("As of", key="as_of") or default_as_of
     window = int(k2.number_input("Contest window (days)", min_value=0, max_value=365, value=7, step=1,
                                  key="window"))
     show_control = k3.checkbox("Show control layer on the map", value=True, key="show_control")
-    confidence = pd.to_numeric(claims["confidence"], errors="coerce").fillna(0)
-    conf_only = claims[confidence >= filters.min_confidence]
-    control = control_as_of(conf_only, as_of, window)
-
-    build = build_map(shown, control, max_points=DEFAULT_MAX_POINTS, tiles=tiles, show_control=show_control)
+    version = db_version(path)
+    control = cached_control(str(path), version, filters.min_confidence, as_of, window)
+    build = cached_map(str(path), version, filters, as_of, window, tiles, show_control)
     (st.warning if build.aggregated else st.caption)(build.message)
     st_folium(build.map, returned_objects=[], height=620, use_container_width=True, key="map")
 
@@ -219,11 +240,11 @@ def main() -> None:
                  column_config={"url": st.column_config.LinkColumn("url"),
                                 "confidence": st.column_config.NumberColumn(format="%.2f")})
     d1, d2 = st.columns(2)
-    geojson = json.dumps(export.frame_to_geojson(shown), ensure_ascii=False)
-    d1.download_button("Download GeoJSON", data=geojson,
+    # The files are made when a button is clicked, not on every rerun.
+    d1.download_button("Download GeoJSON", data=partial(geojson_of, shown),
                        file_name="mihwar_claims.geojson", mime="application/geo+json", key="dl_geojson",
                        on_click="ignore")
-    d2.download_button("Download CSV", data=export.frame_to_csv(shown), file_name="mihwar_claims.csv",
+    d2.download_button("Download CSV", data=partial(export.frame_to_csv, shown), file_name="mihwar_claims.csv",
                        mime="text/csv", key="dl_csv", on_click="ignore")
 
 

@@ -19,6 +19,8 @@ _TABLE = str.maketrans({
     "\r": " ",
     "\n": " ",
     "\x00": "",
+    # Bidirectional overrides and isolates could visually reorder popup text (spoofing): dropped.
+    **{chr(c): "" for c in (0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2067, 0x2068, 0x2069)},
 })
 
 
@@ -35,6 +37,12 @@ def esc(value: Any) -> str:
     if text in ("NaT", "nan", "None", "<NA>"):
         return ""
     return text.translate(_TABLE)
+
+
+def clip(value: Any, limit: int) -> str:
+    """At most `limit` characters of a text, with an ellipsis when cut (None becomes "")."""
+    text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def safe_url(value: Any) -> str | None:

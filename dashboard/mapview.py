@@ -15,7 +15,7 @@ from folium.map import Layer
 from folium.template import Template
 
 from dashboard.assets import localize
-from dashboard.escape import esc, safe_url
+from dashboard.escape import clip, esc, safe_url
 from dashboard.schema import side_label
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -36,6 +36,7 @@ _DEFAULT_STYLE = {"radius": 6, "weight": 2, "dashArray": None, "fillOpacity": 0.
 _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _SPREAD_DEG = 0.0035
 _EVIDENCE_CHARS = 600
+_TITLE_CHARS = 200
 
 
 @dataclass
@@ -159,7 +160,7 @@ def _date_text(date: Any, precision: Any) -> str:
 
 
 def _source_html(row: Any) -> str:
-    source = esc(row.get("source")) or "source unknown"
+    source = esc(clip(row.get("source"), _TITLE_CHARS)) or "source unknown"
     url = safe_url(row.get("url"))
     if url:
         return f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer nofollow">{source}</a>'
@@ -168,9 +169,7 @@ def _source_html(row: Any) -> str:
 
 def claim_popup(row: Any) -> str:
     """Popup HTML for one claim row (a dict or Series); every value is escaped."""
-    evidence = str(row.get("evidence") or "")
-    if len(evidence) > _EVIDENCE_CHARS:
-        evidence = evidence[:_EVIDENCE_CHARS] + "…"
+    evidence = clip(row.get("evidence"), _EVIDENCE_CHARS)
     conf = row.get("confidence")
     conf_text = f"{float(conf):.2f}" if conf is not None and not pd.isna(conf) else "?"
     return (
@@ -180,7 +179,7 @@ def claim_popup(row: Any) -> str:
         f' · Claimed by: {esc(side_label(row.get("claimed_by")))}<br>'
         f'Date: {esc(_date_text(row.get("date"), row.get("date_precision")))} · Confidence: {esc(conf_text)}'
         f'<p dir="auto" style="margin:6px 0;border-left:3px solid #ccc;padding-left:6px">{esc(evidence)}</p>'
-        f'<div dir="auto"><i>{esc(row.get("title"))}</i></div>'
+        f'<div dir="auto"><i>{esc(clip(row.get("title"), _TITLE_CHARS))}</i></div>'
         f'<div>{_source_html(row)}</div></div>'
     )
 
@@ -265,7 +264,7 @@ def control_features(control: pd.DataFrame) -> list[dict]:
             f'<div style="max-width:360px"><b>{esc(row.get("place"))}</b> · '
             f'<span dir="auto" lang="ar">{esc(row.get("place_ar"))}</span><br>'
             f'Held by <b>{esc(row.get("holder"))}</b> since {esc(since_text)} ({status})'
-            f'<p dir="auto" style="margin:6px 0">{esc(row.get("last_evidence"))}</p></div>'
+            f'<p dir="auto" style="margin:6px 0">{esc(clip(row.get("last_evidence"), _EVIDENCE_CHARS))}</p></div>'
         )
         features.append(_feature(float(row["lat"]), float(row["lon"]), {
             "id": str(row.get("place_id")), "side": side_label(row.get("holder")),

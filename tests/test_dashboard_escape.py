@@ -43,3 +43,11 @@ def test_esc_never_emits_dangerous_characters(text: str) -> None:
 ])
 def test_safe_url(url: object, ok: bool) -> None:
     assert (safe_url(url) is not None) is ok
+
+
+def test_bidi_overrides_are_dropped_and_long_text_is_clipped():
+    from dashboard.escape import clip
+
+    assert esc("abc\u202edcba\u2066x\u2069") == "abcdcbax"
+    assert clip("ترهونة" * 100, 10) == ("ترهونة" * 100)[:10] + "…"
+    assert clip(None, 5) == ""

@@ -51,11 +51,12 @@ def start_app(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The running app's URL and its database file."""
     tmp = tmp_path_factory.mktemp("browser_app")
     proc, url = start_app(tmp / "mihwar.db", tmp / "streamlit.log")
     try:
-        yield url
+        yield url, tmp / "mihwar.db"
     finally:
         proc.terminate()
         try:
@@ -75,6 +76,12 @@ def browser() -> Iterator[object]:
             yield b
         finally:
             b.close()
+
+
+@pytest.fixture(scope="module")
+def app_url(app: tuple[str, Path]) -> str:
+    """The running app's URL."""
+    return app[0]
 
 
 @pytest.fixture()

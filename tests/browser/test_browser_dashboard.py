@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.store import load_claims_frame, open_db
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,7 +65,7 @@ def wait_for_map(page, expected: int | None = None) -> int:
     return wait_until(page, ready, f"the map to draw {expected if expected is not None else 'all'} points")[1]
 
 
-def test_map_filter_download_and_screenshot(page) -> None:
+def test_map_filter_download_and_screenshot(page, app) -> None:
     page.wait_for_selector('[data-testid="stMetric"]', timeout=TIMEOUT_MS)
     n_all = wait_for_map(page)
     assert n_all > 0
@@ -90,6 +92,14 @@ def test_map_filter_download_and_screenshot(page) -> None:
     assert data["type"] == "FeatureCollection"
     assert len(data["features"]) == n_filtered == drawn_points(page)
     assert all(f["properties"].get("side") != "GNA" for f in data["features"])
+    # Exactly the claims the filter keeps, by id: every stored claim whose side is not GNA.
+    conn = open_db(app[1])
+    try:
+        stored = load_claims_frame(conn)
+    finally:
+        conn.close()
+    expected = set(stored.loc[stored["side"] != "GNA", "claim_id"])
+    assert {f["properties"]["claim_id"] for f in data["features"]} == expected
     for f in data["features"]:
         lon, lat = f["geometry"]["coordinates"]
         assert 9 < lon < 26 and 19 < lat < 34  # RFC 7946 order, inside Libya
