@@ -26,6 +26,7 @@ from pipeline import export, ingest, store
 ROOT = Path(__file__).resolve().parent
 SEEDS_DIR = ROOT / "seeds"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_TABLE_ROWS = 2_000  # the table shows the latest claims; downloads hold every filtered claim
 TABLE_COLUMNS = ["date", "date_precision", "place", "place_ar", "side", "claim", "claimed_by", "confidence",
                  "evidence", "title", "source", "url", "claim_id"]
 CONTROL_TABLE_COLUMNS = ["place", "place_ar", "holder", "since", "contested", "contested_by", "last_evidence"]
@@ -236,7 +237,11 @@ def main() -> None:
     st.dataframe(control.reindex(columns=CONTROL_TABLE_COLUMNS), hide_index=True, key="control_table")
 
     st.subheader("Filtered claims")
-    st.dataframe(claims_table(shown), hide_index=True, key="claims_table",
+    table = claims_table(shown)
+    if len(table) > MAX_TABLE_ROWS:
+        st.caption(f"Showing the {MAX_TABLE_ROWS:,} latest of {len(table):,} claims; the downloads hold all of them.")
+        table = table.head(MAX_TABLE_ROWS)
+    st.dataframe(table, hide_index=True, key="claims_table",
                  column_config={"url": st.column_config.LinkColumn("url"),
                                 "confidence": st.column_config.NumberColumn(format="%.2f")})
     d1, d2 = st.columns(2)

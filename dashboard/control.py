@@ -45,17 +45,22 @@ def control_as_of(claims: pd.DataFrame, as_of: dt.date, window_days: int = 7) ->
     hold["_conf"] = pd.to_numeric(hold["confidence"], errors="coerce").fillna(0.0)
     hold = hold.sort_values(["place_id", "date", "_rank", "_conf", "claim_id"], kind="mergesort")
     contest = df[df["claim"].isin(CONTEST_CLAIMS) & (df["date"] >= start)]
+    contested_pairs = set(zip(contest["place_id"], contest["side"], strict=True))
+    by_place: dict[str, list[dict]] = {}
+    for rec in hold[["place_id", "place", "place_ar", "lat", "lon", "side", "date", "evidence"]].to_dict("records"):
+        by_place.setdefault(rec["place_id"], []).append(rec)
     rows = []
-    for place_id, group in hold.groupby("place_id", sort=True):
-        last = group.iloc[-1]
+    for place_id in sorted(by_place):
+        group = by_place[place_id]
+        last = group[-1]
         holder = last["side"]
         since = last["date"]
-        for _, row in group.iloc[::-1].iterrows():
-            if row["side"] != holder:
+        for rec in reversed(group):
+            if rec["side"] != holder:
                 break
-            since = row["date"]
+            since = rec["date"]
         other = "LNA" if holder == "GNA" else "GNA"
-        contested = bool(((contest["place_id"] == place_id) & (contest["side"] == other)).any())
+        contested = (place_id, other) in contested_pairs
         rows.append({
             "place_id": place_id, "place": last["place"], "place_ar": last["place_ar"],
             "lat": float(last["lat"]), "lon": float(last["lon"]), "holder": holder, "since": since,

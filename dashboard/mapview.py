@@ -19,7 +19,7 @@ from dashboard.escape import clip, esc, safe_url
 from dashboard.schema import side_label
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_MAX_POINTS = 5000
+DEFAULT_MAX_POINTS = 2_500  # above this the map aggregates per place (keeps a redraw under ~1.5 s)
 TRIPOLI = (32.80, 13.20)
 SIDE_COLORS = {"GNA": "#1f5fbf", "LNA": "#c62828", "none": "#6d6d6d"}
 # How each claim type is drawn: radius (px), stroke weight, dash pattern, fill opacity.
@@ -37,6 +37,7 @@ _GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
 _SPREAD_DEG = 0.0035
 _EVIDENCE_CHARS = 600
 _TITLE_CHARS = 200
+_CONTROL_EVIDENCE_CHARS = 240
 
 
 @dataclass
@@ -226,28 +227,41 @@ def claims_features(claims: pd.DataFrame) -> list[dict]:
     return features
 
 
-def aggregate_features(claims: pd.DataFrame, recent: int = 5) -> list[dict]:
+def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
     """One point feature per place summarising its claims (count by side and type, latest few)."""
     df = claims[pd.to_numeric(claims["lat"], errors="coerce").notna()]
+    if df.empty:
+        return []
+    sides = pd.crosstab(df["place_id"], df["side"].map(side_label))
+    types = pd.crosstab(df["place_id"], df["claim"])
+    firsts = df.groupby("place_id", sort=True).first()
+    latest = df.sort_values("date", ascending=False, na_position="last").groupby("place_id").head(recent)
+    items: dict[str, list[str]] = {}
+    for r in latest.to_dict("records"):
+        items.setdefault(r["place_id"], []).append(f"<li>{claim_tooltip(r)}</li>")
+    side_counts = sides.to_dict("index")
+    type_counts = types.to_dict("index")
+
+    def ranked(counts: dict) -> list[tuple[str, int]]:
+        return sorted(((k, int(v)) for k, v in counts.items() if v > 0), key=lambda kv: -kv[1])
+
     features = []
-    for place_id, group in df.groupby("place_id", sort=True):
-        sides = group["side"].map(side_label).value_counts()
-        top = sides.index[0] if len(sides) == 1 or sides.iloc[0] > sides.iloc[1] else "none"
-        types = group["claim"].value_counts()
-        first = group.iloc[0]
-        latest = group.sort_values("date", ascending=False, na_position="last").head(recent)
-        items = "".join(f"<li>{claim_tooltip(r)}</li>" for r in latest.to_dict("records"))
+    for place_id, first in zip(firsts.index, firsts.to_dict("records"), strict=True):
+        by_side = ranked(side_counts[place_id])
+        by_type = ranked(type_counts[place_id])
+        total = sum(c for _s, c in by_side)
+        top = by_side[0][0] if len(by_side) == 1 or by_side[0][1] > by_side[1][1] else "none"
         popup = (
             f'<div style="max-width:360px"><b>{esc(first["place"])}</b> · '
-            f'<span dir="auto" lang="ar">{esc(first["place_ar"])}</span><br>{len(group)} claims — '
-            + ", ".join(f"{esc(s)}: {int(c)}" for s, c in sides.items()) + "<br>"
-            + ", ".join(f"{esc(t)}: {int(c)}" for t, c in types.items())
-            + f"<br>Latest:<ul style='padding-left:16px;margin:2px 0'>{items}</ul></div>"
+            f'<span dir="auto" lang="ar">{esc(first["place_ar"])}</span><br>{total} claims — '
+            + ", ".join(f"{esc(s)}: {c}" for s, c in by_side) + "<br>"
+            + ", ".join(f"{esc(t)}: {c}" for t, c in by_type)
+            + f"<br>Latest:<ul style='padding-left:16px;margin:2px 0'>{''.join(items.get(place_id, []))}</ul></div>"
         )
         features.append(_feature(float(first["lat"]), float(first["lon"]), {
-            "id": str(place_id), "side": top, "claim": types.index[0],
-            "radius": min(6 + 2 * math.log2(len(group)), 20), "popup": popup,
-            "tooltip": f'{esc(first["place"])} · {len(group)} claims',
+            "id": str(place_id), "side": top, "claim": by_type[0][0],
+            "radius": min(6 + 2 * math.log2(total), 20), "popup": popup,
+            "tooltip": f'{esc(first["place"])} · {total} claims',
         }))
     return features
 
@@ -264,7 +278,7 @@ def control_features(control: pd.DataFrame) -> list[dict]:
             f'<div style="max-width:360px"><b>{esc(row.get("place"))}</b> · '
             f'<span dir="auto" lang="ar">{esc(row.get("place_ar"))}</span><br>'
             f'Held by <b>{esc(row.get("holder"))}</b> since {esc(since_text)} ({status})'
-            f'<p dir="auto" style="margin:6px 0">{esc(clip(row.get("last_evidence"), _EVIDENCE_CHARS))}</p></div>'
+            f'<p dir="auto" style="margin:6px 0">{esc(clip(row.get("last_evidence"), _CONTROL_EVIDENCE_CHARS))}</p></div>'
         )
         features.append(_feature(float(row["lat"]), float(row["lon"]), {
             "id": str(row.get("place_id")), "side": side_label(row.get("holder")),

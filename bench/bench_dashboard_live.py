@@ -1,0 +1,122 @@
+"""The live dashboard with a large real database: cold start to first drawn map and filter-to-redraw.
+
+Builds a database by ingesting a synthetic corpus through the pipeline (about 14 claims an article,
+so 1,500 articles give some 20,000 claims), starts `streamlit run app.py` on it, and drives Debian's
+headless chromium with Playwright, offline. Prints the figures. Run from the project root:
+
+    .venv/bin/python bench/bench_dashboard_live.py [--articles 1500]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.corpus import make_corpus, write_jsonl  # noqa: E402
+from pipeline.ingest import ingest_paths  # noqa: E402
+from pipeline.store import open_db  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_db(path: Path, articles: int) -> int:
+    """Ingest a synthetic corpus into a new database; the number of claims stored."""
+    src = path.with_suffix(".jsonl")
+    write_jsonl(src, make_corpus(articles))
+    conn = open_db(path)
+    report = ingest_paths([src], conn)
+    conn.close()
+    return report.claims_new
+
+
+def main() -> None:
+    """Measure and print."""
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=1500)
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "mihwar.db"
+        t = time.perf_counter()
+        claims = build_db(db, args.articles)
+        print(f"database: {args.articles} articles, {claims:,} claims, built in {time.perf_counter() - t:.1f} s")
+        port = free_port()
+        env = {**os.environ, "MIHWAR_DB": str(db)}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(200):
+                try:
+                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.3)
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+                ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
+                page = ctx.new_page()
+                t = time.perf_counter()
+                page.goto(url)
+                first = _wait_drawn(page, lambda d: d >= 0)
+                print(f"cold start to first drawn map: {time.perf_counter() - t:.2f} s ({first} points drawn)")
+                for label in ("Remove GNA", "Remove none", "Remove LNA"):
+                    frame = _map_frame(page)
+                    frame.evaluate("window.mihwar.claims = -1")
+                    side = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Side").first
+                    t = time.perf_counter()
+                    side.get_by_role("button", name=label).click()
+                    drawn = _wait_drawn(page, lambda d: d != -1)
+                    print(f"filter '{label}' to redraw: {time.perf_counter() - t:.2f} s ({drawn} points drawn)")
+                    page.wait_for_timeout(1000)
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(15)
+
+
+def _map_frame(page):
+    return next((f for f in page.frames if "streamlit_folium" in f.url), None)
+
+
+def _wait_drawn(page, ok, timeout: float = 180.0) -> int:
+    start = time.perf_counter()
+    while time.perf_counter() - start < timeout:
+        frame = _map_frame(page)
+        if frame is not None:
+            try:
+                drawn = frame.evaluate("window.mihwar ? window.mihwar.claims : null")
+            except Exception:
+                drawn = None
+            if drawn is not None and ok(drawn):
+                return int(drawn)
+        page.wait_for_timeout(20)
+    raise SystemExit("timed out waiting for the map")
+
+
+if __name__ == "__main__":
+    main()
