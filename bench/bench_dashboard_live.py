@@ -5,6 +5,7 @@ so 1,500 articles give some 20,000 claims), starts `streamlit run app.py` on it,
 headless chromium with Playwright, offline. Prints the figures. Run from the project root:
 
     .venv/bin/python bench/bench_dashboard_live.py [--articles 1500]
+    .venv/bin/python bench/bench_dashboard_live.py --claims 10000   # 10,000 claims at 300 places
 """
 from __future__ import annotations
 
@@ -49,18 +50,50 @@ def build_db(path: Path, articles: int) -> int:
     return report.claims_new
 
 
+def build_synthetic_db(path: Path, n: int) -> int:
+    """A database holding n synthetic claims at 300 places (dashboard.samples), written straight to the
+    tables; the number of claims stored."""
+    from dashboard.samples import synthetic_claims
+
+    df = synthetic_claims(n)
+    conn = open_db(path)
+    with conn:
+        now = "2026-01-01T00:00:00+00:00"
+        arts = df.drop_duplicates("article_id")
+        conn.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", [
+            (r.article_id, r.title, r.evidence, str(r.published)[:10], r.source, r.url, "", "bench", "bench", now)
+            for r in arts.itertuples()])
+        places = df.drop_duplicates("place_id")
+        conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?)", [
+            (r.place_id, r.place, r.place_ar, r.lat, r.lon, "locality", int(r.geo_precision))
+            for r in places.itertuples()])
+        conn.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+            (r.claim_id, r.article_id, r.place_id, r.claim, r.side, r.claimed_by,
+             None if r.date is None or str(r.date) == "NaT" else str(r.date)[:10], r.date_precision, r.evidence,
+             0, 0, float(r.confidence), "bench", "bench")
+            for r in df.itertuples()])
+    conn.close()
+    return len(df)
+
+
 def main() -> None:
     """Measure and print."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--articles", type=int, default=1500)
+    ap.add_argument("--articles", type=int, default=1500, help="synthetic articles to ingest (default 1500)")
+    ap.add_argument("--claims", type=int, default=0,
+                    help="instead: this many synthetic claims at 300 places, written straight to the database")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "mihwar.db"
         t = time.perf_counter()
-        claims = build_db(db, args.articles)
-        print(f"database: {args.articles} articles, {claims:,} claims, built in {time.perf_counter() - t:.1f} s")
+        if args.claims:
+            claims = build_synthetic_db(db, args.claims)
+            print(f"database: {claims:,} synthetic claims at 300 places, built in {time.perf_counter() - t:.1f} s")
+        else:
+            claims = build_db(db, args.articles)
+            print(f"database: {args.articles} articles, {claims:,} claims, built in {time.perf_counter() - t:.1f} s")
         port = free_port()
         env = {**os.environ, "MIHWAR_DB": str(db)}
         proc = subprocess.Popen(
