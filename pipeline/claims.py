@@ -87,14 +87,18 @@ def _scripts(norm: str) -> set[bool]:
     return out
 
 
-def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | None = None) -> list[Trigger]:
+def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | None = None,
+                  places: bytearray | None = None) -> list[Trigger]:
     """Claim triggers (in the given ranges of the text, or all of it), overlaps resolved by priority then
-    length; blockers removed at the end."""
+    length; blockers removed at the end. A trigger never spans a place name (`places` marks their
+    characters): "تتصدى طرابلس لهجوم" is two triggers around Tripoli, not one across it."""
     found = []
     for lo, hi in ranges if ranges is not None else [(0, len(norm))]:
         scripts = _scripts(norm[lo:hi])
         found += [Trigger(m.start(), m.end(), p) for p in lex.patterns if p.arabic in scripts
                   for m in p.regex.finditer(norm, lo, hi) if m.end() > m.start()]
+    if places is not None:
+        found = [t for t in found if not any(places[t.start : t.end])]
     found.sort(key=lambda t: (-t.pattern.priority, -(t.end - t.start), t.start))
     kept: list[Trigger] = []
     taken = bytearray(len(norm) + 1)
@@ -394,12 +398,12 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     mention_starts = [m.start for m in mentions]
     with_places = _merged([sp for s, sp in zip(sentences, spans, strict=True)
                            if _between(mentions, mention_starts, s.start, s.end)])
-    triggers = find_triggers(tx.norm, lex, with_places)  # a claim needs a place in its sentence
-    trigger_starts = [t.start for t in triggers]
     covered = bytearray(len(tx.norm) + 1)
     for m in mentions:
         s, e = tx.n(m.start), tx.n(m.end)
         covered[s:e] = b"\x01" * (e - s)
+    triggers = find_triggers(tx.norm, lex, with_places, covered)  # a claim needs a place in its sentence
+    trigger_starts = [t.start for t in triggers]
     dates = [d for d in find_dates(tx.norm, article.published) if not any(covered[d.start : d.end])]
     date_starts = [d.start for d in dates]
     claims: dict[tuple, Claim] = {}

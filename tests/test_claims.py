@@ -157,3 +157,11 @@ def test_each_place_takes_the_trigger_that_governs_it():
     assert got == {("mihwar:gharyan", Side.GNA, ClaimType.CONTROL)}
     got = {(c[0], c[2]) for c in claims_of("قالت شعبة الإعلام الحربي إن قواته تقدمت في محور خلة الفرجان وسيطرت على عدد من المباني.")}
     assert got == {("mihwar:khallat_al_furjan", ClaimType.ADVANCE)}
+
+
+def test_seed_tripoli_resists_the_lna_offensive():
+    got = {(c[0], c[1], c[2], c[4]) for c in claims_of(
+        "في وقت تتصدى طرابلس لهجوم قوات المشير خليفة حفتر المستمر منذ نحو عام.", dt.date(2020, 5, 22))}
+    assert ("gn:2210247", Side.LNA, ClaimType.ATTACK, dt.date(2020, 5, 22)) in got
+    assert ("gn:2210247", Side.GNA, ClaimType.REPELLED, dt.date(2020, 5, 22)) in got
+    assert not any(c[1] is Side.LNA and c[2] is ClaimType.REPELLED for c in got)
