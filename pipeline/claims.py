@@ -225,6 +225,12 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     side = pick(*clause)
     if side is not None:
         return side, 0.8
+    if kind is ClaimType.REPELLED:  # who repels an attack by X is X's enemy
+        for t, a, role in ctx.bound.values():
+            attacker = a.side_for(ctx.speaker)
+            if (role == "agent" and attacker is not None and t.pattern.type is not None
+                    and _GROUP[t.pattern.type] == "offensive" and clause[0] <= t.start < clause[1]):
+                return attacker.opponent, 0.7
     if ctx.speech.accused is not None and ctx.speech.accused.side is not None:
         return ctx.speech.accused.side, 0.8
     side = pick(*ctx.sent)
