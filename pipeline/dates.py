@@ -33,6 +33,7 @@ class _Lexicon:
     bare_ok: frozenset[str]
     months: dict[str, int]
     relative: dict[str, int]
+    weeks: dict[str, int]
     last_year: tuple[str, ...]
     since: tuple[str, ...]
     pattern: re.Pattern[str]
@@ -55,6 +56,7 @@ def lexicon() -> _Lexicon:
     needs_prefix = {normalize_text(k) for k in raw["weekday_requires_prefix"]}
     months = {normalize_text(k): v for k, v in raw["months"].items()}
     relative = {normalize_text(k): v for k, v in raw["relative_days"].items()}
+    weeks = {normalize_text(k): v for k, v in raw["relative_weeks"].items()}
     prefixes = _alt([normalize_text(p) for p in raw["weekday_prefixes"]])
     wd = _alt(list(weekdays))
     mo = _alt(list(months))
@@ -67,10 +69,11 @@ def lexicon() -> _Lexicon:
         rf"|(?P<mday_month>{mo})\s+(?P<mday>\d{{1,2}})(?:st|nd|rd|th)?(?:\s*,\s*(?P<mdyear>\d{{4}}))?"
         rf"|(?P<month>{mo})\s*(?:(?:من\s+)?(?:عام\s+|سنه\s+)?(?P<year>\d{{4}})|(?:من\s+)?(?P<lastyear>{ly}))"
         rf"|(?:(?P<prefix>{prefixes})\s+)?(?:[وب])?(?P<weekday>{wd})"
+        rf"|(?P<week>{_alt(list(weeks))})"
         rf"|(?P<relative>{rel})"
         rf")(?!\w)"
     )
-    return _Lexicon(weekdays, frozenset(weekdays) - needs_prefix, months, relative, last_year,
+    return _Lexicon(weekdays, frozenset(weekdays) - needs_prefix, months, relative, weeks, last_year,
                     tuple(normalize_text(x) for x in raw["since_words"]), pattern)
 
 
@@ -130,6 +133,8 @@ def _resolve(m: re.Match[str], lex: _Lexicon, published: dt.date | None) -> Even
         if not g["prefix"] and g["weekday"] not in lex.bare_ok:
             return None
         return EventDate(most_recent_weekday(lex.weekdays[g["weekday"]], published))
+    if g["week"]:
+        return EventDate(published + dt.timedelta(days=lex.weeks[g["week"]]), DatePrecision.WEEK)
     if g["relative"]:
         return EventDate(published + dt.timedelta(days=lex.relative[g["relative"]]))
     return None

@@ -53,3 +53,8 @@ def test_no_publication_date_no_weekday_resolution():
 def test_most_recent_weekday():
     assert most_recent_weekday(2, PUB) == PUB
     assert most_recent_weekday(3, PUB) == dt.date(2020, 5, 28)
+
+
+def test_last_week_has_week_precision():
+    assert first("clashes last week in Ain Zara") == (dt.date(2020, 5, 27), DatePrecision.WEEK)
+    assert first("اشتباكات الأسبوع الماضي") == (dt.date(2020, 5, 27), DatePrecision.WEEK)
