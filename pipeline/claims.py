@@ -22,6 +22,9 @@ from pipeline.sentences import clause_bounds, split_sentences
 
 BIND_TOKENS = 4
 _LATIN = re.compile(r"[a-z]{2}")
+#: What may stand between a place and a trigger that follows it and still concerns it:
+#: nothing ("طرابلس لهجوم", "the Tarhuna offensive") or a passive auxiliary ("Ain Zara was repelled").
+_PASSIVE_GAP = re.compile(r"\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|been)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
 #: Claim types that describe the same direction of action: an actor may act in several of one group.
@@ -116,10 +119,13 @@ def _clauses(tx: _Text, start: int, end: int, mentions: list[Match]) -> list[tup
     merged: list[list[int]] = []
     for a, b in raw:
         seg = tx.norm[a:b]
-        toks = TOKEN_RE.findall(seg)
-        first = next((m.start() + a for m in TOKEN_RE.finditer(seg)), a)
+        found = list(TOKEN_RE.finditer(seg))
+        toks = [m.group() for m in found]
+        first = found[0].start() + a if found else a
+        second = found[1].start() + a if len(found) > 1 else -1
         head = toks[0] if toks else ""
-        list_item = first in starts or (head in ("و", "and", "or") and any(a <= s < b for s in starts)) or (
+        # "، واليرموك، والنهر" or "، and Tiji": the clause only continues a list of places
+        list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
             head.startswith("و") and first + 1 in starts)
         has_place = any(a <= s < b for s in starts)
         if merged and (list_item or (len(toks) < 3 and not has_place)):
@@ -283,7 +289,8 @@ def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Matc
     A place takes the triggers between it and the place before it (a list shares its trigger:
     "clashes in A, B and C"); with none before it, the nearest trigger after it. A trigger right after
     a place also applies ("تتصدى طرابلس لهجوم…"). So in "advanced towards Sirte after seizing Abu
-    Grain" Sirte is advanced on and Abu Grain seized, not both.
+    Grain" Sirte is advanced on and Abu Grain seized, not both. A passive trigger right after its place
+    applies too ("an attack on Ain Zara was repelled").
     """
     out: dict[int, list[tuple[Match, bool]]] = {}
     inherited: list[Trigger] = []
@@ -293,8 +300,8 @@ def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Matc
         chosen = [t for t in triggers if prev_end <= t.start and t.end <= ms]
         if not chosen:
             chosen = inherited or [t for t in triggers if t.start >= me][:1]
-        adjacent = [t for t in triggers if t.start >= me and tx.tokens_between(me, t.start) == 0
-                    and not _punct_between(tx.norm, me, t.start) and not _conjoined(tx.norm, t)]
+        adjacent = [t for t in triggers if t.start >= me and _PASSIVE_GAP.fullmatch(tx.norm[me : t.start])
+                    and not _conjoined(tx.norm, t)]
         for t in {id(t): t for t in chosen + adjacent}.values():
             out.setdefault(id(t), []).append((m, locator))
         inherited = chosen

@@ -165,3 +165,9 @@ def test_seed_tripoli_resists_the_lna_offensive():
     assert ("gn:2210247", Side.LNA, ClaimType.ATTACK, dt.date(2020, 5, 22)) in got
     assert ("gn:2210247", Side.GNA, ClaimType.REPELLED, dt.date(2020, 5, 22)) in got
     assert not any(c[1] is Side.LNA and c[2] is ClaimType.REPELLED for c in got)
+
+
+def test_a_passive_repulse_after_its_place():
+    got = {(c[0], c[1], c[2]) for c in claims_of("An LNA attack on Ain Zara was repelled by GNA forces.")}
+    assert (AIN_ZARA, Side.GNA, ClaimType.REPELLED) in got
+    assert (AIN_ZARA, Side.LNA, ClaimType.REPELLED) not in got
