@@ -154,6 +154,8 @@ def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers:
     if not after:
         return None, ""
     actor = after[0]
+    if trig.pattern.after_role:
+        return actor, trig.pattern.after_role
     gap = tx.norm[trig.end : actor.start]
     if lex.agent_gap.search(gap):
         return actor, "agent"

@@ -36,6 +36,7 @@ class ClaimPattern:
     priority: int
     regex: re.Pattern[str]
     arabic: bool  # written in Arabic script: runs only on text that has Arabic
+    after_role: str = ""  # role of an actor right after the trigger when the pattern fixes it ("fell to X")
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ def load_lexicon() -> Lexicon:
     claims = json.loads((DATA / "claim_patterns.json").read_text(encoding="utf-8"))
     patterns = tuple(
         ClaimPattern(p["id"], ClaimType(p["type"]) if p["type"] else None, p.get("role", "agent"),
-                     int(p["priority"]), re.compile(_expand(p["regex"])), is_arabic(p["regex"]))
+                     int(p["priority"]), re.compile(_expand(p["regex"])), is_arabic(p["regex"]),
+                     p.get("after_role", ""))
         for p in claims["patterns"]
     )
     modal = claims["modal"]

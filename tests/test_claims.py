@@ -171,3 +171,10 @@ def test_a_passive_repulse_after_its_place():
     got = {(c[0], c[1], c[2]) for c in claims_of("An LNA attack on Ain Zara was repelled by GNA forces.")}
     assert (AIN_ZARA, Side.GNA, ClaimType.REPELLED) in got
     assert (AIN_ZARA, Side.LNA, ClaimType.REPELLED) not in got
+
+
+def test_a_place_that_fell_to_a_side_is_under_its_control():
+    got = {(c[0], c[1], c[2], c[4]) for c in claims_of("The city of Tarhuna fell to GNA forces on Friday.")}
+    assert got == {("mihwar:tarhuna", Side.GNA, ClaimType.CONTROL, dt.date(2020, 6, 5))}
+    got = {(c[0], c[1], c[2]) for c in claims_of("مدينة غريان سقطت بيد قوات الوفاق فجر الأربعاء.")}
+    assert got == {("mihwar:gharyan", Side.GNA, ClaimType.CONTROL)}
