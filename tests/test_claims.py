@@ -175,6 +175,6 @@ def test_a_passive_repulse_after_its_place():
 
 def test_a_place_that_fell_to_a_side_is_under_its_control():
     got = {(c[0], c[1], c[2], c[4]) for c in claims_of("The city of Tarhuna fell to GNA forces on Friday.")}
-    assert got == {("mihwar:tarhuna", Side.GNA, ClaimType.CONTROL, dt.date(2020, 6, 5))}
+    assert got == {("mihwar:tarhuna", Side.GNA, ClaimType.CONTROL, dt.date(2020, 5, 29))}  # the Friday before 3 June
     got = {(c[0], c[1], c[2]) for c in claims_of("مدينة غريان سقطت بيد قوات الوفاق فجر الأربعاء.")}
     assert got == {("mihwar:gharyan", Side.GNA, ClaimType.CONTROL)}
