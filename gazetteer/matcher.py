@@ -28,7 +28,7 @@ from gazetteer.normalize import (
     normalize_text,
     token_key,
 )
-from gazetteer.records import DATA_DIR, FINE_KINDS, Place, default_places, load_word_list
+from gazetteer.records import DATA_DIR, Place, default_places, load_word_list
 
 MATCHER_VERSION = "1.0"
 MAX_NAME_TOKENS = 6
@@ -443,8 +443,3 @@ def _definite_offset(token: str, word: str) -> int:
 def default_matcher() -> Matcher:
     """A matcher over the committed gazetteer, built once per process."""
     return Matcher()
-
-
-def fine_kind(place: Place) -> bool:
-    """True for places that are parts of a city (suburbs, airports, camps, front axes)."""
-    return place.kind in FINE_KINDS

@@ -9,13 +9,6 @@ from pathlib import Path
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PLACES_FILE = DATA_DIR / "places.jsonl"
 
-#: Kinds that are areas inside a city (a city named beside them is only a locator).
-FINE_KINDS = frozenset(
-    {"suburb", "neighbourhood", "hamlet", "locality", "airport", "air_base", "military_camp", "front", "road",
-     "bridge"}
-)
-
-
 @dataclass(frozen=True)
 class Place:
     """One place of the gazetteer."""

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -54,14 +54,6 @@ class Article:
 
 
 @dataclass(frozen=True)
-class Span:
-    """A character range of an article's text."""
-
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Sentence:
     """A sentence of an article with its offsets in the text."""
 
@@ -93,4 +85,3 @@ class Claim:
     end: int
     confidence: float = 0.5
     pattern: str = ""  # the lexicon entry that fired
-    extras: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
