@@ -19,7 +19,7 @@ from streamlit_folium import st_folium
 from dashboard.control import control_as_of
 from dashboard.escape import safe_url
 from dashboard.filters import Filters, apply_filters, claims_per_day
-from dashboard.mapview import DEFAULT_MAX_POINTS, SIDE_COLORS, MapBuild, build_map
+from dashboard.mapview import DEFAULT_MAX_POINTS, SIDE_COLORS, MapLayers, map_layers, render_map
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS
 from pipeline import export, ingest, store
 
@@ -68,13 +68,17 @@ def cached_control(path: str, version: tuple, min_confidence: float, as_of: dt.d
     return control_as_of(claims[confidence >= min_confidence], as_of, window)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def cached_map(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int, tiles: bool,
-               show_control: bool) -> MapBuild:
-    """The map of the filtered claims (cached per database version, filters and control settings)."""
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int,
+                  show_control: bool) -> MapLayers:
+    """The map's layer data for the filtered claims (cached per database version, filters and control settings).
+
+    Only plain data is cached: the folium map is built anew on every run, because rendering one map
+    object twice draws a blank map.
+    """
     shown = apply_filters(load_claims(path, version), filters)
     control = cached_control(path, version, filters.min_confidence, as_of, window)
-    return build_map(shown, control, max_points=DEFAULT_MAX_POINTS, tiles=tiles, show_control=show_control)
+    return map_layers(shown, control, max_points=DEFAULT_MAX_POINTS, show_control=show_control)
 
 
 def ensure_database(path: Path) -> None:
@@ -220,9 +224,9 @@ def main() -> None:
     show_control = k3.checkbox("Show control layer on the map", value=True, key="show_control")
     version = db_version(path)
     control = cached_control(str(path), version, filters.min_confidence, as_of, window)
-    build = cached_map(str(path), version, filters, as_of, window, tiles, show_control)
-    (st.warning if build.aggregated else st.caption)(build.message)
-    st_folium(build.map, returned_objects=[], height=620, use_container_width=True, key="map")
+    layers = cached_layers(str(path), version, filters, as_of, window, show_control)
+    (st.warning if layers.aggregated else st.caption)(layers.message)
+    st_folium(render_map(layers, tiles=tiles), returned_objects=[], height=620, use_container_width=True, key="map")
 
     st.subheader("Claims per day by side")
     counts = claims_per_day(shown)

@@ -40,15 +40,58 @@ _TITLE_CHARS = 200
 _CONTROL_EVIDENCE_CHARS = 240
 
 
-@dataclass
-class MapBuild:
-    """A built map and what it shows."""
+@dataclass(frozen=True)
+class MapLayers:
+    """What the map shows, as plain data (safe to cache and share between visitors and reruns)."""
 
-    map: folium.Map
-    points: int  # features in the claims layer
+    claims: dict  # GeoJSON FeatureCollection of the claim points (or per-place aggregates)
+    control: dict | None  # GeoJSON FeatureCollection of the control view, or None
+    bounds: list[list[float]] | None
     aggregated: bool
     message: str
-    control_places: int = 0
+    show_control: bool = True
+
+    @property
+    def points(self) -> int:
+        """Features in the claims layer."""
+        return len(self.claims["features"])
+
+    @property
+    def control_places(self) -> int:
+        """Places in the control layer."""
+        return len(self.control["features"]) if self.control else 0
+
+
+@dataclass
+class MapBuild:
+    """A freshly built folium map and the layer data it was built from.
+
+    A folium map must be rendered once only (streamlit-folium renames its elements while rendering):
+    cache the MapLayers, never the map.
+    """
+
+    map: folium.Map
+    layers: MapLayers
+
+    @property
+    def points(self) -> int:
+        """Features in the claims layer."""
+        return self.layers.points
+
+    @property
+    def aggregated(self) -> bool:
+        """Whether the claims are aggregated per place."""
+        return self.layers.aggregated
+
+    @property
+    def message(self) -> str:
+        """What the map shows, for a caption."""
+        return self.layers.message
+
+    @property
+    def control_places(self) -> int:
+        """Places in the control layer."""
+        return self.layers.control_places
 
 
 @lru_cache(maxsize=4)
@@ -320,11 +363,9 @@ def _base_map(tiles: bool) -> folium.Map:
     return m
 
 
-def build_map(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
-              max_points: int = DEFAULT_MAX_POINTS, tiles: bool = True,
-              show_control: bool = True) -> MapBuild:
-    """The dashboard map for the (already filtered) claims and an optional control_as_of() frame."""
-    m = _base_map(tiles)
+def map_layers(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
+               max_points: int = DEFAULT_MAX_POINTS, show_control: bool = True) -> MapLayers:
+    """The layer data of the dashboard map for the (already filtered) claims and a control_as_of() frame."""
     aggregated = len(claims) > max_points
     if aggregated:
         features = aggregate_features(claims)
@@ -333,19 +374,32 @@ def build_map(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
     else:
         features = claims_features(claims)
         message = f"Showing {len(features):,} claims."
-    PointsLayer({"type": "FeatureCollection", "features": features}, kind="claims",
-                name="Claims (aggregated per place)" if aggregated else "Claims", styles=_styles()).add_to(m)
-    n_control = 0
+    control_fc = None
     if control is not None:
-        cfeatures = control_features(control)
-        n_control = len(cfeatures)
-        PointsLayer({"type": "FeatureCollection", "features": cfeatures}, kind="control",
-                    name="Control view (as of)", styles=_styles(_CONTROL_STYLES), show=show_control).add_to(m)
-    bounds = _bounds(claims)
-    if bounds is not None:
-        m.fit_bounds(bounds, max_zoom=11)
-    Legend(legend_html("Points aggregated per place" if aggregated else "")).add_to(m)
+        control_fc = {"type": "FeatureCollection", "features": control_features(control)}
+    return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=control_fc,
+                     bounds=_bounds(claims), aggregated=aggregated, message=message, show_control=show_control)
+
+
+def render_map(layers: MapLayers, *, tiles: bool = True) -> folium.Map:
+    """A new folium map drawing these layers (build one per page run; never render a map twice)."""
+    m = _base_map(tiles)
+    PointsLayer(layers.claims, kind="claims",
+                name="Claims (aggregated per place)" if layers.aggregated else "Claims", styles=_styles()).add_to(m)
+    if layers.control is not None:
+        PointsLayer(layers.control, kind="control", name="Control view (as of)",
+                    styles=_styles(_CONTROL_STYLES), show=layers.show_control).add_to(m)
+    if layers.bounds is not None:
+        m.fit_bounds(layers.bounds, max_zoom=11)
+    Legend(legend_html("Points aggregated per place" if layers.aggregated else "")).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     localize(m)
-    return MapBuild(map=m, points=len(features), aggregated=aggregated, message=message,
-                    control_places=n_control)
+    return m
+
+
+def build_map(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
+              max_points: int = DEFAULT_MAX_POINTS, tiles: bool = True,
+              show_control: bool = True) -> MapBuild:
+    """A new dashboard map for the (already filtered) claims and an optional control_as_of() frame."""
+    layers = map_layers(claims, control, max_points=max_points, show_control=show_control)
+    return MapBuild(map=render_map(layers, tiles=tiles), layers=layers)
