@@ -33,6 +33,8 @@ from gazetteer.records import DATA_DIR, Place, default_places, load_word_list
 MATCHER_VERSION = "1.0"
 MAX_NAME_TOKENS = 6
 FUZZY_MIN_IMPORTANCE = 0.45
+NEAR_KM = 150  # an ambiguous name prefers the place within this distance of another place the text names
+_LIST_NEIGHBOURS = 3  # names before a name that may be its neighbour in a list (overlaps aside, it is the last)
 
 
 class MatchKind(StrEnum):
@@ -91,6 +93,31 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+
+
+class _Anchors:
+    """The unambiguous places of a text, indexed on a grid to ask "is another of them near this place?"."""
+
+    _CELL_DEG = 1.5  # wider than NEAR_KM: a near anchor is in the place's cell or a neighbouring one
+
+    def __init__(self, places: Iterable[Place]) -> None:
+        self._grid: dict[tuple[int, int], list[Place]] = defaultdict(list)
+        for p in places:
+            self._grid[self._cell(p.lat, p.lon)].append(p)
+        self._memo: dict[str, bool] = {}
+
+    def _cell(self, lat: float, lon: float) -> tuple[int, int]:
+        return math.floor(lat / self._CELL_DEG), math.floor(lon / self._CELL_DEG)
+
+    def near(self, place: Place, km_limit: float) -> bool:
+        """Whether an anchor other than the place itself lies within km_limit of it."""
+        if place.id not in self._memo:
+            ci, cj = self._cell(place.lat, place.lon)
+            self._memo[place.id] = any(
+                a.id != place.id and km(place.lat, place.lon, a.lat, a.lon) < km_limit
+                for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in self._grid.get((ci + di, cj + dj), ())
+            )
+        return self._memo[place.id]
 
 
 class Matcher:
@@ -289,26 +316,37 @@ class Matcher:
         lo, hi = max(0, i - width), min(len(toks), j + width)
         return any(self._tok_keys(toks[k][2]) & words for k in [*range(lo, i), *range(j, hi)])
 
-    def _listed_with(self, text: str, toks: list[tuple[int, int, str]], c: _Candidate,
-                     accepted: list[_Candidate]) -> bool:
-        """The name stands in a list (joined by و، and, commas) next to an accepted place."""
-        for other in accepted:
-            if other.end_tok <= c.start_tok:
-                gap = text[toks[other.end_tok - 1][1] : toks[c.start_tok][0]]
-                first = toks[c.start_tok][2]
-            elif other.start_tok >= c.end_tok:
-                gap = text[toks[c.end_tok - 1][1] : toks[other.start_tok][0]]
-                first = toks[other.start_tok][2]
-            else:
-                continue
-            if len(gap) > 12:
-                continue
-            words = [w for w in re.split(r"[\s,،\"“”'«»()]+", gap) if w]
-            if any(w.lower() not in self._separators for w in words):
-                continue
-            if words or "," in gap or "،" in gap or (is_arabic(first) and normalize_text(first).startswith("و")):
-                return True
-        return False
+    def _listed_pair(self, text: str, toks: list[tuple[int, int, str]], left: _Candidate, right: _Candidate) -> bool:
+        """The two names stand next to each other in a list (joined by و، and, commas)."""
+        if left.end_tok > right.start_tok:
+            return False
+        gap = text[toks[left.end_tok - 1][1] : toks[right.start_tok][0]]
+        if len(gap) > 12:
+            return False
+        words = [w for w in re.split(r"[\s,،\"“”'«»()]+", gap) if w]
+        if any(w.lower() not in self._separators for w in words):
+            return False
+        first = toks[right.start_tok][2]
+        return bool(words) or "," in gap or "،" in gap or (is_arabic(first) and normalize_text(first).startswith("و"))
+
+    def _accept_lists(self, text: str, toks: list[tuple[int, int, str]], kept: list[_Candidate],
+                      accepted: list[bool]) -> None:
+        """Accept, in place, every name listed next to an accepted one, along whole lists.
+
+        One pass forward and one backward over the names in text order: a list is a run of
+        neighbours, so acceptance spreads along it in one direction or the other.
+        """
+        order = sorted(range(len(kept)), key=lambda k: (kept[k].start_tok, kept[k].end_tok))
+        reach = _LIST_NEIGHBOURS
+        for seq in (order, order[::-1]):
+            for pos, k in enumerate(seq):
+                if accepted[k]:
+                    continue
+                for other in seq[max(0, pos - reach) : pos]:
+                    a, b = (kept[other], kept[k]) if seq is order else (kept[k], kept[other])
+                    if accepted[other] and self._listed_pair(text, toks, a, b):
+                        accepted[k] = True
+                        break
 
     def _decide(self, text: str, toks: list[tuple[int, int, str]], cands: list[_Candidate]) -> list[Match]:
         kept: list[tuple[_Candidate, bool]] = []
@@ -322,19 +360,12 @@ class Matcher:
                 continue  # "المدينة", "the airport": a reference, resolved later
             cue = self._has_cue_before(toks, i) or self._has_cue_after(toks, j)
             kept.append((c, cue))
-        accepted = [c for c, cue in kept if cue or not self._needs_cue(c, toks)]
-        accepted_ids = {id(c) for c in accepted}
-        pending = [(c, cue) for c, cue in kept if id(c) not in accepted_ids]
-        changed = True
-        while pending and changed:
-            changed = False
-            for item in list(pending):
-                if self._listed_with(text, toks, item[0], accepted):
-                    accepted.append(item[0])
-                    pending.remove(item)
-                    changed = True
-        anchors = list({c.entries[0].place.id: c.entries[0].place for c in accepted
-                        if len({e.place.id for e in c.entries}) == 1}.values())
+        names = [c for c, _cue in kept]
+        ok = [cue or not self._needs_cue(c, toks) for c, cue in kept]
+        self._accept_lists(text, toks, names, ok)
+        accepted = [c for c, good in zip(names, ok, strict=True) if good]
+        anchors = _Anchors({c.entries[0].place.id: c.entries[0].place for c in accepted
+                            if len({e.place.id for e in c.entries}) == 1}.values())
         cue_of = {id(c): cue for c, cue in kept}
         out = []
         for c in sorted(accepted, key=lambda c: c.start_tok):
@@ -349,11 +380,10 @@ class Matcher:
         return out
 
     @staticmethod
-    def _rank(entry: _Entry, anchors: list[Place]) -> float:
+    def _rank(entry: _Entry, anchors: _Anchors) -> float:
         p = entry.place
         score = p.importance + (0.05 if entry.primary else 0.0) - (0.2 if p.kind == "region" else 0.0)
-        near = [a for a in anchors if a.id != p.id]
-        if near and min(km(p.lat, p.lon, a.lat, a.lon) for a in near) < 150:
+        if anchors.near(p, NEAR_KM):
             score += 0.3
         return score
 

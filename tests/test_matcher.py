@@ -132,3 +132,12 @@ def test_every_curated_place_is_found_by_its_arabic_and_english_names(place):
 def test_the_watiya_base_is_the_default_reading_of_al_watiya():
     assert ids("سيطرت قوات الوفاق على قاعدة الوطية") == ["mihwar:al_watiya_air_base"]
     assert ids("GNA forces took the Watiya air base") == ["mihwar:al_watiya_air_base"]
+
+
+def test_a_common_word_is_a_place_at_either_end_of_a_list_of_places() -> None:
+    # «النهر» ("the river") needs a place cue on its own; in a list of places it is the al-Nahr axis,
+    # whether it opens the list or closes it.
+    m = default_matcher()
+    for text in ("والنهر وعين زارة ووادي الربيع وخلة الفرجان", "عين زارة ووادي الربيع وخلة الفرجان والنهر"):
+        assert "al-Nahr axis" in {x.place.name for x in m.find(text)}
+    assert m.find("يجري النهر في الوادي") == []
