@@ -1,0 +1,123 @@
+"""Bounded extraction of a stream of articles, in this process or in a pool of worker processes.
+
+Each article is split when too long, extracted under a time budget, its claims capped and its
+evidence cut to a window (pipeline.bounds). What comes out, in input order, is for each input item
+either the ReadError it was, the analyses of its parts, or an ArticleFailure saying why it gave none.
+Workers load the gazetteer once each; at most a few chunks per worker are in flight, so memory stays
+bounded however long the stream.
+"""
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+
+from gazetteer.matcher import Matcher, default_matcher
+from pipeline import bounds
+from pipeline.claims import ArticleAnalysis, extract
+from pipeline.models import Article
+from pipeline.readers import ReadError
+
+CHUNK = 16  # articles sent to a worker at once
+IN_FLIGHT_PER_WORKER = 4  # chunks queued per worker before the reader waits
+
+
+@dataclass(frozen=True)
+class ArticleFailure:
+    """An article that gave no analysis: where it came from and why."""
+
+    article_id: str
+    origin: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.origin}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """An article's analyses (one per part of a long article) and warnings about it."""
+
+    article: Article
+    analyses: tuple[ArticleAnalysis, ...]
+    warnings: tuple[str, ...] = ()
+
+
+Outcome = Analysed | ArticleFailure | ReadError
+
+
+def analyse(article: Article, matcher: Matcher | None = None,
+            seconds: float | None = bounds.ARTICLE_SECONDS) -> Analysed | ArticleFailure:
+    """One article extracted within the bounds: its analyses, or why it has none."""
+    matcher = matcher or default_matcher()
+    try:
+        parts = bounds.split_long_article(article)
+    except bounds.ArticleTooLong as exc:
+        return ArticleFailure(article.id, article.origin, f"not stored: {exc}")
+    analyses = []
+    warnings = []
+    if len(parts) > 1:
+        warnings.append(f"{article.origin}: {len(article.text):,} characters, stored as {len(parts)} articles "
+                        f"of at most {bounds.MAX_ARTICLE_CHARS:,}")
+    for part in parts:
+        try:
+            with bounds.time_budget(seconds):
+                analysis = extract(part, matcher)
+        except bounds.ArticleTimeout as exc:
+            return ArticleFailure(part.id, part.origin, f"not stored: {exc} (limit per article)")
+        except Exception as exc:  # a bug on one article must not end the batch
+            return ArticleFailure(part.id, part.origin, f"not stored ({type(exc).__name__}: {exc})")
+        capped = bounds.cap_claims(bounds.bound_evidence(part, analysis.claims))
+        if capped.dropped:
+            warnings.append(f"{part.origin}: {capped.dropped:,} claims over the limit of "
+                            f"{bounds.MAX_CLAIMS_PER_ARTICLE} per article were dropped (the least confident)")
+        analyses.append(dataclasses.replace(analysis, claims=capped.claims))
+    return Analysed(article, tuple(analyses), tuple(warnings))
+
+
+def _analyse_chunk(items: tuple[Article | ReadError, ...]) -> list[Outcome]:
+    return [item if isinstance(item, ReadError) else analyse(item) for item in items]
+
+
+def _chunks(items: Iterable[Article | ReadError], size: int) -> Iterator[tuple[Article | ReadError, ...]]:
+    it = iter(items)
+    while chunk := tuple(itertools.islice(it, size)):
+        yield chunk
+
+
+def _warm() -> None:
+    default_matcher()
+
+
+def default_workers() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1,
+                   executor: Executor | None = None) -> Iterator[Outcome]:
+    """Each input item's outcome, in input order; with workers > 1 extraction runs in worker processes."""
+    if workers <= 1 and executor is None:
+        for item in items:
+            yield item if isinstance(item, ReadError) else analyse(item)
+        return
+    own = executor is None
+    pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+    try:
+        pending: deque[Future[list[Outcome]]] = deque()
+        for chunk in _chunks(items, CHUNK):
+            pending.append(pool.submit(_analyse_chunk, chunk))
+            if len(pending) >= max(workers, 1) * IN_FLIGHT_PER_WORKER:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)

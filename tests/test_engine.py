@@ -1,0 +1,47 @@
+"""Bounded extraction of article streams, in this process and in worker processes."""
+from __future__ import annotations
+
+import datetime as dt
+
+from pipeline import bounds
+from pipeline.engine import Analysed, ArticleFailure, analyse, analyse_stream
+from pipeline.models import Article, ClaimType, Side
+from pipeline.readers import ReadError
+
+GNA_TOOK_AIRPORT = ("أعلنت قوات حكومة الوفاق الأربعاء السيطرة على مطار طرابلس العالمي جنوبي العاصمة.")
+
+
+def _art(i: int, text: str = GNA_TOOK_AIRPORT) -> Article:
+    return Article(id=f"a{i}", title="t", text=text, published=dt.date(2020, 6, 4), origin=f"in.jsonl:{i}")
+
+
+def _summary(outcomes) -> list:
+    out = []
+    for o in outcomes:
+        if isinstance(o, Analysed):
+            out.append([(c.place_id, c.claim, c.side) for an in o.analyses for c in an.claims])
+        else:
+            out.append(str(o))
+    return out
+
+
+def test_an_article_gives_its_claim() -> None:
+    result = analyse(_art(1))
+    assert isinstance(result, Analysed)
+    claims = result.analyses[0].claims
+    assert any(c.claim is ClaimType.CONTROL and c.side is Side.GNA for c in claims)
+
+
+def test_an_unbreakable_giant_is_refused_and_the_stream_goes_on() -> None:
+    giant = _art(2, "عين زارة، " * (bounds.MAX_ARTICLE_CHARS // 5))
+    outcomes = list(analyse_stream([_art(1), giant, ReadError("in.jsonl:3", "malformed JSON"), _art(4)]))
+    assert isinstance(outcomes[0], Analysed)
+    assert isinstance(outcomes[1], ArticleFailure) and "without a paragraph or sentence end" in outcomes[1].message
+    assert isinstance(outcomes[2], ReadError)
+    assert isinstance(outcomes[3], Analysed) and outcomes[3].analyses[0].claims
+
+
+def test_two_workers_give_the_same_outcomes_in_the_same_order() -> None:
+    items = [_art(i, GNA_TOOK_AIRPORT if i % 2 else "اشتباكات عنيفة في عين زارة ووادي الربيع.") for i in range(40)]
+    items.insert(7, ReadError("in.jsonl:99", "not UTF-8"))
+    assert _summary(analyse_stream(items, workers=2)) == _summary(analyse_stream(items, workers=1))
