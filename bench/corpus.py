@@ -11,7 +11,7 @@ import datetime as dt
 import json
 import random
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make the project importable
@@ -196,11 +196,16 @@ class _Writer:
 def make_corpus(n_articles: int = 2000, words: int = 500, seed: int = 0,
                 places: Sequence[Place] | None = None) -> list[Article]:
     """n_articles synthetic articles of about `words` words each, half Arabic and half English."""
+    return list(iter_corpus(n_articles, words, seed, places))
+
+
+def iter_corpus(n_articles: int = 2000, words: int = 500, seed: int = 0,
+                places: Sequence[Place] | None = None) -> Iterator[Article]:
+    """The articles of make_corpus one at a time (for corpora too large to hold in memory)."""
     rng = random.Random(seed)
     ar_names, lat_names = _names(places if places is not None else default_places())
     writers = {"ar": _Writer(True, ar_names, rng), "en": _Writer(False, lat_names, rng)}
     span = (LAST_DAY - FIRST_DAY).days
-    out: list[Article] = []
     for i in range(n_articles):
         lang = "ar" if i % 2 == 0 else "en"
         w = writers[lang]
@@ -216,12 +221,11 @@ def make_corpus(n_articles: int = 2000, words: int = 500, seed: int = 0,
                 sentences = []
         if sentences:
             paragraphs.append(" ".join(sentences))
-        out.append(Article(
+        yield Article(
             id=f"syn-{seed}-{i:06d}", title=w.title(), text="\n\n".join(paragraphs),
             published=FIRST_DAY + dt.timedelta(days=rng.randint(0, span)), source="synthetic", lang=lang,
             origin="bench.corpus",
-        ))
-    return out
+        )
 
 
 def write_jsonl(path: str | Path, articles: Iterable[Article]) -> int:
