@@ -14,8 +14,14 @@ _CLAUSE = re.compile(
 )
 
 
+#: A longer "sentence" (a list of places, text without full stops) is cut into windows of at most this
+#: many characters at clause ends, else at spaces: it bounds the work per sentence and the evidence.
+MAX_SENTENCE_CHARS = 600
+_SPACE = re.compile(r"\s+")
+
+
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences of a text with their character offsets (white space trimmed)."""
+    """Sentences of a text with their character offsets (white space trimmed; over-long ones windowed)."""
     out: list[Sentence] = []
     pos = 0
     for m in _END.finditer(text):
@@ -30,8 +36,23 @@ def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:
     lead = len(chunk) - len(chunk.lstrip())
     trail = len(chunk) - len(chunk.rstrip())
     s, e = start + lead, end - trail
+    while e - s > MAX_SENTENCE_CHARS:
+        cut = _window_end(text, s, s + MAX_SENTENCE_CHARS)
+        piece = text[s:cut].rstrip()
+        out.append(Sentence(s, s + len(piece), piece))
+        s = cut + len(text[cut:e]) - len(text[cut:e].lstrip())
     if e > s:
         out.append(Sentence(s, e, text[s:e]))
+
+
+def _window_end(text: str, start: int, limit: int) -> int:
+    """Where a window of text[start:limit] ends: after its last clause end, else its last space, else at limit."""
+    floor = start + (limit - start) // 3
+    ends = [m.end() for m in _CLAUSE.finditer(text, floor, limit) if m.group()]
+    if ends:
+        return ends[-1]
+    spaces = [m.start() for m in _SPACE.finditer(text, floor, limit)]
+    return spaces[-1] if spaces else limit
 
 
 def clause_bounds(text: str, start: int, end: int) -> list[tuple[int, int]]:
