@@ -16,7 +16,11 @@ _AR_MARKS = "".join(
     chr(c)
     for c in [*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640]
 )
-_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u061c\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e\ufeff"
+# Invisible format marks (zero-width spaces and joiners, direction marks and overrides, soft hyphen, BOM).
+_INVISIBLE = (
+    "\u200b\u200c\u200d\u200e\u200f\u061c\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e\ufeff\u00ad"
+    "\u2060\u180e"
+)
 
 _AR_MAP = str.maketrans(
     {
@@ -31,7 +35,9 @@ _AR_MAP = str.maketrans(
     }
 )
 
-_WORD = r"(?:[^\W_]|[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640])+"
+_LETTERS = r"(?:[^\W_]|[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640])+"
+#: A word: letters, with invisible marks allowed between them ("عين ز\u200dارة" is one word to normalize).
+_WORD = rf"{_LETTERS}(?:[{_INVISIBLE}]+{_LETTERS})*"
 TOKEN_RE = re.compile(rf"{_WORD}(?:['’ʼʿ`]{_WORD})*")
 _ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 

@@ -141,3 +141,9 @@ def test_a_common_word_is_a_place_at_either_end_of_a_list_of_places() -> None:
     for text in ("والنهر وعين زارة ووادي الربيع وخلة الفرجان", "عين زارة ووادي الربيع وخلة الفرجان والنهر"):
         assert "al-Nahr axis" in {x.place.name for x in m.find(text)}
     assert m.find("يجري النهر في الوادي") == []
+
+
+@pytest.mark.parametrize("text", ["اشتباكات في عين ز\u200dارة", "اشتباكات في عين زا\u00adرة", "clashes in Ain Za\u00adra",
+                                  "clashes in Ain Z\u200bara", "اشتباكات في \u202eعين زارة"])
+def test_invisible_marks_inside_a_name_do_not_hide_the_place(text: str) -> None:
+    assert [m.place.name for m in default_matcher().find(text)] == ["Ain Zara"]
