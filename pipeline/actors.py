@@ -21,6 +21,7 @@ class ActorMention:
     end: int
     side: Side | None
     relative: str = ""  # "self" (قواته, its forces) or "enemy" (العدو, militias): resolved against the speaker
+    by_outlet: bool = False  # a name whose side was set by the outlet's convention ("الجيش الليبي")
 
     @property
     def neutral(self) -> bool:

@@ -11,13 +11,14 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from gazetteer.matcher import Match, Matcher, default_matcher
 from gazetteer.normalize import TOKEN_RE, deleted_offsets, is_arabic, normalize_aligned
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find_speech
 from pipeline.dates import DateMention, find_dates
-from pipeline.lexicon import ClaimPattern, Lexicon, load_lexicon
-from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Side
+from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
+from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
 from pipeline.sentences import clause_bounds, split_sentences
 
 BIND_TOKENS = 4
@@ -136,7 +137,7 @@ def _clauses(tx: _Text, start: int, end: int, mentions: list[Match]) -> list[tup
 
 
 def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger], lex: Lexicon
-                 ) -> tuple[ActorMention | None, str]:
+                 ) -> Binding | None:
     """An actor tied to the trigger and its role: right before it (the agent), or just after it.
 
     After the trigger, "by X" is the agent and "from X", "positions of X" the one acted upon; an
@@ -147,27 +148,43 @@ def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers:
               and not lex.complement.search(tx.norm, a.end, trig.start)
               and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])]
     if before:
-        return before[-1], "agent"
+        return Binding(trig, before[-1], Role.AGENT)
     nxt = min((t.start for t in triggers if t.start >= trig.end), default=len(tx.norm))
     after = [a for a in actors if trig.end <= a.start < nxt and tx.tokens_between(trig.end, a.start) <= BIND_TOKENS
              and not _punct_between(tx.norm, trig.end, a.start)]
     if not after:
-        return None, ""
+        return None
     actor = after[0]
     if trig.pattern.after_role:
-        return actor, trig.pattern.after_role
+        return Binding(trig, actor, Role(trig.pattern.after_role))
     gap = tx.norm[trig.end : actor.start]
     if lex.agent_gap.search(gap):
-        return actor, "agent"
+        return Binding(trig, actor, Role.AGENT)
     if lex.opponent_gap.search(gap) or lex.victim_before.search(gap):
-        return actor, "opponent"
+        return Binding(trig, actor, Role.OPPONENT)
     if tx.norm[trig.start : trig.end].isascii():
-        return actor, "opponent"  # English: the noun right after a verb is its object
-    return actor, trig.pattern.role
+        return Binding(trig, actor, Role.OPPONENT)  # English: the noun right after a verb is its object
+    return Binding(trig, actor, Role(trig.pattern.role))
 
 
 def _punct_between(norm: str, a: int, b: int) -> bool:
     return any(ch in "،,;؛.!?؟" for ch in norm[a:b])
+
+
+class Role(StrEnum):
+    """The role of an actor bound to a trigger."""
+
+    AGENT = "agent"  # the side that acts
+    OPPONENT = "opponent"  # the side acted upon
+
+
+@dataclass(frozen=True)
+class Binding:
+    """An actor tied to a trigger, in a role."""
+
+    trigger: Trigger
+    actor: ActorMention
+    role: Role
 
 
 @dataclass(frozen=True)
@@ -177,7 +194,7 @@ class _Context:
     tx: _Text
     sent: tuple[int, int]
     actors: list[ActorMention]
-    bound: dict[int, tuple[Trigger, ActorMention, str]]
+    bound: dict[Trigger, Binding]
     speech: Speech
     speaker: Side | None
     lex: Lexicon
@@ -194,27 +211,36 @@ def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool
     return subject and _GROUP[bound_kind] == "offensive" and kind is ClaimType.CONTROL
 
 
+def _evidence(actor: ActorMention, kind: Evidence) -> Evidence:
+    """The evidence kind of a side found through an actor: an outlet-dependent name says so."""
+    return Evidence.OUTLET if actor.by_outlet else kind
+
+
 def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[int, int]
-                  ) -> tuple[Side | None, float]:
-    """The side a claim is about, with a confidence for how it was found."""
+                  ) -> tuple[Side | None, Evidence]:
+    """The side a claim is about, with the kind of evidence it was found by (named side rules, in order)."""
     if kind is ClaimType.CLASH:
-        return None, 0.75
-    b = ctx.bound.get(id(trig))
+        return None, Evidence.NONE
+    b = ctx.bound.get(trig)
     if b is not None:
-        side = b[1].side_for(ctx.speaker)
+        side = b.actor.side_for(ctx.speaker)
         if side is not None:
-            return (side.opponent if b[2] == "opponent" else side), 0.9
+            if b.role is Role.OPPONENT:
+                return side.opponent, _evidence(b.actor, Evidence.OBJECT)
+            return side, _evidence(b.actor, Evidence.AGENT)
     # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
     # is not the side that repels it. It may still act in a claim of the same direction.
     group = _GROUP[kind]
-    taken = {id(a) for t, a, role in ctx.bound.values()
-             if role == "opponent" or not _same_actor_can(t.pattern.type, kind, subject=a.end <= t.start)}
-    skip = {id(ctx.speech.accuser)} if ctx.speech.accuser is not None else set()
+    taken = {x.actor for x in ctx.bound.values()
+             if x.role is Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
+                                                               subject=x.actor.end <= x.trigger.start)}
+    if ctx.speech.accuser is not None:
+        taken.add(ctx.speech.accuser)
 
-    def pick(lo: int, hi: int) -> Side | None:
+    def pick(lo: int, hi: int) -> tuple[Side, ActorMention] | None:
         cands = []
         for a in ctx.actors:
-            if not (lo <= a.start < hi) or id(a) in taken or id(a) in skip:
+            if not (lo <= a.start < hi) or a in taken:
                 continue
             side = a.side_for(ctx.speaker)
             if side is None:
@@ -224,30 +250,31 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
                 if group != "offensive":
                     continue  # "positions of X" do not hold or withdraw; they are struck
                 side = side.opponent
-            cands.append((a, side))
+            cands.append((side, a))
         if not cands:
             return None
-        before = [c for c in cands if c[0].end <= trig.start]
-        return (before[-1] if before else cands[0])[1]
+        before = [c for c in cands if c[1].end <= trig.start]
+        return before[-1] if before else cands[0]
 
-    side = pick(*clause)
-    if side is not None:
-        return side, 0.8
+    found = pick(*clause)
+    if found is not None:
+        return found[0], _evidence(found[1], Evidence.CLAUSE)
     if kind is ClaimType.REPELLED:  # who repels an attack by X is X's enemy
-        for t, a, role in ctx.bound.values():
-            attacker = a.side_for(ctx.speaker)
-            if (role == "agent" and attacker is not None and t.pattern.type is not None
-                    and _GROUP[t.pattern.type] == "offensive" and clause[0] <= t.start < clause[1]):
-                return attacker.opponent, 0.7
-    if ctx.speech.accused is not None and ctx.speech.accused.side is not None:
-        return ctx.speech.accused.side, 0.8
-    side = pick(*ctx.sent)
-    if side is not None:
-        return side, 0.7
+        for x in ctx.bound.values():
+            attacker = x.actor.side_for(ctx.speaker)
+            if (x.role is Role.AGENT and attacker is not None and x.trigger.pattern.type is not None
+                    and _GROUP[x.trigger.pattern.type] == "offensive" and clause[0] <= x.trigger.start < clause[1]):
+                return attacker.opponent, _evidence(x.actor, Evidence.REPELLER)
+    accused = ctx.speech.accused
+    if accused is not None and accused.side is not None:
+        return accused.side, _evidence(accused, Evidence.ACCUSATION)
+    found = pick(*ctx.sent)
+    if found is not None:
+        return found[0], _evidence(found[1], Evidence.SENTENCE)
     if ctx.speaker is not None:
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
-        return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), 0.6
-    return None, 0.5
+        return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), Evidence.SPEAKER
+    return None, Evidence.NONE
 
 
 def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
@@ -285,7 +312,7 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
 
 
 def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Match, bool]]
-                    ) -> dict[int, list[tuple[Match, bool]]]:
+                    ) -> dict[Trigger, list[tuple[Match, bool]]]:
     """Which of a clause's places each trigger is about.
 
     A place takes the triggers between it and the place before it (a list shares its trigger:
@@ -294,7 +321,7 @@ def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Matc
     Grain" Sirte is advanced on and Abu Grain seized, not both. A passive trigger right after its place
     applies too ("an attack on Ain Zara was repelled").
     """
-    out: dict[int, list[tuple[Match, bool]]] = {}
+    out: dict[Trigger, list[tuple[Match, bool]]] = {}
     inherited: list[Trigger] = []
     prev_end = -1
     for m, locator in targets:
@@ -304,8 +331,8 @@ def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Matc
             chosen = inherited or [t for t in triggers if t.start >= me][:1]
         adjacent = [t for t in triggers if t.start >= me and _PASSIVE_GAP.fullmatch(tx.norm[me : t.start])
                     and not _conjoined(tx.norm, t)]
-        for t in {id(t): t for t in chosen + adjacent}.values():
-            out.setdefault(id(t), []).append((m, locator))
+        for t in dict.fromkeys(chosen + adjacent):
+            out.setdefault(t, []).append((m, locator))
         inherited = chosen
         prev_end = me
     return out
@@ -397,6 +424,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     """Place mentions and claims of one article."""
     matcher = matcher or default_matcher()
     lex = lex or load_lexicon()
+    confidence = evidence_confidence()
     tx = _Text(article.text)
     found = matcher.find(article.text)
     found_starts = [m.start for m in found]
@@ -435,9 +463,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             continue
         bound = {}
         for t in s_triggers:
-            actor, role = _bound_actor(tx, t, s_actors, s_triggers, lex)
-            if actor is not None:
-                bound[id(t)] = (t, actor, role)
+            binding = _bound_actor(tx, t, s_actors, s_triggers, lex)
+            if binding is not None:
+                bound[t] = binding
         ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex)
         s_dates = _between(dates, date_starts, *sent)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions):
@@ -447,27 +475,25 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
             applies = _trigger_places(tx, c_triggers, targets)
             for trig in c_triggers:
-                if not applies.get(id(trig)):
+                if not applies.get(trig):
                     continue
                 kind = trig.pattern.type
                 assert kind is not None
                 if _is_negated(tx, trig, clause, lex) or _is_denied(tx, trig, sent, lex):
                     continue
-                penalty = 0.0
                 if _is_hypothetical(tx, trig, clause, lex):
                     continue
                 if _is_intent(tx, trig, clause, lex):
                     if kind not in _INTENT_OK:
                         continue
-                    kind, penalty = ClaimType.ATTACK, 0.1
-                side, conf = _resolve_side(ctx, trig, kind, clause)
+                    kind = ClaimType.ATTACK
+                side, why = _resolve_side(ctx, trig, kind, clause)
                 date = _event_date(s_dates, clause, sent, article.published)
-                for m, locator in applies[id(trig)]:
+                for m, _locator in applies[trig]:
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,
                         claimed_by=speaker_side, date=date, evidence=sentence.text, start=m.start, end=m.end,
-                        confidence=round(max(0.05, conf * m.score - penalty - (0.15 if locator else 0.0)), 2),
-                        pattern=trig.pattern.id,
+                        confidence=confidence[why], pattern=trig.pattern.id, why=why,
                     )
                     key = (c.place_id, c.side, c.claim, c.date)
                     if key not in claims or claims[key].confidence < c.confidence:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from gazetteer.normalize import is_arabic, normalize_pattern
-from pipeline.models import ClaimType, Side
+from pipeline.models import ClaimType, Evidence, Side
 
 DATA = Path(__file__).resolve().parent / "data"
 #: Optional Arabic proclitics before a word: و ف, then ب ل ك (or لل), then ال.
@@ -172,3 +172,14 @@ def load_lexicon() -> Lexicon:
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
     )
+
+
+@lru_cache(maxsize=1)
+def evidence_confidence() -> dict[Evidence, float]:
+    """The confidence of a claim by the kind of evidence for its side (pipeline/data/evidence.json)."""
+    raw = json.loads((DATA / "evidence.json").read_text(encoding="utf-8"))["confidence"]
+    table = {Evidence(k): float(v) for k, v in raw.items()}
+    missing = set(Evidence) - set(table)
+    if missing:
+        raise ValueError(f"evidence.json lacks a confidence for {sorted(missing)}")
+    return table
