@@ -19,6 +19,7 @@ from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find
 from pipeline.dates import DateMention, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
+from pipeline.outlets import resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
 
 BIND_TOKENS = 4
@@ -435,7 +436,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     spans = [(tx.n(s.start), tx.n(s.end)) for s in sentences]
     needed = [sp for s, sp in zip(sentences, spans, strict=True)
               if _between(found, found_starts, s.start, s.end) or _between(verb_starts, verb_starts, *sp)]
-    actors = find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed))
+    actors = resolve_army(tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed)))
     actor_starts = [a.start for a in actors]
     mentions = _not_actors(tx, found, actors, actor_starts)
     mention_starts = [m.start for m in mentions]

@@ -132,7 +132,8 @@ def load_lexicon() -> Lexicon:
     actors_raw = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
     actors: list[ActorPattern] = []
     for key, side, relative in (("GNA", Side.GNA, ""), ("LNA", Side.LNA, ""), ("NEUTRAL", None, ""),
-                                ("SPEAKER", None, "self"), ("ENEMY", None, "enemy")):
+                                ("SPEAKER", None, "self"), ("ENEMY", None, "enemy"),
+                                ("ARMY", None, "army")):
         plain = [e for e in actors_raw[key] if not (e.isascii() and e.isupper())]
         arabic = [e for e in plain if is_arabic(e)]
         actors.append(ActorPattern(_alternation(arabic), side, relative, None, True))
