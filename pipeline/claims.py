@@ -19,7 +19,7 @@ from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find
 from pipeline.dates import DateMention, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
-from pipeline.outlets import resolve_army
+from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
 
 BIND_TOKENS = 4
@@ -29,6 +29,8 @@ _LATIN = re.compile(r"[a-z]{2}")
 _PASSIVE_GAP = re.compile(r"\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|been)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
+#: Claims a reference point ("on the outskirts of Tripoli") may get: fighting near it, not its possession.
+_LOCATOR_OK = frozenset({ClaimType.ADVANCE, ClaimType.ATTACK, ClaimType.REPELLED, ClaimType.CLASH, ClaimType.STRIKE})
 #: Claim types that describe the same direction of action: an actor may act in several of one group.
 _GROUP = {ClaimType.ATTACK: "offensive", ClaimType.STRIKE: "offensive", ClaimType.ADVANCE: "offensive",
           ClaimType.CONTROL: "holding", ClaimType.REPELLED: "holding", ClaimType.WITHDRAWAL: "withdrawal",
@@ -114,7 +116,7 @@ def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | N
     return sorted((t for t in kept if t.pattern.type is not None), key=lambda t: t.start)
 
 
-def _clauses(tx: _Text, start: int, end: int, mentions: list[Match]) -> list[tuple[int, int]]:
+def _clauses(tx: _Text, start: int, end: int, mentions: list[Match], lex: Lexicon) -> list[tuple[int, int]]:
     """Clauses of a sentence (normalized offsets); a list of places or a short aside stays joined."""
     raw = clause_bounds(tx.norm, tx.n(start), tx.n(end))
     starts = {tx.n(m.start) for m in mentions}
@@ -128,7 +130,8 @@ def _clauses(tx: _Text, start: int, end: int, mentions: list[Match]) -> list[tup
         head = toks[0] if toks else ""
         # "، واليرموك، والنهر" or "، and Tiji": the clause only continues a list of places
         list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
-            head.startswith("و") and first + 1 in starts)
+            head.startswith("و") and first + 1 in starts) or any(
+            lex.list_continuation.match(tx.norm[a:s]) for s in starts if a < s < b)
         has_place = any(a <= s < b for s in starts)
         if merged and (list_item or (len(toks) < 3 and not has_place)):
             merged[-1][1] = b
@@ -306,7 +309,8 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
                     and nxt.place.id != m.place.id):
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
         before = tx.norm[max(clause[0], ms - 30) : ms]
-        out.append((m, bool(lex.locator.search(before))))
+        background = k > 0 and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
+        out.append((m, bool(lex.locator.search(before) or background)))
     if any(not loc for _m, loc in out):
         out = [(m, loc) for m, loc in out if not loc]
     return out
@@ -337,6 +341,19 @@ def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Matc
         inherited = chosen
         prev_end = me
     return out
+
+
+def _is_goal(tx: _Text, trig: Trigger, m: Match, lex: Lexicon) -> bool:
+    """The place is where a movement goes ("fled to X", "تراجعت نحو X"), not where it starts."""
+    ms = tx.n(m.start)
+    return trig.end <= ms and tx.tokens_between(trig.end, ms) <= 6 and bool(
+        lex.goal_before.search(tx.norm, trig.end, ms))
+
+
+def _dateline_end(tx: _Text, lex: Lexicon) -> int:
+    """The original offset where the dateline ("TRIPOLI (Reuters) -") ends, 0 without one."""
+    m = lex.dateline.match(tx.norm)
+    return (tx.to_orig[m.end() - 1] + 1 if tx.to_orig else m.end()) if m else 0
 
 
 def _conjoined(norm: str, trig: Trigger) -> bool:
@@ -427,6 +444,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     lex = lex or load_lexicon()
     confidence = evidence_confidence()
     tx = _Text(article.text)
+    dateline = _dateline_end(tx, lex)
+    own_side = load_conventions().own_media_side(article.source)
     found = matcher.find(article.text)
     found_starts = [m.start for m in found]
     sentences = split_sentences(article.text)
@@ -457,7 +476,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         s_actors = _between(actors, actor_starts, *sent)
         speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous, verbs)
         previous = speech.speaker or previous
-        speaker_side = speech.speaker.side if speech.speaker is not None else None
+        speaker_side = speech.speaker.side if speech.speaker is not None else own_side
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
         if not s_mentions or not s_triggers:
@@ -469,7 +488,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                 bound[t] = binding
         ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex)
         s_dates = _between(dates, date_starts, *sent)
-        for clause in _clauses(tx, sentence.start, sentence.end, s_mentions):
+        for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, s_actors, lex)
             if not targets:
                 continue
@@ -490,7 +509,13 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     kind = ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
                 date = _event_date(s_dates, clause, sent, article.published)
-                for m, _locator in applies[trig]:
+                for m, locator in applies[trig]:
+                    if locator and kind not in _LOCATOR_OK:
+                        continue  # "south of Tripoli" is no claim on Tripoli
+                    if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
+                        continue  # "fled to X", "تراجعت نحو X": nothing about X
+                    if m.start < dateline:
+                        continue  # "TRIPOLI (Reuters) -"
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,
                         claimed_by=speaker_side, date=date, evidence=sentence.text, start=m.start, end=m.end,

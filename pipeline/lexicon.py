@@ -64,6 +64,10 @@ class Lexicon:
     opponent_gap: re.Pattern[str]
     victim_before: re.Pattern[str]
     victim_after: re.Pattern[str]
+    goal_before: re.Pattern[str]
+    background: re.Pattern[str]
+    dateline: re.Pattern[str]
+    list_continuation: re.Pattern[str]
 
 
 def _word_regex(entries: list[str], article: bool = True) -> str:
@@ -172,6 +176,10 @@ def load_lexicon() -> Lexicon:
         opponent_gap=re.compile(normalize_pattern(claims["roles"]["opponent_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
+        goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),
+        background=re.compile(normalize_pattern(claims["locators"]["background_regex"])),
+        dateline=re.compile(normalize_pattern(claims["locators"]["dateline_regex"])),
+        list_continuation=re.compile(normalize_pattern(claims["locators"]["list_continuation_regex"])),
     )
 
 

@@ -26,15 +26,24 @@ class OutletConventions:
     """The compiled outlet conventions."""
 
     army_side: tuple[tuple[str, Side], ...]  # normalized outlet name, the side its "army" is
+    own_media: tuple[tuple[str, Side], ...]  # normalized name of a side's own media office
     qualifier_gap: re.Pattern[str]
     full_names: tuple[tuple[re.Pattern[str], Side], ...]
     distance: re.Pattern[str]
 
     def outlet_side(self, source: str) -> Side | None:
         """The side an outlet calls "the army", when it has a convention."""
-        src = normalize_text(source or "")
-        sides = {side for name, side in self.army_side if name and name in src}
-        return sides.pop() if len(sides) == 1 else None
+        return _side_of(source, self.army_side)
+
+    def own_media_side(self, source: str) -> Side | None:
+        """The side whose own media office the source is (it speaks for that side), if any."""
+        return _side_of(source, self.own_media)
+
+
+def _side_of(source: str, names: tuple[tuple[str, Side], ...]) -> Side | None:
+    src = normalize_text(source or "")
+    sides = {side for name, side in names if name and name in src}
+    return sides.pop() if len(sides) == 1 else None
 
 
 @lru_cache(maxsize=1)
@@ -42,8 +51,9 @@ def load_conventions() -> OutletConventions:
     """The outlet conventions of pipeline/data/outlets.json."""
     raw = json.loads((DATA / "outlets.json").read_text(encoding="utf-8"))
     army = tuple((normalize_text(name), Side(side)) for side, names in raw["army_side"].items() for name in names)
+    own = tuple((normalize_text(name), Side(side)) for side, names in raw["own_media"].items() for name in names)
     full = tuple((re.compile(normalize_pattern(rx)), Side(side)) for side, rx in raw["full_names"].items())
-    return OutletConventions(army, re.compile(normalize_pattern(raw["qualifier_gap"])), full,
+    return OutletConventions(army, own, re.compile(normalize_pattern(raw["qualifier_gap"])), full,
                              re.compile(normalize_pattern(raw["distance_regex"])))
 
 
