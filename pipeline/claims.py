@@ -27,6 +27,8 @@ _LATIN = re.compile(r"[a-z]{2}")
 #: What may stand between a place and a trigger that follows it and still concerns it:
 #: nothing ("طرابلس لهجوم", "the Tarhuna offensive") or a passive auxiliary ("Ain Zara was repelled").
 _PASSIVE_GAP = re.compile(r"\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|been)\s+)?")
+#: What may stand between an English verb and its direct object.
+_OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|his|her|several|some)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
 #: Claims a reference point ("on the outskirts of Tripoli") may get: fighting near it, not its possession.
@@ -167,6 +169,8 @@ def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers:
     if lex.opponent_gap.search(gap) or lex.victim_before.search(gap):
         return Binding(trig, actor, Role.OPPONENT)
     if tx.norm[trig.start : trig.end].isascii():
+        if not _OBJECT_GAP.fullmatch(gap):
+            return None  # "the advance came after the army seized": the army acts in another clause
         return Binding(trig, actor, Role.OPPONENT)  # English: the noun right after a verb is its object
     return Binding(trig, actor, Role(trig.pattern.role))
 
@@ -232,6 +236,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             if b.role is Role.OPPONENT:
                 return side.opponent, _evidence(b.actor, Evidence.OBJECT)
             return side, _evidence(b.actor, Evidence.AGENT)
+        if b.role is Role.AGENT:
+            return None, Evidence.NONE  # the agent is named but its side is not known: no guess
     # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
     # is not the side that repels it. It may still act in a claim of the same direction.
     group = _GROUP[kind]
@@ -344,10 +350,17 @@ def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Matc
 
 
 def _is_goal(tx: _Text, trig: Trigger, m: Match, lex: Lexicon) -> bool:
-    """The place is where a movement goes ("fled to X", "تراجعت نحو X"), not where it starts."""
+    """The place is where a movement goes ("fled to X", "تراجعت نحو X", "flown … to the X base"),
+    not where it starts."""
     ms = tx.n(m.start)
-    return trig.end <= ms and tx.tokens_between(trig.end, ms) <= 6 and bool(
-        lex.goal_before.search(tx.norm, trig.end, ms))
+    lo = trig.end if trig.end <= ms and tx.tokens_between(trig.end, ms) <= 6 else max(0, ms - 25)
+    return bool(lex.goal_before.search(tx.norm, lo, ms))
+
+
+def _is_origin(tx: _Text, m: Match, lex: Lexicon) -> bool:
+    """The place is where forces come from ("fighters from Misrata", "قادمة من مصراتة")."""
+    ms = tx.n(m.start)
+    return bool(lex.origin_before.search(tx.norm, max(0, ms - 50), ms))
 
 
 def _dateline_end(tx: _Text, lex: Lexicon) -> int:
@@ -514,7 +527,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "south of Tripoli" is no claim on Tripoli
                     if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
-                    if m.start < dateline:
+                    if m.start < dateline or _is_origin(tx, m, lex):
                         continue  # "TRIPOLI (Reuters) -"
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,

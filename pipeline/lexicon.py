@@ -65,6 +65,7 @@ class Lexicon:
     victim_before: re.Pattern[str]
     victim_after: re.Pattern[str]
     goal_before: re.Pattern[str]
+    origin_before: re.Pattern[str]
     background: re.Pattern[str]
     dateline: re.Pattern[str]
     list_continuation: re.Pattern[str]
@@ -163,7 +164,7 @@ def load_lexicon() -> Lexicon:
         deny_end=_alternation(speech["deny_end"]),
         complement=_alternation(speech["complement"]),
         patterns=patterns,
-        modal=re.compile(rf"(?<!\w){normalize_pattern(modal['regex'])}"),
+        modal=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(modal['regex'])}"),
         hypothetical=re.compile(rf"(?<!\w){normalize_pattern(modal['hypothetical'])}(?!\w)"),
         modal_window=int(modal["window_tokens"]),
         purpose_prefix=re.compile(normalize_pattern(modal["purpose_prefix"])),
@@ -177,6 +178,7 @@ def load_lexicon() -> Lexicon:
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
         goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),
+        origin_before=re.compile(normalize_pattern(claims["roles"]["origin_before"])),
         background=re.compile(normalize_pattern(claims["locators"]["background_regex"])),
         dateline=re.compile(normalize_pattern(claims["locators"]["dateline_regex"])),
         list_continuation=re.compile(normalize_pattern(claims["locators"]["list_continuation_regex"])),

@@ -53,3 +53,30 @@ def test_a_list_continued_after_a_comma_shares_the_trigger():
 def test_the_owner_of_a_stronghold_is_not_who_enters_it():
     text = "دخلت قوات الوفاق مدينة ترهونة، آخر معاقل مليشيات حفتر في الغرب."
     assert at(text, TARHUNA) == {(Side.GNA, ClaimType.CONTROL)}
+
+
+def test_forces_from_a_city_make_no_claim_on_it():
+    text = "قوات الوفاق صدت هجوما شنته مجموعات قادمة من ترهونة على محور غريان."
+    assert at(text, TARHUNA) == set()
+    assert at("Fighters from Tarhuna attacked Gharyan on Monday.", TARHUNA) == set()
+
+
+def test_people_captured_in_a_town_do_not_take_it():
+    assert (Side.LNA, ClaimType.CONTROL) not in at("Dozens of Haftar's fighters were captured in Tarhuna.", TARHUNA)
+
+
+def test_a_foiled_attempt_to_advance_is_the_attackers_not_the_defenders():
+    text = "قالت قوات الوفاق إنها صدت محاولات تقدم لقوات حفتر في محور غريان."
+    assert (Side.GNA, ClaimType.ATTACK) not in at(text, GHARYAN)
+    assert (Side.GNA, ClaimType.REPELLED) in at(text, GHARYAN)
+
+
+def test_an_unnamed_air_force_takes_the_outlets_side_or_none():
+    text = "استهدف سلاح الجو رتلا على الطريق قرب ترهونة."
+    assert at(text, TARHUNA, "ليبيا الأحرار") == {(Side.GNA, ClaimType.STRIKE)}
+    assert at(text, TARHUNA, "وكالة") == {(None, ClaimType.STRIKE)}
+
+
+def test_a_noun_trigger_does_not_take_the_subject_of_the_next_verb_as_its_object():
+    text = "The advance came after the army of the Government of National Accord seized Gharyan."
+    assert (Side.LNA, ClaimType.ADVANCE) not in at(text, GHARYAN)
