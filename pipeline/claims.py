@@ -7,7 +7,6 @@ the speaker; its date from the clause, else the sentence, else the publication d
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from enum import StrEnum
 from gazetteer.matcher import Match, Matcher, default_matcher
 from gazetteer.normalize import TOKEN_RE, deleted_offsets, is_arabic, normalize_aligned
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find_speech
-from pipeline.dates import DateMention, find_dates
+from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
 from pipeline.outlets import load_conventions, resolve_army
@@ -414,13 +413,41 @@ def _is_denied(tx: _Text, trig: Trigger, sent: tuple[int, int], lex: Lexicon) ->
     return False
 
 
-def _event_date(dates: list[DateMention], clause: tuple[int, int], sent: tuple[int, int],
-                published: dt.date | None) -> EventDate | None:
-    for lo, hi in (clause, sent):
-        here = [d for d in dates if lo <= d.start < hi]
-        if here:
-            return here[0].date
-    return EventDate(published, DatePrecision.DAY) if published else None
+@dataclass(frozen=True)
+class _Dates:
+    """The dates of a sentence: absolute ones, ones counted from another date, and the article's last date
+    before the sentence (its reference when it names none)."""
+
+    absolute: list[DateMention]
+    anchored: list[AnchoredDate]
+    reference: EventDate | None  # the article's last date before the sentence
+    default: EventDate | None  # the date of an undated claim: the reference or the publication date
+
+    def anchor(self, before: int | None = None) -> EventDate | None:
+        """The date phrases of the sentence count from: its first absolute date (before `before` if one
+        is), else the article's reference date."""
+        first = [d for d in self.absolute if before is None or d.start < before] or self.absolute
+        return first[0].date if first else self.reference
+
+
+def _event_date(tx: _Text, dates: _Dates, trig: Trigger, clause: tuple[int, int], sent: tuple[int, int],
+                others: list[Trigger]) -> EventDate | None:
+    """The date of a claim: a phrase counting back to it ("two days after X seized", "بعد يومين من
+    استعادة"), the date of its own predicate (between the triggers around it), the clause's, the
+    sentence's, else the article's reference or publication date."""
+    for a in dates.anchored:
+        if a.before_event and clause[0] <= a.start and a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 5:
+            anchor = dates.anchor(a.start)
+            return a.resolve(anchor) if anchor is not None else None
+    prev = max((t.end for t in others if t.end <= trig.start), default=clause[0])
+    nxt = min((t.start for t in others if t.start >= trig.end), default=clause[1])
+    for lo, hi in ((trig.end, nxt), (prev, trig.start), clause, sent):
+        found: list[tuple[int, EventDate | None]] = [(d.start, d.date) for d in dates.absolute if lo <= d.start < hi]
+        found += [(a.start, a.resolve(anchor) if (anchor := dates.anchor(a.start)) is not None else None)
+                  for a in dates.anchored if not a.before_event and lo <= a.start < hi]
+        if found:
+            return min(found, key=lambda f: f[0])[1]
+    return dates.default
 
 
 def _not_actors(tx: _Text, mentions: list[Match], actors: list[ActorMention], starts: list[int]) -> list[Match]:
@@ -480,8 +507,14 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         covered[s:e] = b"\x01" * (e - s)
     triggers = find_triggers(tx.norm, lex, with_places, covered)  # a claim needs a place in its sentence
     trigger_starts = [t.start for t in triggers]
-    dates = [d for d in find_dates(tx.norm, article.published) if not any(covered[d.start : d.end])]
+    dateline_n = tx.n(dateline)
+    dates = [d for d in find_dates(tx.norm, article.published)
+             if not any(covered[d.start : d.end]) and d.start >= dateline_n]  # a dateline's date is no event's
     date_starts = [d.start for d in dates]
+    anchored = find_anchored(tx.norm)
+    anchored_starts = [a.start for a in anchored]
+    published = EventDate(article.published, DatePrecision.DAY) if article.published else None
+    reference = published
     claims: dict[tuple, Claim] = {}
     previous: ActorMention | None = None
     for sentence in sentences:
@@ -492,6 +525,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         speaker_side = speech.speaker.side if speech.speaker is not None else own_side
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
+        s_dates = _Dates(_between(dates, date_starts, *sent), _between(anchored, anchored_starts, *sent),
+                         reference, reference if continues_reference(tx.norm, *sent) else published)
+        reference = next((d.date for d in s_dates.absolute if d.date.precision is DatePrecision.DAY), reference)
         if not s_mentions or not s_triggers:
             continue
         bound = {}
@@ -500,7 +536,6 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             if binding is not None:
                 bound[t] = binding
         ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex)
-        s_dates = _between(dates, date_starts, *sent)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, s_actors, lex)
             if not targets:
@@ -521,7 +556,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue
                     kind = ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
-                date = _event_date(s_dates, clause, sent, article.published)
+                date = _event_date(tx, s_dates, trig, clause, sent, c_triggers)
                 for m, locator in applies[trig]:
                     if locator and kind not in _LOCATOR_OK:
                         continue  # "south of Tripoli" is no claim on Tripoli

@@ -7,7 +7,12 @@ import re
 from pipeline.models import Sentence
 
 # A sentence ends at . ! ? ؟ (with closing quotes) before white space, or at a line break.
-_END = re.compile(r"""(?:(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\bU\.S)(?<!\bSt)(?<!\bMr)(?<!\bDr)[.!?؟…]+["”»')\]]*)(?=\s|$)|[\n\r\u2028\u2029\x85]+""")
+_TITLES = ("Gen", "Col", "Maj", "Brig", "Capt", "Sgt", "Gov", "Sen", "Rep", "Prof", "Mrs", "Lieut", "Cmdr", "Adm",
+           "Dept", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "No", "a.m", "p.m", "A.M", "P.M")
+#: Abbreviations after which a full stop ends no sentence ("Lt. Gen. Khalifa Haftar", "at 3 a.m. on Friday").
+_NOT_AN_END = "".join(rf"(?<!\b{re.escape(t)})" for t in _TITLES)
+_END = re.compile(r"""(?:(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\bU\.S)(?<!\bSt)(?<!\bMr)(?<!\bDr)""" + _NOT_AN_END
+                  + r"""[.!?؟…]+["”»')\]]*)(?=\s|$)|[\n\r\u2028\u2029\x85]+""")
 # A clause ends at a comma or semicolon, or before a contrastive conjunction.
 _CLAUSE = re.compile(
     r"[،,;؛:]|(?=(?<!\w)(?:فيما|بينما|في حين|وفي حين|في المقابل|لكن|ولكن|غير أن|whereas|while|but)(?!\w))"

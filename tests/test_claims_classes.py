@@ -80,3 +80,25 @@ def test_an_unnamed_air_force_takes_the_outlets_side_or_none():
 def test_a_noun_trigger_does_not_take_the_subject_of_the_next_verb_as_its_object():
     text = "The advance came after the army of the Government of National Accord seized Gharyan."
     assert (Side.LNA, ClaimType.ADVANCE) not in at(text, GHARYAN)
+
+
+def dated(text, place):
+    an = extract(Article("d", "", text, PUBLISHED))
+    return {c.date.date for c in an.claims if c.place_id == place}
+
+
+def test_two_days_after_dates_the_earlier_event():
+    text = "دخلت قوات الوفاق مدينة غريان يوم الثلاثاء، بعد يومين من سيطرتها على ترهونة."
+    assert dated(text, GHARYAN) == {dt.date(2020, 6, 2)} and dated(text, TARHUNA) == {dt.date(2020, 5, 31)}
+    text = "GNA forces entered Gharyan on Tuesday, two days after they seized Tarhuna."
+    assert dated(text, TARHUNA) == {dt.date(2020, 5, 31)}
+
+
+def test_the_following_day_counts_from_the_sentence_date():
+    text = "Haftar's forces attacked Gharyan on Saturday and withdrew from Tarhuna the following day."
+    assert dated(text, TARHUNA) == {dt.date(2020, 5, 31)}
+
+
+def test_a_dateline_date_is_not_the_event_date():
+    text = "Tripoli, 3 June 2020 - The mission condemns yesterday's shelling of Tarhuna."
+    assert dated(text, TARHUNA) == {dt.date(2020, 6, 2)}
