@@ -27,7 +27,7 @@ _LATIN = re.compile(r"[a-z]{2}")
 #: nothing ("طرابلس لهجوم", "the Tarhuna offensive") or a passive auxiliary ("Ain Zara was repelled").
 _PASSIVE_GAP = re.compile(r"\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|been)\s+)?")
 #: What may stand between an English verb and its direct object.
-_OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|his|her|several|some)\s+)?")
+_OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|his|her|several|some)\s+)?(?:\w+(?:ing|ed)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
 #: Claims a reference point ("on the outskirts of Tripoli") may get: fighting near it, not its possession.
@@ -107,6 +107,7 @@ def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | N
                   for m in p.regex.finditer(norm, lo, hi) if m.end() > m.start()]
     if places is not None:
         found = [t for t in found if not any(places[t.start : t.end])]
+    found = [t for t in found if not _is_modifier(norm, t, lex)]
     found.sort(key=lambda t: (-t.pattern.priority, -(t.end - t.start), t.start))
     kept: list[Trigger] = []
     taken = bytearray(len(norm) + 1)
@@ -115,6 +116,16 @@ def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | N
             kept.append(t)
             taken[t.start : t.end] = b"\x01" * (t.end - t.start)
     return sorted((t for t in kept if t.pattern.type is not None), key=lambda t: t.start)
+
+
+def _is_modifier(norm: str, t: Trigger, lex: Lexicon) -> bool:
+    """The trigger word only describes a noun ("retreating militia vehicles", "الرتل المنسحب")."""
+    surface = norm[t.start : t.end]
+    latin_surface, latin_after, latin_before, arabic_surface = lex.modifier
+    if t.pattern.arabic:
+        return bool(arabic_surface.match(surface)) and t.pattern.type is ClaimType.WITHDRAWAL
+    return bool(latin_surface.match(surface) and latin_after.match(norm, t.end)
+                and not latin_before.search(norm, max(0, t.start - 12), t.start))
 
 
 def _clauses(tx: _Text, start: int, end: int, mentions: list[Match], lex: Lexicon) -> list[tuple[int, int]]:
@@ -321,24 +332,29 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
     return out
 
 
-def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Match, bool]]
-                    ) -> dict[Trigger, list[tuple[Match, bool]]]:
+def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Match, bool]],
+                    speech_starts: list[int], complement: re.Pattern[str]) -> dict[Trigger, list[tuple[Match, bool]]]:
     """Which of a clause's places each trigger is about.
 
     A place takes the triggers between it and the place before it (a list shares its trigger:
     "clashes in A, B and C"); with none before it, the nearest trigger after it. A trigger right after
     a place also applies ("تتصدى طرابلس لهجوم…"). So in "advanced towards Sirte after seizing Abu
     Grain" Sirte is advanced on and Abu Grain seized, not both. A passive trigger right after its place
-    applies too ("an attack on Ain Zara was repelled").
+    applies too ("an attack on Ain Zara was repelled"). Of several triggers before a place, the nearest
+    ("the advance came after the army seized X": X is seized). A speech verb between a place and the
+    trigger after it makes the place the speaker's ("officials in X said the shelling…").
     """
     out: dict[Trigger, list[tuple[Match, bool]]] = {}
     inherited: list[Trigger] = []
     prev_end = -1
     for m, locator in targets:
         ms, me = tx.n(m.start), tx.n(m.end)
-        chosen = [t for t in triggers if prev_end <= t.start and t.end <= ms]
+        chosen = [t for t in triggers if prev_end <= t.start and t.end <= ms][-1:]
         if not chosen:
-            chosen = inherited or [t for t in triggers if t.start >= me][:1]
+            # "local officials in Zuwara said the shelling…": a place before a speech verb describes the speaker
+            chosen = inherited or [t for t in triggers if t.start >= me
+                                   and not _between(speech_starts, speech_starts, me, t.start)
+                                   and not complement.search(tx.norm, me, t.start)][:1]
         adjacent = [t for t in triggers if t.start >= me and _PASSIVE_GAP.fullmatch(tx.norm[me : t.start])
                     and not _conjoined(tx.norm, t)]
         for t in dict.fromkeys(chosen + adjacent):
@@ -541,7 +557,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             if not targets:
                 continue
             c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
-            applies = _trigger_places(tx, c_triggers, targets)
+            applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement)
             for trig in c_triggers:
                 if not applies.get(trig):
                     continue

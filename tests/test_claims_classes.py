@@ -102,3 +102,18 @@ def test_the_following_day_counts_from_the_sentence_date():
 def test_a_dateline_date_is_not_the_event_date():
     text = "Tripoli, 3 June 2020 - The mission condemns yesterday's shelling of Tarhuna."
     assert dated(text, TARHUNA) == {dt.date(2020, 6, 2)}
+
+
+def test_a_retreating_convoy_is_struck_not_withdrawing():
+    text = "GNA drones struck retreating militia vehicles on the outskirts of Tarhuna on Tuesday."
+    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.STRIKE)}
+
+
+def test_of_several_verbs_before_a_place_the_nearest_is_its_claim():
+    text = "The advance came after the army of the Government of National Accord seized Tarhuna."
+    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.CONTROL)}
+
+
+def test_where_the_speaker_is_is_not_where_the_event_is():
+    text = "وقال مسؤولون محليون في ترهونة إن القصف ألحق أضرارا بالمطار."
+    assert at(text, TARHUNA) == set()
