@@ -567,6 +567,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     continue
                 if _is_hypothetical(tx, trig, clause, lex):
                     continue
+                if kind in (ClaimType.CONTROL, ClaimType.REPELLED) and lex.background_state.search(tx.norm, *clause):
+                    continue  # "held by … since 2016": a lasting state, not news
                 if _is_intent(tx, trig, clause, lex):
                     if kind not in _INTENT_OK:
                         continue

@@ -69,6 +69,7 @@ class Lexicon:
     background: re.Pattern[str]
     dateline: re.Pattern[str]
     list_continuation: re.Pattern[str]
+    background_state: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -183,6 +184,7 @@ def load_lexicon() -> Lexicon:
         background=re.compile(normalize_pattern(claims["locators"]["background_regex"])),
         dateline=re.compile(normalize_pattern(claims["locators"]["dateline_regex"])),
         list_continuation=re.compile(normalize_pattern(claims["locators"]["list_continuation_regex"])),
+        background_state=re.compile(normalize_pattern(claims["background_state"]["regex"])),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

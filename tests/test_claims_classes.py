@@ -117,3 +117,26 @@ def test_of_several_verbs_before_a_place_the_nearest_is_its_claim():
 def test_where_the_speaker_is_is_not_where_the_event_is():
     text = "وقال مسؤولون محليون في ترهونة إن القصف ألحق أضرارا بالمطار."
     assert at(text, TARHUNA) == set()
+
+
+def test_purging_and_securing_a_town_is_control():
+    text = "أعلنت قوات الوفاق أنه تم تطهير مدينة ترهونة من مليشيات حفتر."
+    assert (Side.GNA, ClaimType.CONTROL) in at(text, TARHUNA)
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, TARHUNA)
+
+
+def test_a_siege_is_an_attack():
+    assert (Side.LNA, ClaimType.ATTACK) in at("قوات حفتر تحاصر مدينة غريان منذ أيام.", GHARYAN)
+    assert (Side.GNA, ClaimType.ATTACK) in at("GNA forces besieged Tarhuna on Tuesday.", TARHUNA)
+
+
+def test_a_lasting_state_is_background_not_news():
+    text = "Tarhuna, controlled by Haftar's forces since 2016, was calm on Tuesday."
+    assert at(text, TARHUNA) == set()
+
+
+def test_wire_names_of_the_sides():
+    assert (Side.GNA, ClaimType.CONTROL) in at("Forces allied with Libya's U.N.-supported government retook Tarhuna.",
+                                              TARHUNA)
+    assert (Side.LNA, ClaimType.CONTROL) in at("Hifter's self-styled Libyan Arab Armed Forces recaptured Gharyan.",
+                                              GHARYAN)
