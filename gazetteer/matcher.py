@@ -106,6 +106,9 @@ class Matcher:
         self._separators = frozenset(w.lower() for w in cues["list_separators"])
         self._foreign = _keys(cues["foreign_markers"])
         self._institution = _keys(cues["institution_before"])
+        self._reference_point = _keys(cues["reference_point_before"])
+        self._minor_refs = frozenset(normalize_text(w) for w in cues["minor_references"]["words"])
+        self._minor_max = float(cues["minor_references"]["max_importance"])
         self._common_words = frozenset(k for w in load_word_list("ambiguous_words.txt") for k in name_key(w)[:1])
         self._generic = {normalize_text(k): tuple(v) for k, v in cues["generic_references"].items()}
         self._generic_by_first: dict[str, list[tuple[bool, list[str], tuple[str, ...]]]] = defaultdict(list)
@@ -179,7 +182,8 @@ class Matcher:
                     j = i + 1 + len(tail)
                     if j > n or (best is not None and j <= best.end_tok):
                         continue
-                    if tuple(keys[i + 1 : j]) == tail and self._contiguous(text, toks, i, j):
+                    if (tuple(keys[i + 1 : j]) == tail and self._contiguous(text, toks, i, j)
+                            and not _hamza_inside(toks[i:j], entries)):
                         how = MatchKind.EXACT if any(e.primary for e in entries) else MatchKind.ALIAS
                         best = _Candidate(i, j, tuple(entries), how)
                         break
@@ -231,6 +235,8 @@ class Matcher:
         """Common-word names, and one-word Latin spellings of minor places that only the phonetic key
         matched ("Hassan" for al-Hashshan), stand as places only next to a cue or in a list."""
         if all(e.ambiguous for e in c.entries):
+            return True
+        if c.end_tok - c.start_tok == 1 and _short_with_clitic(toks[c.start_tok][2], c.entries):
             return True
         if c.end_tok - c.start_tok == 1 and set(clitic_forms(toks[c.start_tok][2])) & self._common_words:
             return True
@@ -357,6 +363,20 @@ class Matcher:
             score += 0.3
         return score
 
+    def _is_reference_point(self, toks: list[tuple[int, int, str]], m: Match) -> bool:
+        """The place is named only to locate another ("south of Tripoli", "جنوب العاصمة طرابلس")."""
+        i = next((k for k, t in enumerate(toks) if t[0] == m.start), None)
+        if i is None:
+            return False
+        prev = [t for _s, _e, t in toks[max(0, i - 3) : i]]
+        for word in reversed(prev):
+            keys = self._tok_keys(word)
+            if keys & self._reference_point:
+                return True
+            if not keys & {"عاصمه", "capital", "the", "ليبيه", "libyan"}:
+                return False
+        return False
+
     def _references(self, text: str, toks: list[tuple[int, int, str]], found: list[Match]) -> list[Match]:
         """Short references ("المطار", "the airport") resolved to the place of that kind the article names."""
         out: list[Match] = []
@@ -381,12 +401,37 @@ class Matcher:
                 if text[e : e + 4].lower() == " of " or text[e : e + 2] == "'s":
                     continue  # "the town of Gharyan", "the airport's runway": not a reference
                 named = [m for m in found if m.place.kind in kinds]
+                if normalize_text(text[s + max(shift, 0) : e]) in self._minor_refs:
+                    named = [m for m in named if m.place.importance < self._minor_max]
                 if not named:
                     continue
-                before = [m for m in named if m.start < s]
+                before = [m for m in named if m.start < s and not self._is_reference_point(toks, m)] or [
+                    m for m in named if m.start < s]
                 ref = (before[-1] if before else named[0]).place
                 out.append(Match(s + shift, e, text[s + shift : e], ref, 0.8, MatchKind.REFERENCE))
         return out
+
+
+#: An Arabic name this short, found only once a clitic is cut off, stands as a place only next to a cue
+#: ("ودرج" is "and a drawer" far more often than "and Derj"), unless the place is a major one.
+SHORT_NAME_LETTERS = 3
+SHORT_NAME_MAJOR = 0.85
+
+
+def _hamza_inside(toks: list[tuple[int, int, str]], entries: Iterable[_Entry]) -> bool:
+    """A text word holds a hamza (ء) the name lacks: the name only matched once it was dropped, inside
+    another word ("جاءت", it came, is not Ghat «جات»)."""
+    return any("ء" in t for _s, _e, t in toks) and not any("ء" in e.alias for e in entries)
+
+
+def _short_with_clitic(token: str, entries: Iterable[_Entry]) -> bool:
+    """A short Arabic name found with a clitic cut off, of no major place."""
+    if not is_arabic(token):
+        return False
+    key = token_key(token)
+    forms = clitic_forms(token)
+    short = [f for f in forms if len(f) <= SHORT_NAME_LETTERS]
+    return bool(short) and short[0] != key and all(e.place.importance < SHORT_NAME_MAJOR for e in entries)
 
 
 @lru_cache(maxsize=200_000)

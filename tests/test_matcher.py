@@ -132,3 +132,19 @@ def test_every_curated_place_is_found_by_its_arabic_and_english_names(place):
 def test_the_watiya_base_is_the_default_reading_of_al_watiya():
     assert ids("سيطرت قوات الوفاق على قاعدة الوطية") == ["mihwar:al_watiya_air_base"]
     assert ids("GNA forces took the Watiya air base") == ["mihwar:al_watiya_air_base"]
+
+
+def test_a_name_is_not_found_inside_a_word_once_its_hamza_is_dropped():
+    assert ids("جاءت التعزيزات من الجنوب") == []  # «جاءت» (came) is not Ghat «جات»
+    assert ids("سيطرت القوات على غات") == ["gn:2217351"]
+
+
+def test_a_short_minor_name_behind_a_clitic_needs_a_place_cue():
+    assert ids("ودرج المكتب على ذلك") == []
+    assert ids("وصلت القوات إلى بلدة درج") == ["gn:2217774"]
+
+
+def test_the_town_refers_to_the_town_not_to_the_capital():
+    text = "Government forces seized Gharyan in an offensive on Tripoli. Fighting broke out inside the town."
+    found = default_matcher().find(text)
+    assert [m.place.id for m in found if m.how is MatchKind.REFERENCE] == ["mihwar:gharyan"]
