@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gazetteer.matcher import Match, Matcher, default_matcher
-from gazetteer.normalize import TOKEN_RE, deleted_offsets, is_arabic, normalize_aligned
+from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, deleted_offsets, is_arabic, normalize_aligned
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
@@ -135,7 +135,7 @@ def _clauses(tx: _Text, start: int, end: int, mentions: list[Match], lex: Lexico
     merged: list[list[int]] = []
     for a, b in raw:
         seg = tx.norm[a:b]
-        found = list(TOKEN_RE.finditer(seg))
+        found = [m for m in TOKEN_RE.finditer(seg) if m.group() not in LATIN_ARTICLES]  # "Al-Jmail" starts at Jmail
         toks = [m.group() for m in found]
         first = found[0].start() + a if found else a
         second = found[1].start() + a if len(found) > 1 else -1
