@@ -28,12 +28,14 @@ class ActorMention:
         """True for actors that are no side (the UN, the US, Egypt…)."""
         return self.side is None and not self.relative
 
-    def side_for(self, speaker: Side | None) -> Side | None:
-        """The side this mention stands for, given who speaks."""
+    def side_for(self, speaker: Side | None, outlet: Side | None = None) -> Side | None:
+        """The side this mention stands for, given who speaks; with no speaker, the enemy words of a
+        partisan outlet ("the militias" in a pro-LNA outlet) are its opponent's."""
         if self.relative == "self":
             return speaker
         if self.relative == "enemy":
-            return speaker.opponent if speaker is not None else None
+            voice = speaker if speaker is not None else outlet
+            return voice.opponent if voice is not None else None
         return self.side
 
 

@@ -216,6 +216,7 @@ class _Context:
     speech: Speech
     speaker: Side | None
     lex: Lexicon
+    outlet: Side | None = None  # the side the outlet writes for, if it has a convention
 
 
 def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool) -> bool:
@@ -241,7 +242,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         return None, Evidence.NONE
     b = ctx.bound.get(trig)
     if b is not None:
-        side = b.actor.side_for(ctx.speaker)
+        side = b.actor.side_for(ctx.speaker, ctx.outlet)
         if side is not None:
             if b.role is Role.OPPONENT:
                 return side.opponent, _evidence(b.actor, Evidence.OBJECT)
@@ -262,7 +263,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         for a in ctx.actors:
             if not (lo <= a.start < hi) or a in taken:
                 continue
-            side = a.side_for(ctx.speaker)
+            side = a.side_for(ctx.speaker, ctx.outlet)
             if side is None:
                 continue
             if ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start]) or (
@@ -281,7 +282,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         return found[0], _evidence(found[1], Evidence.CLAUSE)
     if kind is ClaimType.REPELLED:  # who repels an attack by X is X's enemy
         for x in ctx.bound.values():
-            attacker = x.actor.side_for(ctx.speaker)
+            attacker = x.actor.side_for(ctx.speaker, ctx.outlet)
             if (x.role is Role.AGENT and attacker is not None and x.trigger.pattern.type is not None
                     and _GROUP[x.trigger.pattern.type] == "offensive" and clause[0] <= x.trigger.start < clause[1]):
                 return attacker.opponent, _evidence(x.actor, Evidence.REPELLER)
@@ -502,6 +503,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     tx = _Text(article.text)
     dateline = _dateline_end(tx, lex)
     own_side = load_conventions().own_media_side(article.source)
+    outlet_side = load_conventions().outlet_side(article.source)
     found = matcher.find(article.text)
     found_starts = [m.start for m in found]
     sentences = split_sentences(article.text)
@@ -551,7 +553,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             binding = _bound_actor(tx, t, s_actors, s_triggers, lex)
             if binding is not None:
                 bound[t] = binding
-        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex)
+        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, s_actors, lex)
             if not targets:

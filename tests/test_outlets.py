@@ -46,3 +46,13 @@ def test_an_eastern_outlet_qualifying_its_army_as_the_gna_is_conflicting_evidenc
     an = extract(Article("o", "", text, dt.date(2020, 6, 3), "Libya Review"))
     (c,) = [c for c in an.claims if c.place_id == "mihwar:tarhuna"]
     assert c.side is None  # Libya Review's "army" is the LNA, this article's is the GNA: no guess
+
+
+def test_the_militias_of_a_partisan_outlet_are_its_enemy():
+    text = "Militias attacked Gharyan on Tuesday."
+    an = extract(Article("o", "", text, dt.date(2020, 6, 3), "Libya Review"))
+    assert {(c.side, c.claim) for c in an.claims} == {(Side.GNA, ClaimType.ATTACK)}
+    an = extract(Article("o", "", text, dt.date(2020, 6, 3), "Libya Observer"))
+    assert {(c.side, c.claim) for c in an.claims} == {(Side.LNA, ClaimType.ATTACK)}
+    an = extract(Article("o", "", text, dt.date(2020, 6, 3), "Reuters"))
+    assert {c.side for c in an.claims} == {None}
