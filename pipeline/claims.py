@@ -327,7 +327,9 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
         before = tx.norm[max(clause[0], ms - 30) : ms]
         background = k > 0 and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
-        out.append((m, bool(lex.locator.search(before) or background)))
+        # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
+        paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
+        out.append((m, bool(lex.locator.search(before) or background or paired)))
     if any(not loc for _m, loc in out):
         out = [(m, loc) for m, loc in out if not loc]
     return out
@@ -569,8 +571,10 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     continue
                 if _is_hypothetical(tx, trig, clause, lex):
                     continue
-                if kind in (ClaimType.CONTROL, ClaimType.REPELLED) and lex.background_state.search(tx.norm, *clause):
-                    continue  # "held by … since 2016": a lasting state, not news
+                if kind in (ClaimType.CONTROL, ClaimType.REPELLED) and (
+                        lex.background_state.search(tx.norm, *clause)
+                        or lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start)):
+                    continue  # "held by … since 2016", "the areas that its forces had seized": background
                 if _is_intent(tx, trig, clause, lex):
                     if kind not in _INTENT_OK:
                         continue

@@ -144,6 +144,8 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
     for m in lex.pattern.finditer(text):
         if any(a <= m.start() < b for a, b in anchored):
             continue
+        if m.group("weekday") == "احد" and text[m.start("weekday") - 1 : m.start("weekday")] == "و":
+            continue  # "يوم واحد" is one day, not "يوم الأحد"
         before = text[max(0, m.start() - 12) : m.start()]
         if any(before.rstrip().endswith(s) for s in lex.since):
             continue  # "since April" opens a period, it does not date an event

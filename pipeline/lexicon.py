@@ -70,6 +70,7 @@ class Lexicon:
     dateline: re.Pattern[str]
     list_continuation: re.Pattern[str]
     background_state: re.Pattern[str]
+    relative: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -185,6 +186,7 @@ def load_lexicon() -> Lexicon:
         dateline=re.compile(normalize_pattern(claims["locators"]["dateline_regex"])),
         list_continuation=re.compile(normalize_pattern(claims["locators"]["list_continuation_regex"])),
         background_state=re.compile(normalize_pattern(claims["background_state"]["regex"])),
+        relative=re.compile(normalize_pattern(claims["locators"]["relative_regex"])),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

@@ -140,3 +140,13 @@ def test_wire_names_of_the_sides():
                                               TARHUNA)
     assert (Side.LNA, ClaimType.CONTROL) in at("Hifter's self-styled Libyan Arab Armed Forces recaptured Gharyan.",
                                               GHARYAN)
+
+
+def test_areas_a_side_had_seized_are_background():
+    text = "استعادت قوات الوفاق جميع المناطق التي سيطرت عليها قوات حفتر في ترهونة."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, TARHUNA)
+
+
+def test_places_between_which_a_strip_lies_are_not_taken():
+    text = "سيطرت قوات الوفاق على الطريق الساحلي بين غريان وترهونة."
+    assert at(text, GHARYAN) == set() and at(text, TARHUNA) == set()

@@ -83,3 +83,8 @@ def test_phrases_counting_from_another_date():
     assert anchored("وبعد ثلاثة أيام من سيطرتها") == [(3, True)]
     assert anchored("بعد يومين من استعادة المطار") == [(2, True)]
     assert first("في اليوم التالي") is None  # not "today"
+
+
+def test_one_day_is_not_sunday():
+    assert first("بعد أقل من يوم واحد على استعادة المطار") is None
+    assert first("يوم الأحد") == (dt.date(2020, 5, 31), DatePrecision.DAY)
