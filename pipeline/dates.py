@@ -123,9 +123,15 @@ def _year_for(month: int, day: int, published: dt.date | None) -> int | None:
     return year
 
 
+#: Every phrase find_anchored knows holds one of these (a quick test before its patterns run).
+_DAY_WORDS = ("day", "يوم", "ايام", "اسبوع", "week")
+
+
 def find_anchored(text: str) -> list[AnchoredDate]:
     """Date phrases in a (normalized) text that count from another date, in order."""
     lex = lexicon()
+    if not any(w in text for w in _DAY_WORDS):
+        return []
     out = [AnchoredDate(m.start(), m.end(), lex.anchored[m.group()]) for m in lex.anchored_pattern.finditer(text)]
     for m in (m for rx in lex.offset_patterns for m in rx.finditer(text)):
         n = m.groupdict().get("n")
@@ -135,12 +141,13 @@ def find_anchored(text: str) -> list[AnchoredDate]:
     return sorted(out, key=lambda a: a.start)
 
 
-def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
+def find_dates(text: str, published: dt.date | None, anchored_dates: list[AnchoredDate] | None = None
+               ) -> list[DateMention]:
     """Date expressions in a (normalized) text, resolved against the publication date; those inside a
-    phrase that counts from another date ("اليوم التالي") are left to find_anchored."""
+    phrase that counts from another date ("اليوم التالي", found by find_anchored unless given) are not."""
     lex = lexicon()
     out: list[DateMention] = []
-    anchored = [(a.start, a.end) for a in find_anchored(text)]
+    anchored = [(a.start, a.end) for a in (find_anchored(text) if anchored_dates is None else anchored_dates)]
     for m in lex.pattern.finditer(text):
         if any(a <= m.start() < b for a, b in anchored):
             continue
