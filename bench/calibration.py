@@ -119,14 +119,29 @@ def reliability_table(scored: list[Scored]) -> str:
                       "| why (evidence) | claims | precision |", "| --- | --- | --- |", *_rows(kinds)])
 
 
+def suggested_confidence(scored: list[Scored], prior_weight: float = 4.0) -> dict[str, float]:
+    """Each evidence kind's precision, shrunk toward 0.5 by `prior_weight` pseudo-claims (so that a kind
+    seen twice is not trusted as if seen a hundred times): the values for pipeline/data/evidence.json."""
+    out = {}
+    for why in sorted({s.why for s in scored}):
+        items = [s for s in scored if s.why == why]
+        right = sum(s.right for s in items)
+        out[why] = round((right + prior_weight / 2) / (len(items) + prior_weight), 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Prints the reliability table of the claims extracted from a gold file."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("gold", type=Path, help="gold JSON Lines (articles with gold claims)")
     ap.add_argument("--places", type=Path, default=None, help="reference places (default: places.json by the gold)")
+    ap.add_argument("--suggest", action="store_true", help="also print smoothed precisions by evidence kind (JSON)")
     args = ap.parse_args(argv)
     places = args.places or args.gold.resolve().parent / "places.json"
-    print(reliability_table(score_claims(args.gold, places)))
+    scored = score_claims(args.gold, places)
+    print(reliability_table(scored))
+    if args.suggest:
+        print(json.dumps(suggested_confidence(scored), indent=1))
     return 0
 
 
