@@ -235,11 +235,21 @@ def _evidence(actor: ActorMention, kind: Evidence) -> Evidence:
     return Evidence.OUTLET if actor.by_outlet else kind
 
 
+def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
+    """The clause says both sides act ("mutual shelling", "between the LNA and GNA militias")."""
+    if ctx.lex.mutual.search(ctx.tx.norm, *clause):
+        return True
+    if not ctx.lex.between.search(ctx.tx.norm, *clause):
+        return False
+    sides = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors if clause[0] <= a.start < clause[1]}
+    return {Side.GNA, Side.LNA} <= sides
+
+
 def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[int, int]
                   ) -> tuple[Side | None, Evidence]:
     """The side a claim is about, with the kind of evidence it was found by (named side rules, in order)."""
-    if kind is ClaimType.CLASH:
-        return None, Evidence.NONE
+    if kind is ClaimType.CLASH or _both_sides(ctx, clause):
+        return None, Evidence.NONE  # "mutual shelling", "clashes between the LNA and the GNA": both sides
     b = ctx.bound.get(trig)
     if b is not None:
         side = b.actor.side_for(ctx.speaker, ctx.outlet)
@@ -264,8 +274,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             if not (lo <= a.start < hi) or a in taken:
                 continue
             side = a.side_for(ctx.speaker, ctx.outlet)
-            if side is None:
-                continue
+            if side is None or ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 12), a.start):
+                continue  # "seized towns from the LNA": the LNA is no candidate
             if ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start]) or (
                     a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
                 if group != "offensive":
@@ -383,8 +393,8 @@ def _is_origin(tx: _Text, m: Match, lex: Lexicon) -> bool:
 
 def _dateline_end(tx: _Text, lex: Lexicon) -> int:
     """The original offset where the dateline ("TRIPOLI (Reuters) -") ends, 0 without one."""
-    m = lex.dateline.match(tx.norm)
-    return (tx.to_orig[m.end() - 1] + 1 if tx.to_orig else m.end()) if m else 0
+    m = lex.dateline.match(tx.text)
+    return m.end() if m else 0
 
 
 def _conjoined(norm: str, trig: Trigger) -> bool:

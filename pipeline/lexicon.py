@@ -71,6 +71,9 @@ class Lexicon:
     list_continuation: re.Pattern[str]
     background_state: re.Pattern[str]
     relative: re.Pattern[str]
+    mutual: re.Pattern[str]
+    between: re.Pattern[str]
+    source_before: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -183,10 +186,13 @@ def load_lexicon() -> Lexicon:
         goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),
         origin_before=re.compile(normalize_pattern(claims["roles"]["origin_before"])),
         background=re.compile(normalize_pattern(claims["locators"]["background_regex"])),
-        dateline=re.compile(normalize_pattern(claims["locators"]["dateline_regex"])),
+        dateline=re.compile(normalize_pattern(claims["locators"]["dateline_regex"]), re.IGNORECASE),
         list_continuation=re.compile(normalize_pattern(claims["locators"]["list_continuation_regex"])),
         background_state=re.compile(normalize_pattern(claims["background_state"]["regex"])),
         relative=re.compile(normalize_pattern(claims["locators"]["relative_regex"])),
+        mutual=re.compile(normalize_pattern(claims["roles"]["mutual"])),
+        between=re.compile(normalize_pattern(claims["roles"]["between"])),
+        source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

@@ -150,3 +150,18 @@ def test_areas_a_side_had_seized_are_background():
 def test_places_between_which_a_strip_lies_are_not_taken():
     text = "سيطرت قوات الوفاق على الطريق الساحلي بين غريان وترهونة."
     assert at(text, GHARYAN) == set() and at(text, TARHUNA) == set()
+
+
+def test_mutual_shelling_has_no_side():
+    text = "Residents reported mutual shelling between the LNA and GNA forces in Tarhuna."
+    assert at(text, TARHUNA) == {(None, ClaimType.STRIKE)}
+
+
+def test_the_side_things_are_taken_from_does_not_take_the_next_place():
+    text = "The GNA has made strides, seizing towns from the LNA, capturing the Tarhuna barracks."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, TARHUNA)
+
+
+def test_a_dash_dateline_is_no_claim():
+    text = "TRIPOLI – The Libyan National Army shot down a drone near Tarhuna on Tuesday."
+    assert at(text, TRIPOLI) == set()
