@@ -434,6 +434,8 @@ def _is_intent(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) 
 def _purpose_lam(surface: str, trig: Trigger) -> bool:
     """The trigger word carries the preposition ل of purpose ("حملة لتحرير طرابلس"): the word without
     it is still the trigger (so "لاحقت", pursued, is no purpose)."""
+    if trig.pattern.type not in (ClaimType.CONTROL, ClaimType.ADVANCE):
+        return False  # "تعرضت لقصف", "تصدت لهجوم": the ل of a verb's object, the event happened
     rest = surface[1:] if surface[:1] in ("و", "ف") else surface
     if not rest.startswith("ل"):
         return False
