@@ -222,6 +222,7 @@ def claim_popup(row: Any) -> str:
         f'Side: <b>{esc(side_label(row.get("side")))}</b> · Claim: <b>{esc(row.get("claim"))}</b>'
         f' · Claimed by: {esc(side_label(row.get("claimed_by")))}<br>'
         f'Date: {esc(_date_text(row.get("date"), row.get("date_precision")))} · Confidence: {esc(conf_text)}'
+        f'<br>Why: {esc(row.get("why") or "?")}'
         f'<p dir="auto" style="margin:6px 0;border-left:3px solid #ccc;padding-left:6px">{esc(evidence)}</p>'
         f'<div dir="auto"><i>{esc(clip(row.get("title"), _TITLE_CHARS))}</i></div>'
         f'<div>{_source_html(row)}</div></div>'

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from gazetteer.normalize import (
     LATIN_ARTICLES,
     TOKEN_RE,
+    Token,
     clitic_forms,
     fold_latin,
     is_arabic,
@@ -133,6 +134,12 @@ class Matcher:
         self._separators = frozenset(w.lower() for w in cues["list_separators"])
         self._foreign = _keys(cues["foreign_markers"])
         self._institution = _keys(cues["institution_before"])
+        self._reference_point = _keys(cues["reference_point_before"])
+        self._not_a_reference = _keys(cues["reference_not_after"])
+        self._dual = frozenset(" ".join(normalize_text(w).split()[1:] if w.startswith("the ") else normalize_text(w).split())
+                               for w in cues["dual_references"])
+        self._minor_refs = frozenset(normalize_text(w) for w in cues["minor_references"]["words"])
+        self._minor_max = float(cues["minor_references"]["max_importance"])
         self._common_words = frozenset(k for w in load_word_list("ambiguous_words.txt") for k in name_key(w)[:1])
         self._generic = {normalize_text(k): tuple(v) for k, v in cues["generic_references"].items()}
         self._generic_by_first: dict[str, list[tuple[bool, list[str], tuple[str, ...]]]] = defaultdict(list)
@@ -181,7 +188,8 @@ class Matcher:
     # ---- public ------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
         """All place mentions in a text, in order, after disambiguation."""
-        toks = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text) if not _is_latin_article(m.group())]
+        toks = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)
+                if not _is_latin_article(m.group())]
         if not toks:
             return []
         cands = self._exact(text, toks)
@@ -206,7 +214,8 @@ class Matcher:
                     j = i + 1 + len(tail)
                     if j > n or (best is not None and j <= best.end_tok):
                         continue
-                    if tuple(keys[i + 1 : j]) == tail and self._contiguous(text, toks, i, j):
+                    if (tuple(keys[i + 1 : j]) == tail and self._contiguous(text, toks, i, j)
+                            and not _hamza_inside(toks[i:j], entries)):
                         how = MatchKind.EXACT if any(e.primary for e in entries) else MatchKind.ALIAS
                         best = _Candidate(i, j, tuple(entries), how)
                         break
@@ -258,6 +267,8 @@ class Matcher:
         """Common-word names, and one-word Latin spellings of minor places that only the phonetic key
         matched ("Hassan" for al-Hashshan), stand as places only next to a cue or in a list."""
         if all(e.ambiguous for e in c.entries):
+            return True
+        if c.end_tok - c.start_tok == 1 and _short_with_clitic(toks[c.start_tok][2], c.entries):
             return True
         if c.end_tok - c.start_tok == 1 and set(clitic_forms(toks[c.start_tok][2])) & self._common_words:
             return True
@@ -350,16 +361,19 @@ class Matcher:
 
     def _decide(self, text: str, toks: list[tuple[int, int, str]], cands: list[_Candidate]) -> list[Match]:
         kept: list[tuple[_Candidate, bool]] = []
+        abroad: set[str] = set()  # places named once as a namesake abroad ("Tripoli, Lebanon"): so in all the text
         for c in cands:
             i, j = c.start_tok, c.end_tok
             if i > 0 and self._tok_keys(toks[i - 1][2]) & self._institution:
                 continue
             if self._near_any(toks, i, j, self._foreign, 2):
+                abroad.update(e.place.id for e in c.entries)
                 continue
             if normalize_text(text[toks[i][0] : toks[j - 1][1]]) in self._generic_words:
                 continue  # "المدينة", "the airport": a reference, resolved later
             cue = self._has_cue_before(toks, i) or self._has_cue_after(toks, j)
             kept.append((c, cue))
+        kept = [(c, cue) for c, cue in kept if not all(e.place.id in abroad for e in c.entries)]
         names = [c for c, _cue in kept]
         ok = [cue or not self._needs_cue(c, toks) for c, cue in kept]
         self._accept_lists(text, toks, names, ok)
@@ -387,6 +401,39 @@ class Matcher:
             score += 0.3
         return score
 
+    def _last_pair(self, text: str, toks: list[tuple[int, int, str]], before: list[Match], kinds: tuple[str, ...]
+                   ) -> list[Place]:
+        """The last two places of the kinds named as a pair ("Sabratha and Surman", «صبراتة وصرمان»), not
+        inside a longer list and not as reference points."""
+        def joined(a: Match, b: Match) -> bool:
+            gap = _LATIN_ARTICLE_GAP.sub("", text[a.end : b.start].lower()).strip()
+            return gap in ("", ",", "،", "and", ", and", "و") or (gap == "" and b.surface.startswith("و"))
+
+        for k in range(len(before) - 1, 0, -1):
+            a, b = before[k - 1], before[k]
+            if not (a.place.kind in kinds and b.place.kind in kinds and a.place.id != b.place.id and joined(a, b)):
+                continue
+            if (k >= 2 and joined(before[k - 2], a)) or (k + 1 < len(before) and joined(b, before[k + 1])):
+                continue  # part of a longer list
+            if self._is_reference_point(toks, a) or self._is_reference_point(toks, b):
+                continue
+            return [a.place, b.place]
+        return []
+
+    def _is_reference_point(self, toks: list[tuple[int, int, str]], m: Match) -> bool:
+        """The place is named only to locate another ("south of Tripoli", "جنوب العاصمة طرابلس")."""
+        i = next((k for k, t in enumerate(toks) if t[0] == m.start), None)
+        if i is None:
+            return False
+        prev = [t for _s, _e, t in toks[max(0, i - 3) : i]]
+        for word in reversed(prev):
+            keys = self._tok_keys(word)
+            if keys & self._reference_point:
+                return True
+            if not keys & {"عاصمه", "capital", "the", "ليبيه", "libyan", "of"}:
+                return False
+        return False
+
     def _references(self, text: str, toks: list[tuple[int, int, str]], found: list[Match]) -> list[Match]:
         """Short references ("المطار", "the airport") resolved to the place of that kind the article names."""
         out: list[Match] = []
@@ -410,13 +457,53 @@ class Matcher:
                     continue
                 if text[e : e + 4].lower() == " of " or text[e : e + 2] == "'s":
                     continue  # "the town of Gharyan", "the airport's runway": not a reference
+                if i > 0 and self._tok_keys(toks[i - 1][2]) & self._not_a_reference:
+                    continue  # "تنظيم القاعدة" is al-Qaeda
                 named = [m for m in found if m.place.kind in kinds]
+                if normalize_text(text[s + max(shift, 0) : e]) in self._minor_refs:
+                    named = [m for m in named if m.place.importance < self._minor_max]
                 if not named:
                     continue
-                before = [m for m in named if m.start < s]
+                before = [m for m in named if m.start < s and not self._is_reference_point(toks, m)] or [
+                    m for m in named if m.start < s]
+                if " ".join(words) in self._dual:  # "the two cities": the last pair named together before
+                    pair = self._last_pair(text, toks, [m for m in found if m.start < s], kinds)
+                    out += [Match(s + shift, e, text[s + shift : e], p, 0.8, MatchKind.REFERENCE) for p in pair]
+                    continue
                 ref = (before[-1] if before else named[0]).place
                 out.append(Match(s + shift, e, text[s + shift : e], ref, 0.8, MatchKind.REFERENCE))
         return out
+
+
+#: An Arabic name this short, found only once a clitic is cut off, stands as a place only next to a cue
+#: ("ودرج" is "and a drawer" far more often than "and Derj"), unless the place is a major one.
+SHORT_NAME_LETTERS = 3
+SHORT_NAME_MAJOR = 0.85
+
+
+def _hamza_inside(toks: list[tuple[int, int, str]], entries: Iterable[_Entry]) -> bool:
+    """A text word holds a hamza the name lacks: the name only matched once it was dropped, inside
+    another word ("جاءت", it came, is not Ghat «جات»; "وأدان", and he condemned, is not Waddan «وادان»:
+    a و before a hamza is the conjunction, not the first letter of a name)."""
+    entries = list(entries)
+    if any("ء" in t for _s, _e, t in toks) and not any("ء" in e.alias for e in entries):
+        return True
+    first = toks[0][2]
+    return (first[:1] in ("و", "ف") and first[1:2] in ("أ", "إ", "آ")
+            and all(normalize_text(e.alias).startswith(first[0] + "ا") for e in entries))
+
+
+def _short_with_clitic(token: str, entries: Iterable[_Entry]) -> bool:
+    """A short Arabic name found with a clitic cut off, of no major place."""
+    if not is_arabic(token):
+        return False
+    key = token_key(token)
+    forms = clitic_forms(token)
+    short = [f for f in forms if len(f) <= SHORT_NAME_LETTERS]
+    return bool(short) and short[0] != key and all(e.place.importance < SHORT_NAME_MAJOR for e in entries)
+
+
+_LATIN_ARTICLE_GAP = re.compile(r"(?<![a-z])(?:al|el|ad|as|az|ash|an|ar|at)[-\s]\s*$")
 
 
 @lru_cache(maxsize=200_000)

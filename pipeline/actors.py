@@ -11,6 +11,9 @@ from pipeline.lexicon import Lexicon
 from pipeline.models import Side
 
 TokenCount = Callable[[int, int], int]
+#: How far after an accusing verb the accuser and the accused may be named
+#: ("أدان المجلس الرئاسي القصف الذي استهدف المطار أمس، محملا قوات حفتر المسؤولية").
+ACCUSED_TOKENS = 14
 
 
 @dataclass(frozen=True)
@@ -21,18 +24,21 @@ class ActorMention:
     end: int
     side: Side | None
     relative: str = ""  # "self" (قواته, its forces) or "enemy" (العدو, militias): resolved against the speaker
+    by_outlet: bool = False  # a name whose side was set by the outlet's convention ("الجيش الليبي")
 
     @property
     def neutral(self) -> bool:
         """True for actors that are no side (the UN, the US, Egypt…)."""
         return self.side is None and not self.relative
 
-    def side_for(self, speaker: Side | None) -> Side | None:
-        """The side this mention stands for, given who speaks."""
+    def side_for(self, speaker: Side | None, outlet: Side | None = None) -> Side | None:
+        """The side this mention stands for, given who speaks; with no speaker, the enemy words of a
+        partisan outlet ("the militias" in a pro-LNA outlet) are its opponent's."""
         if self.relative == "self":
             return speaker
         if self.relative == "enemy":
-            return speaker.opponent if speaker is not None else None
+            voice = speaker if speaker is not None else outlet
+            return voice.opponent if voice is not None else None
         return self.side
 
 
@@ -128,7 +134,7 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
         speaker = previous
     accused = accuser = None
     for vs, ve in _spans_in(verbs.accuse, start, end):
-        after = [a for a in named if a.start >= ve and tokens_between(ve, a.start) <= 8]
+        after = [a for a in named if a.start >= ve and tokens_between(ve, a.start) <= ACCUSED_TOKENS]
         if len(after) >= 2:
             accuser, accused = after[0], after[1]
         elif len(after) == 1:
@@ -146,7 +152,8 @@ def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[Act
     comp = lex.complement.search(norm, vend, send)
     limit = comp.start() if comp else send
     verb = norm[vstart:vend]
-    before = [a for a in actors if a.end <= vstart and tokens_between(a.end, vstart) <= 6]
+    before = [a for a in actors if a.end <= vstart and tokens_between(a.end, vstart) <= 6
+              and not any(q in norm[a.end : vstart] for q in '"”»')]  # a name quoted is not who speaks
     if verb.isascii():
         # English: "X said …"; "…, said X" and "according to X" name the speaker after the verb.
         after_ok = verb.startswith("according") or bool(_AFTER_CLAUSE.search(norm[max(0, vstart - 3) : vstart]))

@@ -7,26 +7,34 @@ the speaker; its date from the clause, else the sentence, else the publication d
 from __future__ import annotations
 
 import bisect
-import datetime as dt
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from gazetteer.matcher import Match, Matcher, default_matcher
-from gazetteer.normalize import TOKEN_RE, deleted_offsets, is_arabic, normalize_aligned
+from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_arabic
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find_speech
-from pipeline.dates import DateMention, find_dates
-from pipeline.lexicon import ClaimPattern, Lexicon, load_lexicon
-from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Side
+from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
+from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
+from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
+from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
 
 BIND_TOKENS = 4
+#: How far a trigger after a place (with none before it) may stand and still be about it.
+AFTER_TOKENS = 6
 _LATIN = re.compile(r"[a-z]{2}")
 #: What may stand between a place and a trigger that follows it and still concerns it:
 #: nothing ("طرابلس لهجوم", "the Tarhuna offensive") or a passive auxiliary ("Ain Zara was repelled").
 _PASSIVE_GAP = re.compile(r"\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|been)\s+)?")
+#: What may stand between an English verb and its direct object.
+_OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|his|her|several|some)\s+)?(?:\w+(?:ing|ed)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
+#: Claims a reference point ("on the outskirts of Tripoli") may get: fighting near it, not its possession.
+_LOCATOR_OK = frozenset({ClaimType.ADVANCE, ClaimType.ATTACK, ClaimType.REPELLED, ClaimType.CLASH, ClaimType.STRIKE})
 #: Claim types that describe the same direction of action: an actor may act in several of one group.
 _GROUP = {ClaimType.ATTACK: "offensive", ClaimType.STRIKE: "offensive", ClaimType.ADVANCE: "offensive",
           ClaimType.CONTROL: "holding", ClaimType.REPELLED: "holding", ClaimType.WITHDRAWAL: "withdrawal",
@@ -51,35 +59,6 @@ class ArticleAnalysis:
     claims: tuple[Claim, ...]
 
 
-class _Text:
-    """An article's text with its normalized form, offset maps and token positions."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.norm, self.to_orig = normalize_aligned(text)
-        self._deleted = deleted_offsets(text) if self.to_orig is not None else []
-        self.tok_starts = [m.start() for m in TOKEN_RE.finditer(self.norm)]
-
-    def n(self, i: int) -> int:
-        """Normalized offset of an original offset."""
-        return i - bisect.bisect_left(self._deleted, i) if self._deleted else i
-
-    def tokens_between(self, a: int, b: int) -> int:
-        """How many tokens start in norm[a:b]."""
-        return bisect.bisect_left(self.tok_starts, b) - bisect.bisect_left(self.tok_starts, a)
-
-    def prev_tokens(self, pos: int, k: int, floor: int = 0) -> list[str]:
-        """The k tokens before a normalized offset (not before floor)."""
-        i = bisect.bisect_left(self.tok_starts, pos)
-        out = []
-        for j in range(max(0, i - k), i):
-            s = self.tok_starts[j]
-            if s >= floor:
-                m = TOKEN_RE.match(self.norm, s)
-                out.append(m.group() if m else "")
-        return out
-
-
 def _scripts(norm: str) -> set[bool]:
     """Which scripts a text has: True for Arabic, False for Latin."""
     out = set()
@@ -102,6 +81,7 @@ def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | N
                   for m in p.regex.finditer(norm, lo, hi) if m.end() > m.start()]
     if places is not None:
         found = [t for t in found if not any(places[t.start : t.end])]
+    found = [t for t in found if not _is_modifier(norm, t, lex)]
     found.sort(key=lambda t: (-t.pattern.priority, -(t.end - t.start), t.start))
     kept: list[Trigger] = []
     taken = bytearray(len(norm) + 1)
@@ -112,21 +92,32 @@ def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | N
     return sorted((t for t in kept if t.pattern.type is not None), key=lambda t: t.start)
 
 
-def _clauses(tx: _Text, start: int, end: int, mentions: list[Match]) -> list[tuple[int, int]]:
+def _is_modifier(norm: str, t: Trigger, lex: Lexicon) -> bool:
+    """The trigger word only describes a noun ("retreating militia vehicles", "الرتل المنسحب")."""
+    surface = norm[t.start : t.end]
+    latin_surface, latin_after, latin_before, arabic_surface = lex.modifier
+    if t.pattern.arabic:
+        return bool(arabic_surface.match(surface)) and t.pattern.type is ClaimType.WITHDRAWAL
+    return bool(latin_surface.match(surface) and latin_after.match(norm, t.end)
+                and not latin_before.search(norm, max(0, t.start - 12), t.start))
+
+
+def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], lex: Lexicon) -> list[tuple[int, int]]:
     """Clauses of a sentence (normalized offsets); a list of places or a short aside stays joined."""
     raw = clause_bounds(tx.norm, tx.n(start), tx.n(end))
     starts = {tx.n(m.start) for m in mentions}
     merged: list[list[int]] = []
     for a, b in raw:
         seg = tx.norm[a:b]
-        found = list(TOKEN_RE.finditer(seg))
+        found = [m for m in TOKEN_RE.finditer(seg) if m.group() not in LATIN_ARTICLES]  # "Al-Jmail" starts at Jmail
         toks = [m.group() for m in found]
         first = found[0].start() + a if found else a
         second = found[1].start() + a if len(found) > 1 else -1
         head = toks[0] if toks else ""
         # "، واليرموك، والنهر" or "، and Tiji": the clause only continues a list of places
         list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
-            head.startswith("و") and first + 1 in starts)
+            head.startswith("و") and first + 1 in starts) or any(
+            lex.list_continuation.match(tx.norm[a:s]) for s in starts if a < s < b)
         has_place = any(a <= s < b for s in starts)
         if merged and (list_item or (len(toks) < 3 and not has_place)):
             merged[-1][1] = b
@@ -135,8 +126,8 @@ def _clauses(tx: _Text, start: int, end: int, mentions: list[Match]) -> list[tup
     return [(a, b) for a, b in merged]
 
 
-def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger], lex: Lexicon
-                 ) -> tuple[ActorMention | None, str]:
+def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger], lex: Lexicon
+                 ) -> Binding | None:
     """An actor tied to the trigger and its role: right before it (the agent), or just after it.
 
     After the trigger, "by X" is the agent and "from X", "positions of X" the one acted upon; an
@@ -147,40 +138,60 @@ def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers:
               and not lex.complement.search(tx.norm, a.end, trig.start)
               and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])]
     if before:
-        return before[-1], "agent"
+        return Binding(trig, before[-1], Role.AGENT)
     nxt = min((t.start for t in triggers if t.start >= trig.end), default=len(tx.norm))
     after = [a for a in actors if trig.end <= a.start < nxt and tx.tokens_between(trig.end, a.start) <= BIND_TOKENS
              and not _punct_between(tx.norm, trig.end, a.start)]
     if not after:
-        return None, ""
+        return None
     actor = after[0]
     if trig.pattern.after_role:
-        return actor, trig.pattern.after_role
+        return Binding(trig, actor, Role(trig.pattern.after_role))
     gap = tx.norm[trig.end : actor.start]
     if lex.agent_gap.search(gap):
-        return actor, "agent"
-    if lex.opponent_gap.search(gap) or lex.victim_before.search(gap):
-        return actor, "opponent"
+        return Binding(trig, actor, Role.AGENT)
+    offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
+    if lex.opponent_gap.search(gap) or (offensive and lex.victim_before.search(gap)):
+        return Binding(trig, actor, Role.OPPONENT)  # "struck positions of X"; but "فرت عناصر X": X flees
     if tx.norm[trig.start : trig.end].isascii():
-        return actor, "opponent"  # English: the noun right after a verb is its object
-    return actor, trig.pattern.role
+        if not _OBJECT_GAP.fullmatch(gap):
+            return None  # "the advance came after the army seized": the army acts in another clause
+        return Binding(trig, actor, Role.OPPONENT)  # English: the noun right after a verb is its object
+    return Binding(trig, actor, Role(trig.pattern.role))
 
 
 def _punct_between(norm: str, a: int, b: int) -> bool:
     return any(ch in "،,;؛.!?؟" for ch in norm[a:b])
 
 
+class Role(StrEnum):
+    """The role of an actor bound to a trigger."""
+
+    AGENT = "agent"  # the side that acts
+    OPPONENT = "opponent"  # the side acted upon
+
+
+@dataclass(frozen=True)
+class Binding:
+    """An actor tied to a trigger, in a role."""
+
+    trigger: Trigger
+    actor: ActorMention
+    role: Role
+
+
 @dataclass(frozen=True)
 class _Context:
     """What side resolution needs to know about a sentence."""
 
-    tx: _Text
+    tx: NormalizedText
     sent: tuple[int, int]
     actors: list[ActorMention]
-    bound: dict[int, tuple[Trigger, ActorMention, str]]
+    bound: dict[Trigger, Binding]
     speech: Speech
     speaker: Side | None
     lex: Lexicon
+    outlet: Side | None = None  # the side the outlet writes for, if it has a convention
 
 
 def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool) -> bool:
@@ -194,63 +205,98 @@ def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool
     return subject and _GROUP[bound_kind] == "offensive" and kind is ClaimType.CONTROL
 
 
+def _evidence(actor: ActorMention, kind: Evidence) -> Evidence:
+    """The evidence kind of a side found through an actor: an outlet-dependent name says so."""
+    return Evidence.OUTLET if actor.by_outlet else kind
+
+
+_QUOTE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
+
+
+def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
+    """One of two offsets lies inside a quotation of the sentence and the other not."""
+    for q in _QUOTE.finditer(ctx.tx.norm, *ctx.sent):
+        if (q.start() <= a < q.end()) != (q.start() <= b < q.end()):
+            return True
+    return False
+
+
+def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
+    """The clause says both sides act ("mutual shelling", "between the LNA and GNA militias")."""
+    if ctx.lex.mutual.search(ctx.tx.norm, *clause):
+        return True
+    if not ctx.lex.between.search(ctx.tx.norm, *clause):
+        return False
+    sides = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors if clause[0] <= a.start < clause[1]}
+    return {Side.GNA, Side.LNA} <= sides
+
+
 def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[int, int]
-                  ) -> tuple[Side | None, float]:
-    """The side a claim is about, with a confidence for how it was found."""
-    if kind is ClaimType.CLASH:
-        return None, 0.75
-    b = ctx.bound.get(id(trig))
+                  ) -> tuple[Side | None, Evidence]:
+    """The side a claim is about, with the kind of evidence it was found by (named side rules, in order)."""
+    if kind is ClaimType.CLASH or _both_sides(ctx, clause):
+        return None, Evidence.NONE  # "mutual shelling", "clashes between the LNA and the GNA": both sides
+    b = ctx.bound.get(trig)
     if b is not None:
-        side = b[1].side_for(ctx.speaker)
+        side = b.actor.side_for(ctx.speaker, ctx.outlet)
         if side is not None:
-            return (side.opponent if b[2] == "opponent" else side), 0.9
+            if b.role is Role.OPPONENT:
+                return side.opponent, _evidence(b.actor, Evidence.OBJECT)
+            return side, _evidence(b.actor, Evidence.AGENT)
+        if b.role is Role.AGENT:
+            return None, Evidence.NONE  # the agent is named but its side is not known: no guess
     # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
     # is not the side that repels it. It may still act in a claim of the same direction.
     group = _GROUP[kind]
-    taken = {id(a) for t, a, role in ctx.bound.values()
-             if role == "opponent" or not _same_actor_can(t.pattern.type, kind, subject=a.end <= t.start)}
-    skip = {id(ctx.speech.accuser)} if ctx.speech.accuser is not None else set()
+    taken = {x.actor for x in ctx.bound.values()
+             if x.role is Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
+                                                               subject=x.actor.end <= x.trigger.start)}
+    if ctx.speech.accuser is not None:
+        taken.add(ctx.speech.accuser)
 
-    def pick(lo: int, hi: int) -> Side | None:
+    def pick(lo: int, hi: int) -> tuple[Side, ActorMention] | None:
         cands = []
         for a in ctx.actors:
-            if not (lo <= a.start < hi) or id(a) in taken or id(a) in skip:
+            if not (lo <= a.start < hi) or a in taken:
                 continue
-            side = a.side_for(ctx.speaker)
-            if side is None:
-                continue
+            side = a.side_for(ctx.speaker, ctx.outlet)
+            if side is None or ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 12), a.start):
+                continue  # "seized towns from the LNA": the LNA is no candidate
+            if _quoted_apart(ctx, a.start, trig.start):
+                continue  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
             if ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start]) or (
                     a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
                 if group != "offensive":
                     continue  # "positions of X" do not hold or withdraw; they are struck
                 side = side.opponent
-            cands.append((a, side))
+            cands.append((side, a))
         if not cands:
             return None
-        before = [c for c in cands if c[0].end <= trig.start]
-        return (before[-1] if before else cands[0])[1]
+        before = [c for c in cands if c[1].end <= trig.start]
+        return before[-1] if before else cands[0]
 
-    side = pick(*clause)
-    if side is not None:
-        return side, 0.8
+    found = pick(*clause)
+    if found is not None:
+        return found[0], _evidence(found[1], Evidence.CLAUSE)
     if kind is ClaimType.REPELLED:  # who repels an attack by X is X's enemy
-        for t, a, role in ctx.bound.values():
-            attacker = a.side_for(ctx.speaker)
-            if (role == "agent" and attacker is not None and t.pattern.type is not None
-                    and _GROUP[t.pattern.type] == "offensive" and clause[0] <= t.start < clause[1]):
-                return attacker.opponent, 0.7
-    if ctx.speech.accused is not None and ctx.speech.accused.side is not None:
-        return ctx.speech.accused.side, 0.8
-    side = pick(*ctx.sent)
-    if side is not None:
-        return side, 0.7
+        for x in ctx.bound.values():
+            attacker = x.actor.side_for(ctx.speaker, ctx.outlet)
+            if (x.role is Role.AGENT and attacker is not None and x.trigger.pattern.type is not None
+                    and _GROUP[x.trigger.pattern.type] == "offensive" and clause[0] <= x.trigger.start < clause[1]):
+                return attacker.opponent, _evidence(x.actor, Evidence.REPELLER)
+    accused = ctx.speech.accused
+    if accused is not None and accused.side is not None:
+        return accused.side, _evidence(accused, Evidence.ACCUSATION)
+    found = pick(*ctx.sent)
+    if found is not None:
+        return found[0], _evidence(found[1], Evidence.SENTENCE)
     if ctx.speaker is not None:
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
-        return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), 0.6
-    return None, 0.5
+        return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), Evidence.SPEAKER
+    return None, Evidence.NONE
 
 
-def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
+def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
              lex: Lexicon) -> list[tuple[Match, bool]]:
     """Places a clause's claims are about, each with whether it is only a reference point."""
     inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
@@ -275,40 +321,73 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
             gap = tx.norm[tx.n(m.end) : tx.n(nxt.start)]
             listed = nxt.surface.startswith("و") and not nxt.place.name_ar.startswith("و")
             if (len(gap) <= 3 and not any(c.isalnum() for c in gap) and not listed
-                    and nxt.place.id != m.place.id):
+                    and nxt.place.id != m.place.id and nxt.start != m.start):
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
+            if nxt.place.id != m.place.id and lex.container_between.match(gap):
+                continue  # "the Tripoli suburb of Tajoura"
         before = tx.norm[max(clause[0], ms - 30) : ms]
-        out.append((m, bool(lex.locator.search(before))))
+        background = k > 0 and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
+        # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
+        paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
+        out.append((m, bool(lex.locator.search(before) or background or paired)))
     if any(not loc for _m, loc in out):
         out = [(m, loc) for m, loc in out if not loc]
     return out
 
 
-def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Match, bool]]
-                    ) -> dict[int, list[tuple[Match, bool]]]:
+def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[tuple[Match, bool]],
+                    speech_starts: list[int], complement: re.Pattern[str]) -> dict[Trigger, list[tuple[Match, bool]]]:
     """Which of a clause's places each trigger is about.
 
     A place takes the triggers between it and the place before it (a list shares its trigger:
     "clashes in A, B and C"); with none before it, the nearest trigger after it. A trigger right after
     a place also applies ("تتصدى طرابلس لهجوم…"). So in "advanced towards Sirte after seizing Abu
     Grain" Sirte is advanced on and Abu Grain seized, not both. A passive trigger right after its place
-    applies too ("an attack on Ain Zara was repelled").
+    applies too ("an attack on Ain Zara was repelled"). Of several triggers before a place, the nearest
+    ("the advance came after the army seized X": X is seized). A speech verb between a place and the
+    trigger after it makes the place the speaker's ("officials in X said the shelling…").
     """
-    out: dict[int, list[tuple[Match, bool]]] = {}
+    out: dict[Trigger, list[tuple[Match, bool]]] = {}
     inherited: list[Trigger] = []
     prev_end = -1
     for m, locator in targets:
         ms, me = tx.n(m.start), tx.n(m.end)
-        chosen = [t for t in triggers if prev_end <= t.start and t.end <= ms]
+        chosen = [t for t in triggers if prev_end <= t.start and t.end <= ms][-1:]
         if not chosen:
-            chosen = inherited or [t for t in triggers if t.start >= me][:1]
+            # "local officials in Zuwara said the shelling…": a place before a speech verb describes the speaker
+            chosen = inherited or [t for t in triggers if t.start >= me and tx.tokens_between(me, t.start) <= AFTER_TOKENS
+                                   and not _between(speech_starts, speech_starts, me, t.start)
+                                   and not complement.search(tx.norm, me, t.start)][:1]
         adjacent = [t for t in triggers if t.start >= me and _PASSIVE_GAP.fullmatch(tx.norm[me : t.start])
                     and not _conjoined(tx.norm, t)]
-        for t in {id(t): t for t in chosen + adjacent}.values():
-            out.setdefault(id(t), []).append((m, locator))
+        for t in dict.fromkeys(chosen + adjacent):
+            out.setdefault(t, []).append((m, locator))
         inherited = chosen
         prev_end = me
     return out
+
+
+def _is_goal(tx: NormalizedText, trig: Trigger, m: Match, lex: Lexicon) -> bool:
+    """The place is where a movement goes ("fled to X", "تراجعت نحو X", "flown … to the X base"),
+    not where it starts."""
+    ms = tx.n(m.start)
+    lo = trig.end if trig.end <= ms and tx.tokens_between(trig.end, ms) <= 6 else max(0, ms - 25)
+    return bool(lex.goal_before.search(tx.norm, lo, ms))
+
+
+def _is_origin(tx: NormalizedText, m: Match, lex: Lexicon) -> bool:
+    """The place is where forces come from ("fighters from Misrata", "قادمة من مصراتة")."""
+    ms = tx.n(m.start)
+    if lex.origin_before.search(tx.norm, max(0, ms - 50), ms):
+        return True
+    listed = tx.norm[max(0, ms - 5) : ms].rstrip().endswith(("and", "or")) or m.surface.startswith("و")
+    return listed and bool(lex.origin_list_before.search(tx.norm, max(0, ms - 60), ms))
+
+
+def _dateline_end(tx: NormalizedText, lex: Lexicon) -> int:
+    """The original offset where the dateline ("TRIPOLI (Reuters) -") ends, 0 without one."""
+    m = lex.dateline.match(tx.text)
+    return m.end() if m else 0
 
 
 def _conjoined(norm: str, trig: Trigger) -> bool:
@@ -326,15 +405,15 @@ def _list_gap(gap: str, next_surface: str) -> bool:
                                                             or next_surface.startswith("و"))
 
 
-def _is_hypothetical(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     """A warning or a condition before the trigger: the event is not claimed to have happened."""
     return bool(lex.hypothetical.search(tx.norm, clause[0], trig.start)) and tx.tokens_between(
         lex.hypothetical.search(tx.norm, clause[0], trig.start).start(), trig.start) <= 8
 
 
-def _is_intent(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _is_intent(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     surface = tx.norm[trig.start : trig.end]
-    if lex.purpose_prefix.match(surface):
+    if lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig):
         return True
     prev = tx.prev_tokens(trig.start, lex.modal_window, clause[0])
     if prev and lex.purpose_before.match(prev[-1]):
@@ -343,29 +422,69 @@ def _is_intent(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) 
         lex.modal.search(" ".join(prev)))
 
 
-def _is_negated(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _purpose_lam(surface: str, trig: Trigger) -> bool:
+    """The trigger word carries the preposition ل of purpose ("حملة لتحرير طرابلس"): the word without
+    it is still the trigger (so "لاحقت", pursued, is no purpose)."""
+    if trig.pattern.type not in (ClaimType.CONTROL, ClaimType.ADVANCE):
+        return False  # "تعرضت لقصف", "تصدت لهجوم": the ل of a verb's object, the event happened
+    rest = surface[1:] if surface[:1] in ("و", "ف") else surface
+    if not rest.startswith("ل"):
+        return False
+    bare = rest[2:] if rest.startswith("لل") else rest[1:]
+    return bool(trig.pattern.regex.fullmatch(bare) or trig.pattern.regex.fullmatch("ال" + bare))
+
+
+def _is_negated(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     prev = tx.prev_tokens(trig.start, 2, clause[0])
     return bool(prev) and (prev[-1] in lex.negation or (len(prev) == 2 and prev[0] in lex.negation
                                                         and prev[1] in ("did", "has", "have", "was", "were")))
 
 
-def _is_denied(tx: _Text, trig: Trigger, sent: tuple[int, int], lex: Lexicon) -> bool:
+def _is_denied(tx: NormalizedText, trig: Trigger, sent: tuple[int, int], lex: Lexicon) -> bool:
     for m in lex.deny.finditer(tx.norm, sent[0], trig.start):
         if not lex.deny_end.search(tx.norm, m.end(), trig.start):
             return True
     return False
 
 
-def _event_date(dates: list[DateMention], clause: tuple[int, int], sent: tuple[int, int],
-                published: dt.date | None) -> EventDate | None:
-    for lo, hi in (clause, sent):
-        here = [d for d in dates if lo <= d.start < hi]
-        if here:
-            return here[0].date
-    return EventDate(published, DatePrecision.DAY) if published else None
+@dataclass(frozen=True)
+class _Dates:
+    """The dates of a sentence: absolute ones, ones counted from another date, and the article's last date
+    before the sentence (its reference when it names none)."""
+
+    absolute: list[DateMention]
+    anchored: list[AnchoredDate]
+    reference: EventDate | None  # the article's last date before the sentence
+    default: EventDate | None  # the date of an undated claim: the reference or the publication date
+
+    def anchor(self, before: int | None = None) -> EventDate | None:
+        """The date phrases of the sentence count from: its first absolute date (before `before` if one
+        is), else the article's reference date."""
+        first = [d for d in self.absolute if before is None or d.start < before] or self.absolute
+        return first[0].date if first else self.reference
 
 
-def _not_actors(tx: _Text, mentions: list[Match], actors: list[ActorMention], starts: list[int]) -> list[Match]:
+def _event_date(tx: NormalizedText, dates: _Dates, trig: Trigger, clause: tuple[int, int], sent: tuple[int, int],
+                others: list[Trigger]) -> EventDate | None:
+    """The date of a claim: a phrase counting back to it ("two days after X seized", "بعد يومين من
+    استعادة"), the date of its own predicate (between the triggers around it), the clause's, the
+    sentence's, else the article's reference or publication date."""
+    for a in dates.anchored:
+        if a.before_event and clause[0] <= a.start and a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 5:
+            anchor = dates.anchor(a.start)
+            return a.resolve(anchor) if anchor is not None else None
+    prev = max((t.end for t in others if t.end <= trig.start), default=clause[0])
+    nxt = min((t.start for t in others if t.start >= trig.end), default=clause[1])
+    for lo, hi in ((trig.end, nxt), (prev, trig.start), clause, sent):
+        found: list[tuple[int, EventDate | None]] = [(d.start, d.date) for d in dates.absolute if lo <= d.start < hi]
+        found += [(a.start, a.resolve(anchor) if (anchor := dates.anchor(a.start)) is not None else None)
+                  for a in dates.anchored if not a.before_event and lo <= a.start < hi]
+        if found:
+            return min(found, key=lambda f: f[0])[1]
+    return dates.default
+
+
+def _not_actors(tx: NormalizedText, mentions: list[Match], actors: list[ActorMention], starts: list[int]) -> list[Match]:
     """Drops mentions that end an actor's name (فايز السراج the prime minister, not the suburb)."""
     out = []
     for m in mentions:
@@ -397,7 +516,11 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     """Place mentions and claims of one article."""
     matcher = matcher or default_matcher()
     lex = lex or load_lexicon()
-    tx = _Text(article.text)
+    confidence = evidence_confidence()
+    tx = NormalizedText(article.text)
+    dateline = _dateline_end(tx, lex)
+    own_side = load_conventions().own_media_side(article.source)
+    outlet_side = load_conventions().outlet_side(article.source)
     found = matcher.find(article.text)
     found_starts = [m.start for m in found]
     sentences = split_sentences(article.text)
@@ -407,7 +530,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     spans = [(tx.n(s.start), tx.n(s.end)) for s in sentences]
     needed = [sp for s, sp in zip(sentences, spans, strict=True)
               if _between(found, found_starts, s.start, s.end) or _between(verb_starts, verb_starts, *sp)]
-    actors = find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed))
+    actors = resolve_army(tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed)))
     actor_starts = [a.start for a in actors]
     mentions = _not_actors(tx, found, actors, actor_starts)
     mention_starts = [m.start for m in mentions]
@@ -419,60 +542,92 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         covered[s:e] = b"\x01" * (e - s)
     triggers = find_triggers(tx.norm, lex, with_places, covered)  # a claim needs a place in its sentence
     trigger_starts = [t.start for t in triggers]
-    dates = [d for d in find_dates(tx.norm, article.published) if not any(covered[d.start : d.end])]
+    dateline_n = tx.n(dateline)
+    anchored = find_anchored(tx.norm)
+    dates = [d for d in find_dates(tx.norm, article.published, anchored)
+             if not any(covered[d.start : d.end]) and d.start >= dateline_n]  # a dateline's date is no event's
     date_starts = [d.start for d in dates]
+    anchored_starts = [a.start for a in anchored]
+    published = EventDate(article.published, DatePrecision.DAY) if article.published else None
+    reference = published
     claims: dict[tuple, Claim] = {}
+    unsided: list[tuple] = []  # the side-less attacks of the sentence before
     previous: ActorMention | None = None
     for sentence in sentences:
         sent = (tx.n(sentence.start), tx.n(sentence.end))
         s_actors = _between(actors, actor_starts, *sent)
         speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous, verbs)
         previous = speech.speaker or previous
-        speaker_side = speech.speaker.side if speech.speaker is not None else None
+        speaker_side = speech.speaker.side if speech.speaker is not None else own_side
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
+        s_dates = _Dates(_between(dates, date_starts, *sent), _between(anchored, anchored_starts, *sent),
+                         reference, reference if continues_reference(tx.norm, *sent) else published)
+        reference = next((d.date for d in s_dates.absolute if d.date.precision is DatePrecision.DAY), reference)
+        told_before, unsided = unsided, []
+        accused = speech.accused.side if speech.accused is not None else None
+        if accused is not None and told_before and lex.back_reference.search(tx.norm, *sent):
+            _blame(claims, told_before, accused, confidence[Evidence.ACCUSATION])  # "blamed both attacks on X"
         if not s_mentions or not s_triggers:
             continue
         bound = {}
         for t in s_triggers:
-            actor, role = _bound_actor(tx, t, s_actors, s_triggers, lex)
-            if actor is not None:
-                bound[id(t)] = (t, actor, role)
-        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex)
-        s_dates = _between(dates, date_starts, *sent)
-        for clause in _clauses(tx, sentence.start, sentence.end, s_mentions):
+            binding = _bound_actor(tx, t, s_actors, s_triggers, lex)
+            if binding is not None:
+                bound[t] = binding
+        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side)
+        for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, s_actors, lex)
             if not targets:
                 continue
             c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
-            applies = _trigger_places(tx, c_triggers, targets)
+            applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement)
             for trig in c_triggers:
-                if not applies.get(id(trig)):
+                if not applies.get(trig):
                     continue
                 kind = trig.pattern.type
                 assert kind is not None
                 if _is_negated(tx, trig, clause, lex) or _is_denied(tx, trig, sent, lex):
                     continue
-                penalty = 0.0
                 if _is_hypothetical(tx, trig, clause, lex):
                     continue
+                if kind in (ClaimType.CONTROL, ClaimType.REPELLED) and (
+                        lex.background_state.search(tx.norm, *clause)
+                        or lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start)):
+                    continue  # "held by … since 2016", "the areas that its forces had seized": background
                 if _is_intent(tx, trig, clause, lex):
                     if kind not in _INTENT_OK:
                         continue
-                    kind, penalty = ClaimType.ATTACK, 0.1
-                side, conf = _resolve_side(ctx, trig, kind, clause)
-                date = _event_date(s_dates, clause, sent, article.published)
-                for m, locator in applies[id(trig)]:
+                    kind = ClaimType.ATTACK
+                side, why = _resolve_side(ctx, trig, kind, clause)
+                date = _event_date(tx, s_dates, trig, clause, sent, c_triggers)
+                for m, locator in applies[trig]:
+                    if locator and kind not in _LOCATOR_OK:
+                        continue  # "south of Tripoli" is no claim on Tripoli
+                    if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
+                        continue  # "fled to X", "تراجعت نحو X": nothing about X
+                    if m.start < dateline or _is_origin(tx, m, lex):
+                        continue  # "TRIPOLI (Reuters) -"
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,
                         claimed_by=speaker_side, date=date, evidence=sentence.text, start=m.start, end=m.end,
-                        confidence=round(max(0.05, conf * m.score - penalty - (0.15 if locator else 0.0)), 2),
-                        pattern=trig.pattern.id,
+                        confidence=confidence[why], pattern=trig.pattern.id, why=why,
                     )
                     key = (c.place_id, c.side, c.claim, c.date)
                     if key not in claims or claims[key].confidence < c.confidence:
                         claims[key] = c
+                    if side is None and _GROUP[kind] == "offensive":
+                        unsided.append(key)
     return ArticleAnalysis(article, tuple(mentions), _without_sideless_doubles(claims.values()))
+
+
+def _blame(claims: dict[tuple, Claim], keys: list[tuple], side: Side, confidence: float) -> None:
+    """Gives side-less attacks told before the side an accusation names."""
+    for key in keys:
+        c = claims.pop(key, None)
+        if c is not None:
+            blamed = dataclasses.replace(c, side=side, why=Evidence.ACCUSATION, confidence=confidence)
+            claims[(blamed.place_id, blamed.side, blamed.claim, blamed.date)] = blamed
 
 
 def _without_sideless_doubles(claims: Iterable[Claim]) -> tuple[Claim, ...]:

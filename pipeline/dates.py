@@ -28,6 +28,22 @@ class DateMention:
 
 
 @dataclass(frozen=True)
+class AnchoredDate:
+    """A date phrase that counts from another date: "the following day" is `days` after the date of
+    its sentence (or the article's last); "two days after X" (before_event) dates X `days` before it."""
+
+    start: int
+    end: int
+    days: int
+    before_event: bool = False
+
+    def resolve(self, anchor: EventDate) -> EventDate:
+        """The date the phrase gives, counted from the anchor date."""
+        shift = -self.days if self.before_event else self.days
+        return EventDate(anchor.date + dt.timedelta(days=shift), anchor.precision)
+
+
+@dataclass(frozen=True)
 class _Lexicon:
     weekdays: dict[str, int]
     bare_ok: frozenset[str]
@@ -37,6 +53,13 @@ class _Lexicon:
     last_year: tuple[str, ...]
     since: tuple[str, ...]
     pattern: re.Pattern[str]
+    future_after: re.Pattern[str]
+    future_before: re.Pattern[str]
+    anchored: dict[str, int]
+    anchored_pattern: re.Pattern[str]
+    offset_counts: dict[str, int]
+    offset_patterns: tuple[re.Pattern[str], ...]
+    continues: re.Pattern[str]
 
 
 def normalize_text(text: str) -> str:
@@ -73,8 +96,17 @@ def lexicon() -> _Lexicon:
         rf"|(?P<relative>{rel})"
         rf")(?!\w)"
     )
+    anchored = {normalize_text(k): v for k, v in raw["anchored_days"].items()}
+    counts = {normalize_text(k): v for k, v in raw["offset_after"]["counts"].items()}
+    count_rx = rf"(?P<n>{_alt(list(counts))}|\d{{1,2}})"
+    offsets = tuple(re.compile(rf"(?<!\w)(?:{normalize_pattern(r).replace('{N}', count_rx, 1)})(?!\w)")
+                    for r in raw["offset_after"]["regex"])
     return _Lexicon(weekdays, frozenset(weekdays) - needs_prefix, months, relative, weeks, last_year,
-                    tuple(normalize_text(x) for x in raw["since_words"]), pattern)
+                    tuple(normalize_text(x) for x in raw["since_words"]), pattern,
+                    re.compile(rf"\s*(?:{_alt([normalize_text(w) for w in raw['future_after']])})(?!\w)"),
+                    re.compile(rf"(?<!\w)(?:{_alt([normalize_text(w) for w in raw['future_before']])})\s+$"),
+                    anchored, re.compile(rf"(?<!\w)(?:{_alt(list(anchored))})(?!\w)"), counts,
+                    offsets, re.compile(rf"(?<!\w)(?:{_alt([normalize_text(w) for w in raw['continues_reference']])})(?!\w)"))
 
 
 def most_recent_weekday(weekday: int, published: dt.date) -> dt.date:
@@ -91,15 +123,45 @@ def _year_for(month: int, day: int, published: dt.date | None) -> int | None:
     return year
 
 
-def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
-    """Date expressions in a (normalized) text, resolved against the publication date."""
+#: Every phrase find_anchored knows holds one of these (a quick test before its patterns run).
+_DAY_WORDS = ("day", "يوم", "ايام", "اسبوع", "week")
+
+
+def find_anchored(text: str) -> list[AnchoredDate]:
+    """Date phrases in a (normalized) text that count from another date, in order."""
+    lex = lexicon()
+    if not any(w in text for w in _DAY_WORDS):
+        return []
+    out = [AnchoredDate(m.start(), m.end(), lex.anchored[m.group()]) for m in lex.anchored_pattern.finditer(text)]
+    for m in (m for rx in lex.offset_patterns for m in rx.finditer(text)):
+        n = m.groupdict().get("n")
+        days = 1 if n is None else (int(n) if n.isdigit() else lex.offset_counts.get(n, 0))
+        if days:
+            out.append(AnchoredDate(m.start(), m.end(), days, before_event=True))
+    return sorted(out, key=lambda a: a.start)
+
+
+def find_dates(text: str, published: dt.date | None, anchored_dates: list[AnchoredDate] | None = None
+               ) -> list[DateMention]:
+    """Date expressions in a (normalized) text, resolved against the publication date; those inside a
+    phrase that counts from another date ("اليوم التالي", found by find_anchored unless given) are not."""
     lex = lexicon()
     out: list[DateMention] = []
+    anchored = [(a.start, a.end) for a in (find_anchored(text) if anchored_dates is None else anchored_dates)]
     for m in lex.pattern.finditer(text):
+        if any(a <= m.start() < b for a, b in anchored):
+            continue
+        if m.group("weekday") == "احد" and text[m.start("weekday") - 1 : m.start("weekday")] == "و":
+            continue  # "يوم واحد" is one day, not "يوم الأحد"
         before = text[max(0, m.start() - 12) : m.start()]
         if any(before.rstrip().endswith(s) for s in lex.since):
             continue  # "since April" opens a period, it does not date an event
         date = _resolve(m, lex, published)
+        if date is not None and m.group("weekday") and published is not None and (
+                lex.future_after.match(text, m.end()) or lex.future_before.search(text, max(0, m.start() - 16),
+                                                                                  m.start())):
+            ahead = (lex.weekdays[m.group("weekday")] - published.weekday()) % 7 or 7
+            date = EventDate(published + dt.timedelta(days=ahead))  # "الأحد المقبل": forward, never back
         if date is not None:
             out.append(DateMention(m.start(), m.end(), date))
     return out
@@ -138,3 +200,9 @@ def _resolve(m: re.Match[str], lex: _Lexicon, published: dt.date | None) -> Even
     if g["relative"]:
         return EventDate(published + dt.timedelta(days=lex.relative[g["relative"]]))
     return None
+
+
+def continues_reference(text: str, start: int, end: int) -> bool:
+    """True when the (normalized) sentence text[start:end] ties itself to the article's last date
+    ("drones later struck", "had also entered")."""
+    return bool(lexicon().continues.search(text, start, end))

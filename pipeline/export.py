@@ -30,6 +30,7 @@ def analyses_to_frame(analyses: Iterable[ArticleAnalysis], matcher: Matcher) -> 
                 "side": side, "claim": c.claim.value, "claimed_by": c.claimed_by.value if c.claimed_by else None,
                 "date": date, "date_precision": c.date.precision.value if c.date else None,
                 "geo_precision": p.geo_precision, "evidence": c.evidence, "confidence": c.confidence,
+                "why": c.why.value,
                 "title": art.title, "source": art.source, "url": art.url,
                 "published": art.published.isoformat() if art.published else None,
             })

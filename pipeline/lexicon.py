@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from gazetteer.normalize import is_arabic, normalize_pattern
-from pipeline.models import ClaimType, Side
+from pipeline.models import ClaimType, Evidence, Side
 
 DATA = Path(__file__).resolve().parent / "data"
 #: Optional Arabic proclitics before a word: و ف, then ب ل ك (or لل), then ال.
@@ -64,6 +64,20 @@ class Lexicon:
     opponent_gap: re.Pattern[str]
     victim_before: re.Pattern[str]
     victim_after: re.Pattern[str]
+    goal_before: re.Pattern[str]
+    origin_before: re.Pattern[str]
+    origin_list_before: re.Pattern[str]
+    background: re.Pattern[str]
+    dateline: re.Pattern[str]
+    list_continuation: re.Pattern[str]
+    background_state: re.Pattern[str]
+    relative: re.Pattern[str]
+    mutual: re.Pattern[str]
+    between: re.Pattern[str]
+    source_before: re.Pattern[str]
+    back_reference: re.Pattern[str]
+    container_between: re.Pattern[str]
+    modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
 def _word_regex(entries: list[str], article: bool = True) -> str:
@@ -132,7 +146,8 @@ def load_lexicon() -> Lexicon:
     actors_raw = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
     actors: list[ActorPattern] = []
     for key, side, relative in (("GNA", Side.GNA, ""), ("LNA", Side.LNA, ""), ("NEUTRAL", None, ""),
-                                ("SPEAKER", None, "self"), ("ENEMY", None, "enemy")):
+                                ("SPEAKER", None, "self"), ("ENEMY", None, "enemy"),
+                                ("ARMY", None, "army")):
         plain = [e for e in actors_raw[key] if not (e.isascii() and e.isupper())]
         arabic = [e for e in plain if is_arabic(e)]
         actors.append(ActorPattern(_alternation(arabic), side, relative, None, True))
@@ -158,7 +173,7 @@ def load_lexicon() -> Lexicon:
         deny_end=_alternation(speech["deny_end"]),
         complement=_alternation(speech["complement"]),
         patterns=patterns,
-        modal=re.compile(rf"(?<!\w){normalize_pattern(modal['regex'])}"),
+        modal=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(modal['regex'])}"),
         hypothetical=re.compile(rf"(?<!\w){normalize_pattern(modal['hypothetical'])}(?!\w)"),
         modal_window=int(modal["window_tokens"]),
         purpose_prefix=re.compile(normalize_pattern(modal["purpose_prefix"])),
@@ -171,4 +186,30 @@ def load_lexicon() -> Lexicon:
         opponent_gap=re.compile(normalize_pattern(claims["roles"]["opponent_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
+        goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),
+        origin_before=re.compile(normalize_pattern(claims["roles"]["origin_before"])),
+        origin_list_before=re.compile(normalize_pattern(claims["roles"]["origin_list_before"])),
+        background=re.compile(normalize_pattern(claims["locators"]["background_regex"])),
+        dateline=re.compile(normalize_pattern(claims["locators"]["dateline_regex"]), re.IGNORECASE),
+        list_continuation=re.compile(normalize_pattern(claims["locators"]["list_continuation_regex"])),
+        background_state=re.compile(normalize_pattern(claims["background_state"]["regex"])),
+        relative=re.compile(normalize_pattern(claims["locators"]["relative_regex"])),
+        mutual=re.compile(normalize_pattern(claims["roles"]["mutual"])),
+        between=re.compile(normalize_pattern(claims["roles"]["between"])),
+        source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
+        back_reference=re.compile(normalize_pattern(claims["roles"]["back_reference"])),
+        container_between=re.compile(normalize_pattern(claims["locators"]["container_between_regex"])),
+        modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
+                       for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )
+
+
+@lru_cache(maxsize=1)
+def evidence_confidence() -> dict[Evidence, float]:
+    """The confidence of a claim by the kind of evidence for its side (pipeline/data/evidence.json)."""
+    raw = json.loads((DATA / "evidence.json").read_text(encoding="utf-8"))["confidence"]
+    table = {Evidence(k): float(v) for k, v in raw.items()}
+    missing = set(Evidence) - set(table)
+    if missing:
+        raise ValueError(f"evidence.json lacks a confidence for {sorted(missing)}")
+    return table

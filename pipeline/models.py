@@ -30,6 +30,20 @@ class ClaimType(StrEnum):
     WITHDRAWAL = "withdrawal"
 
 
+class Evidence(StrEnum):
+    """Why a claim has its side: the kind of evidence found, each with one confidence (data/evidence.json)."""
+
+    AGENT = "agent"  # a side named as the one doing the trigger ("قوات الوفاق سيطرت", "seized by the LNA")
+    OBJECT = "object"  # a side named as the one acted upon: the claim is its enemy's ("drove the LNA out")
+    REPELLER = "repeller"  # the enemy of the side whose attack was repelled
+    CLAUSE = "clause"  # a side named elsewhere in the clause
+    ACCUSATION = "accusation"  # the side accused of the act ("اتهم … قوات حفتر بقصف")
+    SENTENCE = "sentence"  # a side named elsewhere in the sentence
+    OUTLET = "outlet"  # a name whose side depends on the outlet ("الجيش الليبي", "the Libyan Army")
+    SPEAKER = "speaker"  # the speaker's own forces, no side named
+    NONE = "none"  # no side: plain clashes, or no evidence
+
+
 class DatePrecision(StrEnum):
     """How exactly an event date is known."""
 
@@ -85,3 +99,4 @@ class Claim:
     end: int
     confidence: float = 0.5
     pattern: str = ""  # the lexicon entry that fired
+    why: Evidence = Evidence.NONE  # the kind of evidence for the side

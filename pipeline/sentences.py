@@ -8,6 +8,11 @@ from pipeline.models import Sentence
 
 # A sentence ends at . ! ? ؟ (with closing quotes) before white space, or at a line break.
 _END = re.compile(r"""(?:(?<!\b[A-Z])(?<!\b[A-Z][a-z])(?<!\bU\.S)(?<!\bSt)(?<!\bMr)(?<!\bDr)[.!?؟…]+["”»')\]]*)(?=\s|$)|[\n\r\u2028\u2029\x85]+""")
+#: Abbreviations after which a full stop ends no sentence ("Lt. Gen. Khalifa Haftar", "at 3 a.m. on Friday").
+_ABBREVIATIONS = frozenset({"Gen", "Col", "Maj", "Brig", "Capt", "Sgt", "Gov", "Sen", "Rep", "Prof", "Mrs", "Lieut",
+                            "Cmdr", "Adm", "Dept", "Jan", "Feb", "Aug", "Sept", "Oct", "Nov", "Dec", "No", "a.m", "p.m",
+                            "A.M", "P.M"})
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)$")
 # A clause ends at a comma or semicolon, or before a contrastive conjunction.
 _CLAUSE = re.compile(
     r"[،,;؛:]|(?=(?<!\w)(?:فيما|بينما|في حين|وفي حين|في المقابل|لكن|ولكن|غير أن|whereas|while|but)(?!\w))"
@@ -25,10 +30,18 @@ def split_sentences(text: str) -> list[Sentence]:
     out: list[Sentence] = []
     pos = 0
     for m in _END.finditer(text):
+        if text[m.start()] == "." and _abbreviation_before(text, m.start()):
+            continue
         _add(text, pos, m.end(), out)
         pos = m.end()
     _add(text, pos, len(text), out)
     return out
+
+
+def _abbreviation_before(text: str, dot: int) -> bool:
+    """The full stop at `dot` closes an abbreviation ("Gen.", "a.m.")."""
+    m = _WORD_BEFORE.search(text, max(0, dot - 6), dot)
+    return m is not None and m.group(1).lstrip(".") in _ABBREVIATIONS
 
 
 def _add(text: str, start: int, end: int, out: list[Sentence]) -> None:

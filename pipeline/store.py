@@ -28,7 +28,7 @@ CREATE TABLE IF NOT EXISTS claims (
     id TEXT PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     place_id TEXT NOT NULL REFERENCES places(id), claim TEXT NOT NULL, side TEXT, claimed_by TEXT,
     date TEXT, date_precision TEXT, evidence TEXT NOT NULL, start INTEGER, "end" INTEGER,
-    confidence REAL, pattern TEXT, matcher_version TEXT
+    confidence REAL, pattern TEXT, matcher_version TEXT, why TEXT
 );
 CREATE INDEX IF NOT EXISTS claims_date ON claims(date);
 CREATE INDEX IF NOT EXISTS claims_place ON claims(place_id);
@@ -36,7 +36,7 @@ CREATE INDEX IF NOT EXISTS claims_place ON claims(place_id);
 
 CLAIM_COLUMNS = [
     "claim_id", "article_id", "place_id", "place", "place_ar", "lat", "lon", "side", "claim", "claimed_by", "date",
-    "date_precision", "geo_precision", "evidence", "confidence", "title", "source", "url", "published",
+    "date_precision", "geo_precision", "evidence", "confidence", "why", "title", "source", "url", "published",
 ]
 
 
@@ -50,7 +50,16 @@ def open_db(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commits
     conn.execute("PRAGMA foreign_keys=ON")
     conn.executescript(SCHEMA)
+    _add_why_column(conn)
     return conn
+
+
+def _add_why_column(conn: sqlite3.Connection) -> None:
+    """Adds the claims' `why` column (the kind of evidence for the side) to a store made before it."""
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(claims)")}
+    if "why" not in columns:
+        with conn:
+            conn.execute("ALTER TABLE claims ADD COLUMN why TEXT")
 
 
 def has_article(conn: sqlite3.Connection, article_id: str) -> bool:
@@ -109,10 +118,13 @@ def _insert(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matche
         rows.append((
             claim_id(art.id, c.place_id, c.claim.value, side, date), art.id, c.place_id, c.claim.value, side,
             c.claimed_by.value if c.claimed_by else None, date, c.date.precision.value if c.date else None,
-            c.evidence, c.start, c.end, c.confidence, c.pattern, MATCHER_VERSION,
+            c.evidence, c.start, c.end, c.confidence, c.pattern, MATCHER_VERSION, c.why.value,
         ))
     before = conn.total_changes
-    conn.executemany("INSERT OR IGNORE INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    conn.executemany(
+        "INSERT OR IGNORE INTO claims (id, article_id, place_id, claim, side, claimed_by, date, date_precision,"
+        ' evidence, start, "end", confidence, pattern, matcher_version, why) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
+        rows)
     return conn.total_changes - before
 
 
@@ -121,7 +133,7 @@ def load_claims_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     query = """
         SELECT c.id AS claim_id, c.article_id, c.place_id, p.name AS place, p.name_ar AS place_ar, p.lat, p.lon,
                c.side, c.claim, c.claimed_by, c.date, c.date_precision, p.geo_precision, c.evidence,
-               c.confidence, a.title, a.source, a.url, a.published
+               c.confidence, c.why, a.title, a.source, a.url, a.published
         FROM claims c JOIN places p ON p.id = c.place_id JOIN articles a ON a.id = c.article_id
         ORDER BY c.date, c.article_id, c.start
     """

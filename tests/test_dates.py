@@ -58,3 +58,33 @@ def test_most_recent_weekday():
 def test_last_week_has_week_precision():
     assert first("clashes last week in Ain Zara") == (dt.date(2020, 5, 27), DatePrecision.WEEK)
     assert first("اشتباكات الأسبوع الماضي") == (dt.date(2020, 5, 27), DatePrecision.WEEK)
+
+
+def anchored(text):
+    from pipeline.dates import find_anchored
+    return [(a.days, a.before_event) for a in find_anchored(normalize_aligned(text)[0])]
+
+
+def test_a_future_weekday_resolves_forward():
+    assert first("الاجتماع الأحد المقبل في جنيف") == (dt.date(2020, 6, 7), DatePrecision.DAY)
+    assert first("talks resume next Sunday") == (dt.date(2020, 6, 7), DatePrecision.DAY)
+
+
+def test_late_and_midnight_weekdays():
+    assert first("shelling late Tuesday") == (dt.date(2020, 6, 2), DatePrecision.DAY)
+    assert first("منتصف ليل الأحد") == (dt.date(2020, 5, 31), DatePrecision.DAY)
+
+
+def test_phrases_counting_from_another_date():
+    assert anchored("pulled back the following day") == [(1, False)]
+    assert anchored("في اليوم التالي انسحبت") == [(1, False)]
+    assert anchored("في اليوم ذاته") == [(0, False)]
+    assert anchored("two days after forces seized the town") == [(2, True)]
+    assert anchored("وبعد ثلاثة أيام من سيطرتها") == [(3, True)]
+    assert anchored("بعد يومين من استعادة المطار") == [(2, True)]
+    assert first("في اليوم التالي") is None  # not "today"
+
+
+def test_one_day_is_not_sunday():
+    assert first("بعد أقل من يوم واحد على استعادة المطار") is None
+    assert first("يوم الأحد") == (dt.date(2020, 5, 31), DatePrecision.DAY)

@@ -147,3 +147,41 @@ def test_a_common_word_is_a_place_at_either_end_of_a_list_of_places() -> None:
                                   "clashes in Ain Z\u200bara", "اشتباكات في \u202eعين زارة"])
 def test_invisible_marks_inside_a_name_do_not_hide_the_place(text: str) -> None:
     assert [m.place.name for m in default_matcher().find(text)] == ["Ain Zara"]
+
+
+def test_a_name_is_not_found_inside_a_word_once_its_hamza_is_dropped():
+    assert ids("جاءت التعزيزات من الجنوب") == []  # «جاءت» (came) is not Ghat «جات»
+    assert ids("سيطرت القوات على غات") == ["gn:2217351"]
+
+
+def test_a_short_minor_name_behind_a_clitic_needs_a_place_cue():
+    assert ids("ودرج المكتب على ذلك") == []
+    assert ids("وصلت القوات إلى بلدة درج") == ["gn:2217774"]
+
+
+def test_the_town_refers_to_the_town_not_to_the_capital():
+    text = "Government forces seized Gharyan in an offensive on Tripoli. Fighting broke out inside the town."
+    found = default_matcher().find(text)
+    assert [m.place.id for m in found if m.how is MatchKind.REFERENCE] == ["mihwar:gharyan"]
+
+
+def test_the_base_refers_to_the_base_named_before_but_al_qaeda_does_not():
+    found = default_matcher().find("أعلنت قوات الوفاق تحرير قاعدة الوطية الجوية. وقال قنونو إن قواتنا دخلت القاعدة.")
+    assert [m.place.id for m in found if m.how is MatchKind.REFERENCE] == ["mihwar:al_watiya_air_base"]
+    found = default_matcher().find("سيطرت القوات على قاعدة الوطية في الحرب على تنظيم القاعدة.")
+    assert [m.how for m in found] == [MatchKind.ALIAS]
+
+
+def test_the_two_cities_are_the_last_pair_named_together():
+    text = ("GNA forces entered Sabratha and Surman. Fighters from Zuwara and Zawiya had advanced on the two cities.")
+    found = default_matcher().find(text)
+    assert sorted(m.place.id for m in found if m.how is MatchKind.REFERENCE) == ["mihwar:sabratha", "mihwar:surman"]
+
+
+def test_a_namesake_abroad_once_is_abroad_in_the_whole_text():
+    text = "Tripoli, Lebanon's second city, saw protests. Crowds in Tripoli chanted all night."
+    assert ids(text) == []
+
+
+def test_a_conjunction_before_a_hamza_is_not_the_first_letter_of_a_name():
+    assert ids("وأدان المجلس الرئاسي القصف") == []  # "and he condemned", not Waddan «وادان»
