@@ -17,19 +17,34 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from dashboard.control import control_as_of
-from dashboard.escape import safe_url
 from dashboard.filters import Filters, apply_filters, claims_per_day
-from dashboard.mapview import DEFAULT_MAX_POINTS, SIDE_COLORS, MapLayers, map_layers, render_map
+from dashboard.i18n import LANGUAGES, direction, text
+from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, map_layers, render_map
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS
+from dashboard.timeline import timeline_chart
+from dashboard.views import (
+    PLAY_STEPS,
+    centre_of,
+    claims_table,
+    control_filters,
+    control_table,
+    csv_bytes,
+    decode_params,
+    encode_state,
+    next_step,
+    selected_row,
+    until,
+    upload_outcome,
+)
 from pipeline import export, ingest, store
 
 ROOT = Path(__file__).resolve().parent
 SEEDS_DIR = ROOT / "seeds"
+RTL_CSS = ROOT / "dashboard" / "data" / "app_rtl.css"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_TABLE_ROWS = 2_000  # the table shows the latest claims; downloads hold every filtered claim
-TABLE_COLUMNS = ["date", "date_precision", "place", "place_ar", "side", "claim", "claimed_by", "confidence",
-                 "evidence", "title", "source", "url", "claim_id"]
-CONTROL_TABLE_COLUMNS = ["place", "place_ar", "holder", "since", "contested", "contested_by", "last_evidence"]
+PLAY_SECONDS = 1.5
+SELECTED_ZOOM = 14
 
 
 def db_path() -> Path:
@@ -60,36 +75,35 @@ def load_claims(path: str, version: tuple) -> pd.DataFrame:
         conn.close()
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_control(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int) -> pd.DataFrame:
+    """The control view as of a date for the claims passing the side/claimed-by/confidence filters."""
+    claims = apply_filters(load_claims(path, version), control_filters(filters))
+    return control_as_of(claims, as_of, window)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def cached_control(path: str, version: tuple, min_confidence: float, as_of: dt.date, window: int) -> pd.DataFrame:
-    """The control view for the stored claims above a confidence (cached per database version)."""
-    claims = load_claims(path, version)
-    confidence = pd.to_numeric(claims["confidence"], errors="coerce").fillna(0)
-    return control_as_of(claims[confidence >= min_confidence], as_of, window)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
 def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int,
-                  show_control: bool) -> MapLayers:
+                  show_control: bool, lang: str) -> MapLayers:
     """The map's layer data for the filtered claims (cached per database version, filters and control settings).
 
     Only plain data is cached: the folium map is built anew on every run, because rendering one map
     object twice draws a blank map.
     """
-    shown = apply_filters(load_claims(path, version), filters)
-    control = cached_control(path, version, filters.min_confidence, as_of, window)
-    return map_layers(shown, control, max_points=DEFAULT_MAX_POINTS, show_control=show_control)
+    shown = apply_filters(load_claims(path, version), until(filters, as_of))
+    control = cached_control(path, version, filters, as_of, window) if show_control else None
+    return map_layers(shown, control, max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang)
 
 
-def ensure_database(path: Path) -> None:
+def ensure_database(path: Path, lang: str) -> None:
     """Build the database from seeds/ on first run, with a progress bar."""
     if path.exists():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    bar = st.progress(0.0, text="First run: building the claims database from seeds/…")
+    bar = st.progress(0.0, text=text("seed_building", lang))
 
     def progress(done: int, total: int) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"Ingesting seed files: {done}/{total}")
+        bar.progress(min(done / max(total, 1), 1.0), text=text("seed_progress", lang, done=done, total=total))
 
     conn = store.open_db(path)
     try:
@@ -101,45 +115,50 @@ def ensure_database(path: Path) -> None:
         raise
     conn.close()
     bar.empty()
-    st.toast(f"Built the database from seeds: {report.articles_new} articles, {report.claims_new} claims.")
+    st.toast(text("seed_built", lang, articles=report.articles_new, claims=report.claims_new))
     if report.errors:
-        with st.expander(f"{len(report.errors)} seed problems"):
+        with st.expander(text("seed_problems", lang, n=len(report.errors))):
             st.code("\n".join(report.errors), language=None)
 
 
-def handle_upload(path: Path) -> None:
-    """The article uploader: store a good file through the pipeline, refuse a bad or oversized one."""
-    st.subheader("Add articles")
-    upload = st.file_uploader("Seed-format .txt, .jsonl or .csv", type=["txt", "jsonl", "csv"], key="upload")
+def handle_upload(path: Path, lang: str) -> None:
+    """The article uploader: store a good file through the pipeline, refuse a bad or oversized one.
+
+    The outcome goes to session state (shown at the top of the page and next to the uploader) and a toast.
+    """
+    st.subheader(text("add_articles", lang))
+    published = st.date_input(text("published", lang), value=None, key="upload_published",
+                              help=text("published_help", lang), min_value=dt.date(1990, 1, 1))
+    upload = st.file_uploader(text("uploader", lang), type=["txt", "jsonl", "csv"], key="upload")
     if upload is not None:
         marker = (upload.file_id, upload.name, upload.size)
         if st.session_state.get("upload_done") != marker:
             st.session_state["upload_done"] = marker
             if upload.size > MAX_UPLOAD_BYTES:
-                st.session_state["upload_result"] = (
-                    "error", f"File too large ({upload.size:,} bytes; limit {MAX_UPLOAD_BYTES:,}). "
-                    "Nothing was stored.", ())
+                result = ("error", text("upload_too_large", lang, name=upload.name, size=upload.size,
+                                        limit=MAX_UPLOAD_BYTES), ())
             else:
                 conn = store.open_db(path)
                 try:
-                    report = ingest.ingest_upload(upload.name, upload.getvalue(), conn)
-                    if report.ok:
-                        result = ("success", f"Stored {report.articles_new} new article(s) of "
-                                  f"{report.articles_seen} and {report.claims_new} new claim(s).", ())
-                    else:
-                        result = ("error", "The file was rejected; nothing was stored.", report.errors)
+                    report = ingest.ingest_upload(upload.name, upload.getvalue(), conn, published=published)
+                    result = upload_outcome(report, upload.name, lang)
                 except Exception as exc:  # shown to the user; the pipeline stored nothing
-                    result = ("error", "The file could not be read; nothing was stored.", (str(exc),))
+                    result = ("error", text("upload_unreadable", lang, name=upload.name), (str(exc),))
                 finally:
                     conn.close()
-                st.session_state["upload_result"] = result
+            st.session_state["upload_result"] = result
+            st.toast(result[1], icon="✅" if result[0] == "success" else "ℹ️" if result[0] == "info" else "⚠️")
+    show_upload_result()
+
+
+def show_upload_result(box: object = st) -> None:
+    """The last upload's outcome, if any (in `box`, a container that is always there, so that the elements
+    after it keep their place: a component that moves is remounted and can come up blank)."""
     kind, message, details = st.session_state.get("upload_result", (None, "", ()))
-    if kind == "success":
-        st.success(message)
-    elif kind == "error":
-        st.error(message)
+    if kind in ("success", "info", "error"):
+        getattr(box, kind)(message)
         if details:
-            st.code("\n".join(details), language=None)
+            box.code("\n".join(details), language=None)
 
 
 def follow_data_bounds(key: str, bounds: object) -> None:
@@ -154,23 +173,29 @@ def follow_data_bounds(key: str, bounds: object) -> None:
     st.session_state[seen_key] = bounds
 
 
-def sidebar_filters(claims: pd.DataFrame) -> tuple[Filters, bool]:
-    """The filter widgets; returns the chosen filters and whether to show online tiles."""
-    st.header("Filters")
+def data_dates(claims: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    """First and last event date in the database (the seeds' period when there is none)."""
     dates = pd.to_datetime(claims["date"], errors="coerce").dropna()
     lo = dates.min().date() if len(dates) else dt.date(2019, 4, 4)
     hi = dates.max().date() if len(dates) else dt.date(2020, 6, 30)
+    return lo, (hi if hi > lo else lo + dt.timedelta(days=1))
+
+
+def sidebar_filters(lo: dt.date, hi: dt.date, lang: str) -> tuple[Filters, bool]:
+    """The filter widgets; returns the chosen filters and whether to show online tiles."""
+    st.header(text("filters", lang))
     follow_data_bounds("date_range", (lo, hi))
-    picked = st.date_input("Event date range", key="date_range")
+    picked = st.date_input(text("date_range", lang), key="date_range")
     ends = list(picked) if isinstance(picked, (tuple, list)) else [picked]
     date_from, date_to = [*ends, None, None][:2]  # while picking a range only its start is set
-    include_undated = st.checkbox("Include claims without a date", value=True, key="undated")
-    sides = st.multiselect("Side", SIDE_LABELS, default=list(SIDE_LABELS), key="sides")
-    claimed_by = st.multiselect("Claimed by", SIDE_LABELS, default=list(SIDE_LABELS), key="claimed_by")
-    types = st.multiselect("Claim types", CLAIM_TYPES, default=list(CLAIM_TYPES), key="types")
-    query = st.text_input("Place (English or Arabic)", key="place_query")
-    min_conf = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="min_conf")
-    tiles = st.checkbox("Online map tiles (need internet)", value=True, key="tiles")
+    include_undated = st.checkbox(text("include_undated", lang), key="undated", help=text("include_undated_help", lang))
+    sides = st.multiselect(text("side", lang), SIDE_LABELS, key="sides")
+    claimed_by = st.multiselect(text("claimed_by", lang), SIDE_LABELS, key="claimed_by")
+    types = st.multiselect(text("claim_types", lang), CLAIM_TYPES, key="types")
+    query = st.text_input(text("place_query", lang), key="place_query")
+    min_conf = st.slider(text("min_confidence", lang), 0.0, 1.0, step=0.05, key="min_conf")
+    tiles = st.checkbox(text("tiles", lang), key="tiles", help=text("tiles_help", lang))
+    st.caption(text("share", lang))
     filters = Filters(
         date_from=date_from, date_to=date_to, include_undated=include_undated,
         sides=None if set(sides) == set(SIDE_LABELS) else frozenset(sides),
@@ -181,80 +206,190 @@ def sidebar_filters(claims: pd.DataFrame) -> tuple[Filters, bool]:
     return filters, tiles
 
 
+WIDGET_DEFAULTS = {"sides": list(SIDE_LABELS), "claimed_by": list(SIDE_LABELS), "types": list(CLAIM_TYPES),
+                   "undated": False, "place_query": "", "min_conf": 0.0, "tiles": False, "window": 7,
+                   "show_control": True, "heat": False, "lang": "en", "playing": False, "step": 7}
+
+
+def init_state() -> None:
+    """Widget defaults, then the values the URL holds (read on a visitor's first run only)."""
+    if "url_read" not in st.session_state:
+        st.session_state["url_read"] = True
+        for key, value in decode_params(st.query_params.to_dict()).items():
+            st.session_state[key] = value
+    for key, value in WIDGET_DEFAULTS.items():
+        st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+    if "as_of_next" in st.session_state:  # set by the player between runs
+        st.session_state["as_of"] = st.session_state.pop("as_of_next")
+
+
+def write_url(lo: dt.date, hi: dt.date) -> None:
+    """Put the filters that differ from their defaults in the address bar (shareable)."""
+    defaults = {**WIDGET_DEFAULTS, "date_range": (lo, hi), "as_of": hi}
+    params = encode_state(st.session_state, defaults)
+    if params != st.query_params.to_dict():
+        st.query_params.from_dict(params)
+
+
+def player(lo: dt.date, hi: dt.date, lang: str) -> None:
+    """Advance 'as of' by a step every PLAY_SECONDS while playing; stop at the last date."""
+    if not st.session_state.get("playing"):
+        return
+
+    @st.fragment(run_every=PLAY_SECONDS)
+    def tick() -> None:
+        if st.session_state.get("_full_run"):
+            return  # drawn as part of a full run: wait for the timer
+        current = st.session_state.get("as_of", hi)
+        nxt, going = next_step(current, int(st.session_state.get("step", 7)), hi)
+        st.session_state["as_of_next"] = nxt
+        st.session_state["playing"] = going
+        st.rerun(scope="app")
+
+    tick()
+
+
+def toggle_play(lo: dt.date, hi: dt.date) -> None:
+    """Play/pause; playing from the last date starts again at the first."""
+    playing = not st.session_state.get("playing", False)
+    st.session_state["playing"] = playing
+    if playing and st.session_state.get("as_of", hi) >= hi:
+        st.session_state["as_of"] = lo
+
+
+def time_controls(lo: dt.date, hi: dt.date, lang: str) -> tuple[dt.date, int, bool]:
+    """The 'as of' slider, play button, step, contest window and control toggle."""
+    follow_data_bounds("as_of", hi)
+    if not lo <= st.session_state["as_of"] <= hi:
+        st.session_state["as_of"] = hi
+    t1, t2, t3 = st.columns([5, 1.3, 1.3], vertical_alignment="bottom")
+    as_of = t1.slider(text("as_of", lang), min_value=lo, max_value=hi, key="as_of", format="YYYY-MM-DD",
+                      help=text("as_of_help", lang))
+    playing = st.session_state.get("playing", False)
+    t2.button(text("pause" if playing else "play", lang), key="play", on_click=toggle_play, args=(lo, hi),
+              width="stretch")
+    steps = text("step_days", lang)
+    t3.selectbox(text("step", lang), PLAY_STEPS, key="step", format_func=lambda d: steps[str(d)])
+    k1, k2, k3 = st.columns([2, 2, 2], vertical_alignment="bottom")
+    window = int(k1.number_input(text("window", lang), min_value=0, max_value=365, step=1, key="window"))
+    show_control = k2.checkbox(text("show_control", lang), key="show_control")
+    k3.checkbox(text("map_heat", lang), key="heat")
+    status = st.container()  # always there (see show_upload_result)
+    if playing:
+        status.caption(text("playing", lang, date=f"{as_of:%Y-%m-%d}"))
+    return as_of, window, show_control
+
+
 def geojson_of(df: pd.DataFrame) -> str:
     """The GeoJSON text of exactly these claims (the export command's schema)."""
     return json.dumps(export.frame_to_geojson(df), ensure_ascii=False)
 
 
-def claims_table(df: pd.DataFrame) -> pd.DataFrame:
-    """The filtered claims as shown in the table (links only for http(s) URLs)."""
-    table = df.reindex(columns=TABLE_COLUMNS).copy()
-    table["url"] = table["url"].map(safe_url)
-    return table.sort_values("date", ascending=False, na_position="last")
+def csv_of(df: pd.DataFrame) -> bytes:
+    """The CSV of exactly these claims, UTF-8 with a byte-order mark (Excel reads the Arabic right)."""
+    return csv_bytes(export.frame_to_csv(df))
+
+
+def column_config(lang: str) -> dict:
+    """Table columns: translated headers, dates as dates, links, the evidence's help."""
+    c = st.column_config
+    cols = {key: c.Column(text(f"col_{key}", lang)) for key in (
+        "place", "place_ar", "side", "claim", "claimed_by", "title", "source", "holder", "contested",
+        "contested_by")}
+    return cols | {
+        "date": c.DateColumn(text("col_date", lang), format="YYYY-MM-DD"),
+        "since": c.DateColumn(text("col_since", lang), format="YYYY-MM-DD"),
+        "date_precision": c.Column(text("col_precision", lang)),
+        "url": c.LinkColumn(text("col_url", lang)),
+        "confidence": c.NumberColumn(text("col_confidence", lang), format="%.2f"),
+        "evidence": c.TextColumn(text("col_evidence", lang), help=text("evidence_help", lang), width="large"),
+        "last_evidence": c.TextColumn(text("col_last_evidence", lang), help=text("evidence_help", lang),
+                                      width="large"),
+        "lat": None, "lon": None, "claim_id": c.Column("claim_id"),
+    }
 
 
 def main() -> None:
     """Lay out the dashboard."""
-    st.set_page_config(page_title="Mihwar — Tripoli front claims", layout="wide")
+    init_state()
+    lang = st.session_state.get("lang", "en")
+    st.set_page_config(page_title=text("page_title", lang), layout="wide")
+    st.session_state["_full_run"] = True
+    if direction(lang) == "rtl":
+        st.html(f"<style>{RTL_CSS.read_text(encoding='utf-8')}</style>")
     path = db_path()
-    ensure_database(path)
+    ensure_database(path, lang)
     with st.sidebar:
+        st.segmented_control(text("language", lang), list(LANGUAGES), key="lang",
+                             format_func=LANGUAGES.get, selection_mode="single")
         filter_box = st.container()
         st.divider()
-        handle_upload(path)
-    claims = load_claims(str(path), db_version(path))
-    with filter_box:
-        filters, tiles = sidebar_filters(claims)
-    shown = apply_filters(claims, filters)
-
-    st.title("Mihwar — claims on the Tripoli front")
-    c1, c2, c3 = st.columns(3)
-    c1.metric("Claims shown", len(shown))
-    c2.metric("Places", int(shown["place_id"].nunique()) if len(shown) else 0)
-    c3.metric("Claims in database", len(claims))
-
-    st.subheader("Control view")
-    k1, k2, k3 = st.columns([2, 2, 3])
-    dates = pd.to_datetime(claims["date"], errors="coerce").dropna()
-    default_as_of = dates.max().date() if len(dates) else dt.date(2020, 6, 4)
-    follow_data_bounds("as_of", default_as_of)
-    as_of = k1.date_input("As of", key="as_of") or default_as_of
-    window = int(k2.number_input("Contest window (days)", min_value=0, max_value=365, value=7, step=1,
-                                 key="window"))
-    show_control = k3.checkbox("Show control layer on the map", value=True, key="show_control")
+        handle_upload(path, lang)
     version = db_version(path)
-    control = cached_control(str(path), version, filters.min_confidence, as_of, window)
-    layers = cached_layers(str(path), version, filters, as_of, window, show_control)
-    (st.warning if layers.aggregated else st.caption)(layers.message)
-    st_folium(render_map(layers, tiles=tiles), returned_objects=[], height=620, use_container_width=True, key="map")
+    claims = load_claims(str(path), version)
+    lo, hi = data_dates(claims)
+    with filter_box:
+        filters, tiles = sidebar_filters(lo, hi, lang)
 
-    st.subheader("Claims per day by side")
-    counts = claims_per_day(shown)
-    if counts.empty:
-        st.info("No dated claims match the filters.")
-    else:
-        st.bar_chart(counts, color=[SIDE_COLORS[c] for c in counts.columns], height=220)
+    st.title(text("title", lang))
+    show_upload_result(st.container())
+    top = st.container()
+    as_of, window, show_control = time_controls(lo, hi, lang)
+    shown = apply_filters(claims, until(filters, as_of))
+    c1, c2, c3 = top.columns(3)
+    c1.metric(text("metric_shown", lang), len(shown))
+    c2.metric(text("metric_places", lang), int(shown["place_id"].nunique()) if len(shown) else 0)
+    c3.metric(text("metric_total", lang), len(claims))
 
-    st.subheader(f"Control as of {as_of:%Y-%m-%d} (contest window {window} days)")
-    st.caption("Holder: the side whose control/repelled claim is the latest on or before the date. "
-               "Uses all claims above the minimum confidence, whatever the other filters.")
-    st.dataframe(control.reindex(columns=CONTROL_TABLE_COLUMNS), hide_index=True, key="control_table")
-
-    st.subheader("Filtered claims")
     table = claims_table(shown)
-    if len(table) > MAX_TABLE_ROWS:
-        st.caption(f"Showing the {MAX_TABLE_ROWS:,} latest of {len(table):,} claims; the downloads hold all of them.")
-        table = table.head(MAX_TABLE_ROWS)
-    st.dataframe(table, hide_index=True, key="claims_table",
-                 column_config={"url": st.column_config.LinkColumn("url"),
-                                "confidence": st.column_config.NumberColumn(format="%.2f")})
+    total_rows = len(table)
+    table = table.head(MAX_TABLE_ROWS)
+    selection = st.session_state.get("claims_table")
+    rows = list(selection["selection"]["rows"]) if selection and "selection" in selection else []
+    picked = selected_row(table, rows)
+    centre = centre_of(picked)
+
+    layers = cached_layers(str(path), version, filters, as_of, window, show_control, lang)
+    (st.warning if layers.aggregated else st.caption)(layers.message)
+    st_folium(render_map(layers, tiles=tiles, lang=lang, heat=bool(st.session_state.get("heat"))),
+              returned_objects=[], height=620, use_container_width=True, key="map",
+              center=centre, zoom=SELECTED_ZOOM if centre else None)
+
+    st.subheader(text("timeline", lang))
+    counts = claims_per_day(apply_filters(claims, filters))
+    if counts.empty:
+        st.info(text("no_dated", lang))
+    else:
+        st.altair_chart(timeline_chart(counts, as_of), width="stretch")
+
+    st.subheader(text("control_header", lang, date=f"{as_of:%Y-%m-%d}", window=window))
+    st.caption(text("control_caption", lang))
+    control = cached_control(str(path), version, filters, as_of, window)
+    st.dataframe(control_table(control), hide_index=True, key="control_table", column_config=column_config(lang))
+
+    st.subheader(text("claims_header", lang))
+    if total_rows > MAX_TABLE_ROWS:
+        st.caption(text("table_capped", lang, shown=MAX_TABLE_ROWS, total=total_rows))
+    st.caption(text("table_hint", lang))
+    st.dataframe(table, hide_index=True, key="claims_table", on_select="rerun", selection_mode="single-row",
+                 column_config=column_config(lang))
+    if picked is not None:
+        with st.container(border=True):
+            st.caption(text("selected", lang))
+            st.text(f"{picked['place']} · {picked['place_ar'] or ''} · {picked['side']} {picked['claim']} · "
+                    f"{picked['date'] or ''}")
+            st.text(str(picked.get("evidence") or ""))
+            st.caption(str(picked.get("title") or ""))
     d1, d2 = st.columns(2)
     # The files are made when a button is clicked, not on every rerun.
-    d1.download_button("Download GeoJSON", data=partial(geojson_of, shown),
+    d1.download_button(text("download_geojson", lang), data=partial(geojson_of, shown),
                        file_name="mihwar_claims.geojson", mime="application/geo+json", key="dl_geojson",
                        on_click="ignore")
-    d2.download_button("Download CSV", data=partial(export.frame_to_csv, shown), file_name="mihwar_claims.csv",
+    d2.download_button(text("download_csv", lang), data=partial(csv_of, shown), file_name="mihwar_claims.csv",
                        mime="text/csv", key="dl_csv", on_click="ignore")
+    write_url(lo, hi)
+    player(lo, hi, lang)  # last: while playing it adds an element, which must not move the others
+    st.session_state["_full_run"] = False
 
 
 main()

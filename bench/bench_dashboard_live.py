@@ -1,20 +1,25 @@
-"""The live dashboard with a large real database: cold start to first drawn map and filter-to-redraw.
+"""The live dashboard with a large real database: cold start, filter-to-redraw in the browser, bytes sent.
 
 Builds a database by ingesting a synthetic corpus through the pipeline (about 14 claims an article,
 so 1,500 articles give some 20,000 claims), starts `streamlit run app.py` on it, and drives Debian's
-headless chromium with Playwright, offline. Prints the figures. Run from the project root:
+headless chromium with Playwright, offline, through a counting TCP proxy (so "bytes sent" is what went
+over the wire from the server to the browser: websocket messages, plus any HTTP the page fetched).
+Prints the figures. Run from the project root:
 
     .venv/bin/python bench/bench_dashboard_live.py [--articles 1500]
     .venv/bin/python bench/bench_dashboard_live.py --claims 10000   # 10,000 claims at 300 places
+    .venv/bin/python bench/bench_dashboard_live.py --db /tmp/big.db  # reuse (or keep) the built database
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -38,6 +43,50 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class CountingProxy:
+    """A TCP proxy on a free local port to `port`; counts the bytes the server sends to the browser."""
+
+    def __init__(self, port: int) -> None:
+        self.target = port
+        self.down = 0
+        self.lock = threading.Lock()
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.sock.accept()
+            except OSError:
+                return
+            server = socket.create_connection(("127.0.0.1", self.target))
+            threading.Thread(target=self._pipe, args=(client, server, False), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(server, client, True), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, count: bool) -> None:
+        try:
+            while data := src.recv(65536):
+                if count:
+                    with self.lock:
+                        self.down += len(data)
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def take(self) -> int:
+        """Bytes sent to the browser since the last call."""
+        with self.lock:
+            n, self.down = self.down, 0
+        return n
 
 
 def build_db(path: Path, articles: int) -> int:
@@ -82,13 +131,16 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1500, help="synthetic articles to ingest (default 1500)")
     ap.add_argument("--claims", type=int, default=0,
                     help="instead: this many synthetic claims at 300 places, written straight to the database")
+    ap.add_argument("--db", help="use this database file (built there first if it does not exist)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "mihwar.db"
+        db = Path(args.db) if args.db else Path(tmp) / "mihwar.db"
         t = time.perf_counter()
-        if args.claims:
+        if db.exists():
+            print(f"database: {db} (reused)")
+        elif args.claims:
             claims = build_synthetic_db(db, args.claims)
             print(f"database: {claims:,} synthetic claims at 300 places, built in {time.perf_counter() - t:.1f} s")
         else:
@@ -100,23 +152,28 @@ def main() -> None:
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url = f"http://127.0.0.1:{port}"
         try:
             for _ in range(200):
                 try:
-                    urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
                     break
                 except OSError:
                     time.sleep(0.3)
+            proxy = CountingProxy(port)
+            url = f"http://127.0.0.1:{proxy.port}"
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-                ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+                ctx = browser.new_context(viewport={"width": 1440, "height": 900})
                 ctx.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort())
                 page = ctx.new_page()
                 t = time.perf_counter()
                 page.goto(url)
                 first = _wait_drawn(page, lambda d: d >= 0)
-                print(f"cold start to first drawn map: {time.perf_counter() - t:.2f} s ({first} points drawn)")
+                shown = _shown(page)
+                print(f"cold start to first drawn map: {time.perf_counter() - t:.2f} s "
+                      f"({shown:,} claims shown, {first:,} points drawn); {proxy.take() / 1e6:.2f} MB sent")
+                page.wait_for_timeout(1500)
+                proxy.take()
                 for label in ("Remove GNA", "Remove none", "Remove LNA"):
                     frame = _map_frame(page)
                     frame.evaluate("window.mihwar.claims = -1")
@@ -124,12 +181,19 @@ def main() -> None:
                     t = time.perf_counter()
                     side.get_by_role("button", name=label).click()
                     drawn = _wait_drawn(page, lambda d: d != -1)
-                    print(f"filter '{label}' to redraw: {time.perf_counter() - t:.2f} s ({drawn} points drawn)")
-                    page.wait_for_timeout(1000)
+                    took = time.perf_counter() - t
+                    page.wait_for_timeout(1500)  # let the rest of the run's messages arrive
+                    print(f"filter '{label}' to redrawn map: {took:.2f} s ({_shown(page):,} claims shown, "
+                          f"{drawn:,} points drawn); {proxy.take() / 1e6:.2f} MB sent")
                 browser.close()
         finally:
             proc.terminate()
             proc.wait(15)
+
+
+def _shown(page) -> int:
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Claims shown")
+    return int(metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", "").strip())
 
 
 def _map_frame(page):

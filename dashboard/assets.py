@@ -16,6 +16,8 @@ from branca.element import Element
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 LEAFLET_DIR = STATIC_DIR / "leaflet-1.9.4"
+MARKERCLUSTER_DIR = STATIC_DIR / "leaflet.markercluster-1.5.3"
+HEAT_DIR = STATIC_DIR / "leaflet.heat-0.2.0"
 
 # Resources folium/plugins ask for that a map of circle markers and polygons does not use.
 UNNEEDED = frozenset({
@@ -51,9 +53,17 @@ def leaflet_css() -> str:
 @lru_cache(maxsize=1)
 def local_resources() -> dict[str, str]:
     """Resource name (as folium names it) -> data: URI of the vendored file."""
+    def js(path: Path) -> str:
+        code = path.read_text(encoding="utf-8")
+        code = re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "\n", code)  # the .map file is not vendored
+        return _data_uri("text/javascript", code.encode("utf-8"))
+
     return {
         "leaflet": _data_uri("text/javascript", leaflet_js().encode("utf-8")),
         "leaflet_css": _data_uri("text/css", leaflet_css().encode("utf-8")),
+        "markercluster": js(MARKERCLUSTER_DIR / "leaflet.markercluster.js"),
+        "markercluster_css": _data_uri("text/css", (MARKERCLUSTER_DIR / "MarkerCluster.css").read_bytes()),
+        "leaflet_heat": js(HEAT_DIR / "leaflet-heat.js"),
     }
 
 

@@ -6,20 +6,26 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import folium
 import pandas as pd
 from branca.element import MacroElement
+from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
+from dashboard.areas import DEFAULT_RADIUS_KM, control_areas
 from dashboard.assets import localize
 from dashboard.escape import clip, esc, safe_url
+from dashboard.i18n import direction, text
+from dashboard.labels import place_labels
 from dashboard.schema import side_label
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-DEFAULT_MAX_POINTS = 2_500  # above this the map aggregates per place (keeps a redraw under ~1.5 s)
+DEFAULT_MAX_POINTS = 2_000  # above this the map aggregates per place (keeps a redraw under ~1.5 s, <1 MB)
+UNCLUSTER_ZOOM = 13  # from this zoom every point is drawn on its own (spread apart at one place)
+OPEN_FROM_PX = 600  # legend and layer list start open on maps at least this wide
 TRIPOLI = (32.80, 13.20)
 SIDE_COLORS = {"GNA": "#1f5fbf", "LNA": "#c62828", "none": "#6d6d6d"}
 # How each claim type is drawn: radius (px), stroke weight, dash pattern, fill opacity.
@@ -45,11 +51,13 @@ class MapLayers:
     """What the map shows, as plain data (safe to cache and share between visitors and reruns)."""
 
     claims: dict  # GeoJSON FeatureCollection of the claim points (or per-place aggregates)
-    control: dict | None  # GeoJSON FeatureCollection of the control view, or None
+    control: dict | None  # GeoJSON FeatureCollection of the control areas, or None
     bounds: list[list[float]] | None
     aggregated: bool
     message: str
     show_control: bool = True
+    heat: tuple = ()  # [lat, lon, claims] per place
+    front_places: tuple[str, ...] = ()  # place ids of the shown claims (labelled earlier)
 
     @property
     def points(self) -> int:
@@ -58,7 +66,7 @@ class MapLayers:
 
     @property
     def control_places(self) -> int:
-        """Places in the control layer."""
+        """Areas in the control layer."""
         return len(self.control["features"]) if self.control else 0
 
 
@@ -90,7 +98,7 @@ class MapBuild:
 
     @property
     def control_places(self) -> int:
-        """Places in the control layer."""
+        """Areas in the control layer."""
         return self.layers.control_places
 
 
@@ -100,76 +108,389 @@ def load_boundary(name: str) -> dict:
     return json.loads((DATA_DIR / f"{name}.geojson").read_text(encoding="utf-8"))
 
 
-class PointsLayer(Layer):
-    """A GeoJSON layer of points drawn as circle markers (canvas when the map prefers canvas).
+class PointsLayer(JSCSSMixin, Layer):
+    """Claim points as canvas circle markers, clustered (Leaflet.markercluster) until `uncluster_zoom`.
 
-    Each feature carries pre-escaped `popup` and `tooltip` HTML plus `side`/`claim` for styling.
-    The number of drawn points is published as window.mihwar[kind] and as a data-<kind>-count
-    attribute on the map container.
+    Each feature carries pre-escaped `popup` and `tooltip` HTML plus `side`/`claim` for styling and an
+    optional `n` (claims it stands for, for the cluster counts). Popups fit the map's width. The number of
+    features is published as window.mihwar[kind] and as a data-<kind>-count attribute on the map container;
+    the layer itself as window.mihwar.layers[kind].
     """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
+            var map = {{ this._parent.get_name() }};
             var styles = {{ this.styles|tojson }};
-            var layer = L.geoJson({{ this.data|tojson }}, {
+            var colors = styles.colors;
+            function popupOptions() {
+                var size = map.getSize();
+                return {maxWidth: Math.max(180, Math.min(360, size.x - 70)),
+                        maxHeight: Math.max(160, size.y - 110), autoPanPadding: [12, 12]};
+            }
+            var group = {{ this.cluster|tojson }} ? L.markerClusterGroup({
+                chunkedLoading: true, showCoverageOnHover: false, spiderfyOnMaxZoom: true,
+                removeOutsideVisibleBounds: false, maxClusterRadius: 44,
+                disableClusteringAtZoom: {{ this.uncluster_zoom|tojson }},
+                iconCreateFunction: function (cluster) {
+                    var bySide = {}, total = 0;
+                    cluster.getAllChildMarkers().forEach(function (m) {
+                        var n = m.options.n || 1;
+                        bySide[m.options.side] = (bySide[m.options.side] || 0) + n;
+                        total += n;
+                    });
+                    var top = Object.keys(bySide).sort(function (a, b) { return bySide[b] - bySide[a]; })[0];
+                    var size = Math.round(26 + 7 * Math.log10(total));
+                    var ring = Object.keys(bySide).length > 1 ? "#fff" : colors[top];
+                    var label = total >= 10000 ? Math.round(total / 1000) + "k" : String(total);
+                    return L.divIcon({
+                        className: "mihwar-cluster", iconSize: [size, size],
+                        html: '<div style="width:' + size + 'px;height:' + size + 'px;line-height:' + size +
+                              'px;background:' + (colors[top] || colors.none) + ';border:3px solid ' + ring +
+                              ';outline:1px solid ' + (colors[top] || colors.none) + '">' + label + '</div>'
+                    });
+                }
+            }) : L.featureGroup();
+            var markers = [];
+            L.geoJson({{ this.data|tojson }}, {
                 pointToLayer: function (feature, latlng) {
                     var p = feature.properties;
                     var c = styles.claims[p.claim] || styles.fallback;
-                    var colour = styles.colors[p.side] || styles.colors.none;
+                    var colour = colors[p.side] || colors.none;
                     return L.circleMarker(latlng, {
                         radius: p.radius || c.radius, weight: c.weight, dashArray: c.dashArray,
-                        color: colour, fillColor: colour, fillOpacity: c.fillOpacity, opacity: 0.95
+                        color: colour, fillColor: colour, fillOpacity: c.fillOpacity, opacity: 0.95,
+                        side: p.side, n: p.n || 1
                     });
                 },
                 onEachFeature: function (feature, layer) {
-                    layer.bindPopup(feature.properties.popup, {maxWidth: 380});
+                    layer.bindPopup(feature.properties.popup, popupOptions());
                     layer.bindTooltip(feature.properties.tooltip, {sticky: true});
+                    markers.push(layer);
                 }
             });
-            var n = layer.getLayers().length;
+            if (group.addLayers) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }
+            var n = markers.length;
             window.mihwar = window.mihwar || {};
+            window.mihwar.layers = window.mihwar.layers || {};
             window.mihwar[{{ this.kind|tojson }}] = n;
+            window.mihwar.layers[{{ this.kind|tojson }}] = group;
             try {
-                {{ this._parent.get_name() }}.getContainer().setAttribute(
-                    {{ ("data-" ~ this.kind ~ "-count")|tojson }}, String(n));
+                map.getContainer().setAttribute({{ ("data-" ~ this.kind ~ "-count")|tojson }}, String(n));
             } catch (e) {}
-            return layer;
+            return group;
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict, kind: str, name: str, styles: dict, show: bool = True) -> None:
+    default_js: ClassVar[list[tuple[str, str]]] = [("markercluster", "vendored:leaflet.markercluster.js")]
+    default_css: ClassVar[list[tuple[str, str]]] = [("markercluster_css", "vendored:MarkerCluster.css")]
+
+    def __init__(self, data: dict, kind: str, name: str, styles: dict, show: bool = True,
+                 cluster: bool = True, uncluster_zoom: int = UNCLUSTER_ZOOM) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointsLayer"
         self.data = data
         self.kind = kind
         self.styles = styles
+        self.cluster = cluster
+        self.uncluster_zoom = uncluster_zoom
 
 
-class Legend(MacroElement):
-    """A static legend control (trusted markup only)."""
+class AreasLayer(Layer):
+    """Control areas: polygons in the holder's colour on an SVG renderer in a pane under the claims.
+
+    Contested areas get a dashed outline and a hatch pattern. Not interactive, so a click on the map
+    reaches the claim points above. The number of areas is published as window.mihwar.areas.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        (function () {
-            var legend = L.control({position: "bottomleft"});
-            legend.onAdd = function () {
-                var div = L.DomUtil.create("div", "mihwar-legend");
-                div.style.cssText = "background:rgba(255,255,255,.92);padding:6px 8px;font:12px sans-serif;" +
-                    "border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);line-height:1.3;max-width:170px";
-                div.innerHTML = {{ this.html|tojson }};
-                return div;
-            };
-            legend.addTo({{ this._parent.get_name() }});
+        var {{ this.get_name() }} = (function () {
+            var map = {{ this._parent.get_name() }};
+            var colors = {{ this.colors|tojson }};
+            if (!map.getPane("mihwarAreas")) { map.createPane("mihwarAreas").style.zIndex = 350; }
+            var renderer = L.svg({pane: "mihwarAreas"});
+            var layer = L.geoJson({{ this.data|tojson }}, {
+                pane: "mihwarAreas", renderer: renderer, interactive: false,
+                style: function (f) {
+                    var c = colors[f.properties.side] || colors.none;
+                    return {color: c, weight: f.properties.contested ? 2 : 1,
+                            dashArray: f.properties.contested ? "6 4" : null, opacity: 0.8,
+                            fillColor: c, fillOpacity: f.properties.contested ? 0.28 : 0.22};
+                }
+            });
+            layer.on("add", function () {
+                var svg = renderer._container;
+                if (!svg) { return; }
+                var ns = "http://www.w3.org/2000/svg";
+                var defs = svg.querySelector("defs") || svg.insertBefore(document.createElementNS(ns, "defs"), svg.firstChild);
+                Object.keys(colors).forEach(function (side) {
+                    var id = "mihwar-hatch-" + side;
+                    if (svg.querySelector("#" + id)) { return; }
+                    var pat = document.createElementNS(ns, "pattern");
+                    pat.setAttribute("id", id); pat.setAttribute("patternUnits", "userSpaceOnUse");
+                    pat.setAttribute("width", "8"); pat.setAttribute("height", "8");
+                    pat.setAttribute("patternTransform", "rotate(45)");
+                    var bg = document.createElementNS(ns, "rect");
+                    bg.setAttribute("width", "8"); bg.setAttribute("height", "8");
+                    bg.setAttribute("fill", colors[side]); bg.setAttribute("fill-opacity", "0.12");
+                    var line = document.createElementNS(ns, "rect");
+                    line.setAttribute("width", "3"); line.setAttribute("height", "8");
+                    line.setAttribute("fill", colors[side]); line.setAttribute("fill-opacity", "0.55");
+                    pat.appendChild(bg); pat.appendChild(line); defs.appendChild(pat);
+                });
+                layer.eachLayer(function (l) {
+                    if (l.feature.properties.contested && l._path) {
+                        l._path.setAttribute("fill", "url(#mihwar-hatch-" + l.feature.properties.side + ")");
+                        l._path.setAttribute("fill-opacity", "1");
+                        l._path.classList.add("mihwar-contested");
+                    }
+                });
+            });
+            window.mihwar = window.mihwar || {};
+            window.mihwar.areas = layer.getLayers().length;
+            return layer;
         })();
         {% endmacro %}
     """)
 
-    def __init__(self, html: str) -> None:
+    def __init__(self, data: dict, name: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "AreasLayer"
+        self.data = data
+        self.colors = SIDE_COLORS
+
+
+class HeatLayer(JSCSSMixin, Layer):
+    """A density layer (vendored Leaflet.heat) of claims per place, off by default."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (!L.Map.prototype._getCenterOffset) {  // Leaflet.heat 0.2 was written for Leaflet 0.7
+            L.Map.include({_getCenterOffset: function (latlng) {
+                return this.latLngToLayerPoint(latlng).subtract(this.latLngToLayerPoint(this.getCenter()));
+            }});
+        }
+        var {{ this.get_name() }} = L.heatLayer({{ this.points|tojson }},
+            {radius: 22, blur: 18, maxZoom: 12, max: {{ this.max|tojson }}});
+        {% endmacro %}
+    """)
+
+    default_js: ClassVar[list[tuple[str, str]]] = [("leaflet_heat", "vendored:leaflet-heat.js")]
+
+    def __init__(self, points: list[list[float]], name: str, show: bool = False) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "HeatLayer"
+        self.points = points
+        self.max = max((p[2] for p in points), default=1.0)
+
+
+class LabelsLayer(Layer):
+    """Place names as text labels in a pane above the areas and below popups; each shows from its zoom.
+
+    Labels are [lat, lon, name, name_ar, min_zoom]; the text is set with textContent (never parsed as HTML).
+    The number of labels on the map is published as window.mihwar.labels.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var map = {{ this._parent.get_name() }};
+            var rows = {{ this.labels|tojson }};
+            var arabic = {{ this.arabic|tojson }};
+            if (!map.getPane("mihwarLabels")) {
+                var pane = map.createPane("mihwarLabels");
+                pane.style.zIndex = 450; pane.style.pointerEvents = "none";
+            }
+            var group = L.layerGroup();
+            var made = rows.map(function (r) {
+                var icon = L.divIcon({className: "mihwar-label z" + r[4], html: "", iconSize: null});
+                var m = L.marker([r[0], r[1]], {icon: icon, pane: "mihwarLabels", interactive: false, keyboard: false});
+                m.on("add", function () {
+                    var el = m.getElement();
+                    if (el) { el.textContent = (arabic && r[3]) ? r[3] : r[2]; el.dir = "auto"; }
+                });
+                return {marker: m, zoom: r[4], chars: ((arabic && r[3]) ? r[3] : r[2]).length};
+            });
+            function update() {
+                if (!map.hasLayer(group)) { return; }
+                var z = map.getZoom(), shown = 0, taken = [], size = map.getSize();
+                made.forEach(function (x) {
+                    var show = z >= x.zoom;
+                    if (show) {  // greedy placement: skip a label that would overlap a more prominent one
+                        var p = map.latLngToContainerPoint(x.marker.getLatLng());
+                        var w = 3.3 * x.chars + 8, h = 9;
+                        if (p.x < -w || p.y < -20 || p.x > size.x + w || p.y > size.y + 20) { show = false; }
+                        for (var i = 0; show && i < taken.length; i++) {
+                            var t = taken[i];
+                            if (Math.abs(t.x - p.x) < t.w + w && Math.abs(t.y - p.y) < 2 * h) { show = false; }
+                        }
+                        if (show) { taken.push({x: p.x, y: p.y, w: w}); }
+                    }
+                    if (show) { if (!group.hasLayer(x.marker)) { group.addLayer(x.marker); } shown++; }
+                    else if (group.hasLayer(x.marker)) { group.removeLayer(x.marker); }
+                });
+                window.mihwar = window.mihwar || {};
+                window.mihwar.labels = shown;
+            }
+            map.on("zoomend moveend", update);
+            group.on("add", function () { setTimeout(update, 0); });
+            return group;
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, labels: list[list], name: str, arabic: bool = False, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "LabelsLayer"
+        self.labels = labels
+        self.arabic = arabic
+
+
+class OnlineTiles(Layer):
+    """OpenStreetMap tiles, credited only once a tile has loaded; removed with a notice when none loads."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = (function () {
+            var map = {{ this._parent.get_name() }};
+            var layer = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+                                    {maxZoom: 19, attribution: ""});
+            var loaded = 0, failed = 0, credited = false;
+            layer.on("tileload", function () {
+                loaded++;
+                if (!credited && map.attributionControl) {
+                    map.attributionControl.addAttribution({{ this.credit|tojson }});
+                    credited = true;
+                }
+            });
+            layer.on("tileerror", function () {
+                failed++;
+                if (loaded === 0 && failed >= 4 && map.hasLayer(layer)) {
+                    map.removeLayer(layer);
+                    var box = L.DomUtil.create("div", "mihwar-notice", map.getContainer());
+                    box.textContent = {{ this.notice|tojson }};
+                    box.setAttribute("role", "status");
+                    window.mihwar = window.mihwar || {};
+                    window.mihwar.tilesFailed = true;
+                    setTimeout(function () { if (box.parentNode) { box.parentNode.removeChild(box); } }, 12000);
+                }
+            });
+            return layer;
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, name: str, notice: str, show: bool = True) -> None:
+        super().__init__(name=name, overlay=True, control=True, show=show)
+        self._name = "OnlineTiles"
+        self.notice = notice
+        self.credit = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+
+class Legend(MacroElement):
+    """A collapsible legend control (trusted markup only), open unless the map is phone-narrow."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var legend = L.control({position: "bottomleft"});
+            legend.onAdd = function () {
+                var div = L.DomUtil.create("details", "mihwar-legend");
+                div.innerHTML = {{ this.html|tojson }};
+                if (map.getSize().x >= {{ this.open_from|tojson }}) { div.setAttribute("open", ""); }
+                L.DomEvent.disableClickPropagation(div);
+                L.DomEvent.disableScrollPropagation(div);
+                return div;
+            };
+            legend.addTo(map);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, html: str, open_from: int = 600) -> None:
         super().__init__()
         self._name = "Legend"
         self.html = html
+        self.open_from = open_from
+
+
+class MapStyle(MacroElement):
+    """CSS for labels, clusters, legend and notices, and the page direction (trusted markup only)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+        .mihwar-label { white-space: nowrap; font: 600 11px/1.1 sans-serif; color: #222;
+            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(-50%, -140%); }
+        .mihwar-label.z5, .mihwar-label.z7 { font-size: 13px; font-weight: 700; }
+        .mihwar-cluster div { border-radius: 50%; color: #fff; font: 700 12px sans-serif; text-align: center;
+            opacity: .88; box-sizing: border-box; }
+        .mihwar-legend { background: #fff; padding: 4px 8px; font: 12px sans-serif;
+            border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,.3); line-height: 1.3; max-width: 210px;
+            max-height: 60vh; overflow-y: auto; }
+        .mihwar-legend summary { cursor: pointer; font-weight: 700; }
+        .mihwar-notice { position: absolute; z-index: 1000; top: 10px; left: 50%; transform: translateX(-50%);
+            background: #fff8e1; border: 1px solid #e0b000; padding: 4px 10px; font: 12px sans-serif;
+            border-radius: 4px; max-width: 80%; }
+        .leaflet-control-layers-list { max-height: 50vh; overflow-y: auto; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            map.getContainer().dir = {{ this.direction|tojson }};
+            map.setMaxZoom(18);  // no tile layer sets it, and clustering needs it
+            map.setMinZoom(4);
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, direction: str = "ltr") -> None:
+        super().__init__()
+        self._name = "MapStyle"
+        self.direction = direction
+
+
+class FitView(MacroElement):
+    """Fit the claims' bounds, padded so that no point sits under the legend or the layer list.
+
+    The layer list starts collapsed on a phone-narrow map and open on a wider one.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var ctl = {{ this.control.get_name() }};
+            var wide = map.getSize().x >= {{ this.open_from|tojson }};
+            if (wide && ctl._container) {
+                ctl.expand();
+                L.DomEvent.off(ctl._container, {mouseleave: ctl.collapse}, ctl);
+            }
+            var bounds = {{ this.bounds|tojson }};
+            if (bounds) {
+                var legend = map.getContainer().querySelector(".mihwar-legend");
+                var lw = legend ? legend.offsetWidth : 0, lh = legend ? legend.offsetHeight : 0;
+                var cw = wide && ctl._container ? ctl._container.offsetWidth : 40;
+                map.fitBounds(bounds, {paddingTopLeft: [Math.min(lw, map.getSize().x / 3) + 10, 10],
+                                       paddingBottomRight: [Math.min(cw, map.getSize().x / 3) + 10, Math.min(lh, 200) / 2 + 10],
+                                       maxZoom: {{ this.max_zoom|tojson }}, animate: false});
+            }
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, control: folium.LayerControl, bounds: list[list[float]] | None, max_zoom: int = 11,
+                 open_from: int = 600) -> None:
+        super().__init__()
+        self._name = "FitView"
+        self.control = control
+        self.bounds = bounds
+        self.max_zoom = max_zoom
+        self.open_from = open_from
 
 
 def _swatch(colour: str, style: dict[str, Any]) -> str:
@@ -180,14 +501,34 @@ def _swatch(colour: str, style: dict[str, Any]) -> str:
             f'fill-opacity="{style["fillOpacity"]}"/></svg>')
 
 
-def legend_html(note: str = "") -> str:
-    """Legend markup: side colours, claim-type symbols and the control-layer symbol."""
+def _area_swatch(colour: str, contested: bool) -> str:
+    dash = ' stroke-dasharray="4 3"' if contested else ""
+    fill = (f'<pattern id="lg{colour[1:]}" width="6" height="6" patternUnits="userSpaceOnUse" '
+            f'patternTransform="rotate(45)"><rect width="2" height="6" fill="{colour}" fill-opacity=".6"/></pattern>'
+            if contested else "")
+    paint = f"url(#lg{colour[1:]})" if contested else colour
+    opacity = "1" if contested else ".25"
+    return (f'<svg width="20" height="14" style="vertical-align:middle"><defs>{fill}</defs>'
+            f'<rect x="1" y="1" width="18" height="12" fill="{paint}" fill-opacity="{opacity}" stroke="{colour}"'
+            f'{dash}/></svg>')
+
+
+def legend_html(note: str = "", lang: str = "en", radius_km: float = DEFAULT_RADIUS_KM, areas: bool = True) -> str:
+    """Legend markup: side colours, claim-type symbols, clusters and how the control areas were made."""
     sides = "".join(f'<div>{_swatch(c, _DEFAULT_STYLE | {"fillOpacity": 0.9})} {esc(s)}</div>'
                     for s, c in SIDE_COLORS.items())
     types = "".join(f'<div>{_swatch("#333", st)} {esc(t)}</div>' for t, st in CLAIM_STYLES.items())
-    control = '<div><b>Control view</b>: big ring in holder colour, dashed if contested</div>'
+    clusters = f'<div style="margin-top:3px">{esc(text("legend_clusters", lang))}</div>'
+    control = ""
+    if areas:
+        swatches = " ".join(
+            f'{_area_swatch(SIDE_COLORS[s], False)}{_area_swatch(SIDE_COLORS[s], True)} {esc(s)}' for s in ("GNA", "LNA"))
+        control = (f'<b>{esc(text("legend_areas", lang))}</b><div>{swatches}</div>'
+                   f'<div>{esc(text("legend_held", lang))} / {esc(text("legend_contested", lang))}</div>'
+                   f'<div style="font-size:11px;color:#333">{esc(text("areas_method", lang, radius=radius_km))}</div>')
     extra = f'<div style="margin-top:4px"><i>{esc(note)}</i></div>' if note else ""
-    return f"<b>Side</b>{sides}<b>Claim type</b>{types}{control}{extra}"
+    return (f'<summary>{esc(text("legend", lang))}</summary><b>{esc(text("legend_side", lang))}</b>{sides}'
+            f'<b>{esc(text("legend_type", lang))}</b>{types}{clusters}{control}{extra}')
 
 
 def _date_text(date: Any, precision: Any) -> str:
@@ -304,42 +645,25 @@ def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
         )
         features.append(_feature(float(first["lat"]), float(first["lon"]), {
             "id": str(place_id), "side": top, "claim": by_type[0][0],
-            "radius": min(6 + 2 * math.log2(total), 20), "popup": popup,
+            "radius": min(6 + 2 * math.log2(total), 20), "n": total, "popup": popup,
             "tooltip": f'{esc(first["place"])} · {total} claims',
         }))
     return features
 
 
-def control_features(control: pd.DataFrame) -> list[dict]:
-    """One point feature per place of a control_as_of() frame."""
-    features = []
-    for row in control.to_dict("records"):
-        contested = bool(row.get("contested"))
-        since = row.get("since")
-        since_text = f"{pd.Timestamp(since):%Y-%m-%d}" if since is not None and not pd.isna(since) else "?"
-        status = f"contested by {esc(row.get('contested_by'))}" if contested else "uncontested"
-        popup = (
-            f'<div style="max-width:360px"><b>{esc(row.get("place"))}</b> · '
-            f'<span dir="auto" lang="ar">{esc(row.get("place_ar"))}</span><br>'
-            f'Held by <b>{esc(row.get("holder"))}</b> since {esc(since_text)} ({status})'
-            f'<p dir="auto" style="margin:6px 0">{esc(clip(row.get("last_evidence"), _CONTROL_EVIDENCE_CHARS))}</p></div>'
-        )
-        features.append(_feature(float(row["lat"]), float(row["lon"]), {
-            "id": str(row.get("place_id")), "side": side_label(row.get("holder")),
-            "claim": "contested" if contested else "held", "popup": popup,
-            "tooltip": f'{esc(row.get("place"))}: {esc(row.get("holder"))} ({status})',
-        }))
-    return features
+def heat_points(claims: pd.DataFrame) -> list[list[float]]:
+    """[lat, lon, claims] per located place, for the density layer."""
+    lat = pd.to_numeric(claims["lat"], errors="coerce")
+    lon = pd.to_numeric(claims["lon"], errors="coerce")
+    df = pd.DataFrame({"lat": lat, "lon": lon}).dropna()
+    if df.empty:
+        return []
+    counts = df.round(4).value_counts().sort_index()
+    return [[float(a), float(b), int(n)] for (a, b), n in counts.items()]
 
 
 def _styles(extra: dict[str, dict[str, Any]] | None = None) -> dict:
     return {"colors": SIDE_COLORS, "claims": CLAIM_STYLES | (extra or {}), "fallback": _DEFAULT_STYLE}
-
-
-_CONTROL_STYLES = {
-    "held": {"radius": 16, "weight": 4, "dashArray": None, "fillOpacity": 0.12},
-    "contested": {"radius": 16, "weight": 4, "dashArray": "8 6", "fillOpacity": 0.12},
-}
 
 
 def _bounds(claims: pd.DataFrame, pad: float = 0.03) -> list[list[float]] | None:
@@ -351,56 +675,69 @@ def _bounds(claims: pd.DataFrame, pad: float = 0.03) -> list[list[float]] | None
     return [south_west, [float(lat.max()) + pad, float(lon.max()) + pad]]
 
 
-def _base_map(tiles: bool) -> folium.Map:
+def _base_map(lang: str) -> folium.Map:
     m = folium.Map(location=list(TRIPOLI), zoom_start=10, tiles=None, prefer_canvas=True, control_scale=True)
-    folium.GeoJson(load_boundary("libya_outline"), name="Libya outline", control=False,
+    MapStyle(direction(lang)).add_to(m)
+    # Outline and regions are not interactive: on the shared canvas they would take the clicks meant for claims.
+    folium.GeoJson(load_boundary("libya_outline"), name="Libya outline", control=False, interactive=False,
                    style_function=lambda _: {"color": "#444", "weight": 2, "fillColor": "#f4efe3",
                                              "fillOpacity": 0.35}).add_to(m)
-    folium.GeoJson(load_boundary("libya_admin1"), name="Regions (admin1)",
+    folium.GeoJson(load_boundary("libya_admin1"), name=text("map_regions", lang), interactive=False,
                    style_function=lambda _: {"color": "#999", "weight": 1, "fill": False}).add_to(m)
-    if tiles:
-        folium.TileLayer("OpenStreetMap", name="OpenStreetMap tiles (online only)", overlay=True,
-                         control=True, show=True).add_to(m)
     return m
 
 
 def map_layers(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
-               max_points: int = DEFAULT_MAX_POINTS, show_control: bool = True) -> MapLayers:
-    """The layer data of the dashboard map for the (already filtered) claims and a control_as_of() frame."""
+               max_points: int = DEFAULT_MAX_POINTS, show_control: bool = True, lang: str = "en",
+               radius_km: float = DEFAULT_RADIUS_KM) -> MapLayers:
+    """The layer data of the dashboard map for the (already filtered) claims and a control_as_of() frame.
+
+    Above `max_points` claims the points are aggregated per place (and say so); the control frame becomes
+    areas (dashboard.areas.control_areas).
+    """
     aggregated = len(claims) > max_points
     if aggregated:
         features = aggregate_features(claims)
-        message = (f"{len(claims):,} claims exceed the {max_points:,}-point limit: showing {len(features):,} "
-                   "places with their claims aggregated. Narrow the filters to see single claims.")
+        message = text("msg_aggregated", lang, total=len(claims), limit=max_points, places=len(features))
     else:
         features = claims_features(claims)
-        message = f"Showing {len(features):,} claims."
-    control_fc = None
-    if control is not None:
-        control_fc = {"type": "FeatureCollection", "features": control_features(control)}
+        message = text("msg_points", lang, n=len(features))
+    control_fc = control_areas(control, radius_km) if control is not None else None
+    front = tuple(sorted(str(p) for p in claims["place_id"].dropna().unique())) if len(claims) else ()
     return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=control_fc,
-                     bounds=_bounds(claims), aggregated=aggregated, message=message, show_control=show_control)
+                     bounds=_bounds(claims), aggregated=aggregated, message=message, show_control=show_control,
+                     heat=tuple(heat_points(claims)), front_places=front)
 
 
-def render_map(layers: MapLayers, *, tiles: bool = True) -> folium.Map:
-    """A new folium map drawing these layers (build one per page run; never render a map twice)."""
-    m = _base_map(tiles)
-    PointsLayer(layers.claims, kind="claims",
-                name="Claims (aggregated per place)" if layers.aggregated else "Claims", styles=_styles()).add_to(m)
+def render_map(layers: MapLayers, *, tiles: bool = False, lang: str = "en", heat: bool = False,
+               radius_km: float = DEFAULT_RADIUS_KM) -> folium.Map:
+    """A new folium map drawing these layers (build one per page run; never render a map twice).
+
+    Layers, bottom to top: outline and regions, control areas (own pane), claims (clustered canvas points),
+    density, place labels (own pane); a collapsible legend and layer list; online tiles only if asked for.
+    """
+    m = _base_map(lang)
+    if tiles:
+        OnlineTiles(text("map_tiles", lang), text("map_tiles_failed", lang)).add_to(m)
     if layers.control is not None:
-        PointsLayer(layers.control, kind="control", name="Control view (as of)",
-                    styles=_styles(_CONTROL_STYLES), show=layers.show_control).add_to(m)
-    if layers.bounds is not None:
-        m.fit_bounds(layers.bounds, max_zoom=11)
-    Legend(legend_html("Points aggregated per place" if layers.aggregated else "")).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+        AreasLayer(layers.control, name=text("map_areas", lang), show=layers.show_control).add_to(m)
+    PointsLayer(layers.claims, kind="claims",
+                name=text("map_claims_aggregated" if layers.aggregated else "map_claims", lang),
+                styles=_styles()).add_to(m)
+    HeatLayer([list(p) for p in layers.heat], name=text("map_heat", lang), show=heat).add_to(m)
+    LabelsLayer(place_labels(layers.front_places), name=text("map_labels", lang), arabic=lang == "ar").add_to(m)
+    Legend(legend_html(text("legend_aggregated", lang) if layers.aggregated else "", lang, radius_km,
+                       areas=layers.control is not None), open_from=OPEN_FROM_PX).add_to(m)
+    control = folium.LayerControl(collapsed=True)
+    control.add_to(m)
+    FitView(control, layers.bounds, open_from=OPEN_FROM_PX).add_to(m)
     localize(m)
     return m
 
 
 def build_map(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
-              max_points: int = DEFAULT_MAX_POINTS, tiles: bool = True,
-              show_control: bool = True) -> MapBuild:
+              max_points: int = DEFAULT_MAX_POINTS, tiles: bool = False, show_control: bool = True,
+              lang: str = "en") -> MapBuild:
     """A new dashboard map for the (already filtered) claims and an optional control_as_of() frame."""
-    layers = map_layers(claims, control, max_points=max_points, show_control=show_control)
-    return MapBuild(map=render_map(layers, tiles=tiles), layers=layers)
+    layers = map_layers(claims, control, max_points=max_points, show_control=show_control, lang=lang)
+    return MapBuild(map=render_map(layers, tiles=tiles, lang=lang), layers=layers)

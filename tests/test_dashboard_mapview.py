@@ -7,7 +7,15 @@ import pandas as pd
 
 from dashboard.assets import offline_html
 from dashboard.control import control_as_of
-from dashboard.mapview import PointsLayer, build_map, claim_popup, load_boundary, spread_offsets
+from dashboard.mapview import (
+    AreasLayer,
+    LabelsLayer,
+    PointsLayer,
+    build_map,
+    claim_popup,
+    load_boundary,
+    spread_offsets,
+)
 from dashboard.samples import make_claim, seed_like_claims, synthetic_claims
 from dashboard.schema import normalize_claims
 
@@ -57,12 +65,14 @@ def test_untrusted_text_is_escaped_everywhere() -> None:
                      source=PAYLOADS, place=PAYLOADS, place_ar=PAYLOADS)
     df = normalize_claims(pd.DataFrame([row]))
     build = build_map(df, control_as_of(df, dt.date(2020, 6, 4)))
-    for kind in ("claims", "control"):
-        for feat in layers(build, kind)[0].data["features"]:
-            for key in ("popup", "tooltip"):
-                text = feat["properties"][key]
-                assert "<img" not in text and "<script" not in text and "</script" not in text
-                assert "`" not in text and "${" not in text and "\\" not in text
+    for feat in layers(build, "claims")[0].data["features"]:
+        for key in ("popup", "tooltip"):
+            text = feat["properties"][key]
+            assert "<img" not in text and "<script" not in text and "</script" not in text
+            assert "`" not in text and "${" not in text and "\\" not in text
+    (areas,) = [c for c in build.map._children.values() if isinstance(c, AreasLayer)]
+    assert areas.data["features"] and all(set(f["properties"]) <= {"side", "contested", "places"}
+                                          for f in areas.data["features"])  # no article text at all
     html = offline_html(build.map)
     assert "onerror=alert(1)>" not in html and "</script><script>alert(3)" not in html
     assert "${alert(1)}" not in html and "`alert(2)`" not in html
@@ -79,16 +89,34 @@ def test_aggregates_beyond_the_limit() -> None:
     assert not build_map(df, max_points=600).aggregated
 
 
-def test_control_layer_and_count_hook() -> None:
+def test_control_areas_under_the_claims_and_count_hook() -> None:
     df = seed_like_claims()
     build = build_map(df, control_as_of(df, dt.date(2020, 6, 4)), show_control=True)
-    (ctrl,) = layers(build, "control")
-    sides = {f["properties"]["id"]: (f["properties"]["side"], f["properties"]["claim"])
-             for f in ctrl.data["features"]}
-    assert sides["tripoli_airport"] == ("GNA", "contested") and sides["ain_zara"] == ("LNA", "held")
+    children = list(build.map._children.values())
+    (areas,) = [c for c in children if isinstance(c, AreasLayer)]
+    (claims,) = layers(build, "claims")
+    assert children.index(areas) < children.index(claims)  # added first, and in a lower pane
+    assert build.control_places == len(areas.data["features"]) == 3
     html = offline_html(build.map)
+    assert 'createPane("mihwarAreas").style.zIndex = 350' in html and "interactive: false" in html
     assert "window.mihwar[\"claims\"]" in html and "data-claims-count" in html
-    assert "prefer" in html or "L.canvas" in html or "preferCanvas" in html
+    assert "preferCanvas" in html and "L.markerClusterGroup" in html
+
+
+def test_offline_labels_and_tiles_off_by_default() -> None:
+    build = build_map(seed_like_claims())
+    (labels,) = [c for c in build.map._children.values() if isinstance(c, LabelsLayer)]
+    assert any(r[2] == "Tripoli" for r in labels.labels)
+    html = offline_html(build.map)
+    assert "tile.openstreetmap.org" not in html  # tiles only when asked for
+    online = offline_html(build_map(seed_like_claims(), tiles=True).map)
+    assert "tile.openstreetmap.org" in online and 'attribution: ""' in online and "tileerror" in online
+
+
+def test_arabic_map_labels_and_direction() -> None:
+    html = offline_html(build_map(seed_like_claims(), lang="ar").map)
+    assert 'getContainer().dir = "rtl"' in html
+    assert "\\u0645\\u0641\\u062a\\u0627\\u062d" in html or "مفتاح" in html  # the legend title
 
 
 def test_empty_claims_build() -> None:

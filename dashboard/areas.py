@@ -1,0 +1,99 @@
+"""Control as areas: a Voronoi cell around each held place, clipped to Libya and to a radius from the place.
+
+The way front-line maps show control: every place with a holder (dashboard.control.control_as_of) gets the
+part of the country nearer to it than to any other held place, but no farther than `radius_km`; the cell
+takes the holder's side and is marked contested when the other side contests the place. Places at the same
+spot share one cell (contested when their holders differ).
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import shapely
+from shapely.geometry import MultiPoint, mapping, shape
+from shapely.ops import unary_union
+
+from dashboard.schema import side_label
+
+OUTLINE_FILE = Path(__file__).resolve().parent / "data" / "libya_outline.geojson"
+DEFAULT_RADIUS_KM = 8.0
+_KM_PER_DEG = 111.32
+METHOD_NOTE = ("Areas: the land nearer to a held place than to any other held place (Voronoi cells), "
+               "at most {radius:g} km from it, clipped to Libya; hatched and dashed where the other side "
+               "contests it. Holder = latest control/repelled claim on or before the date.")
+
+
+@lru_cache(maxsize=1)
+def libya_shape() -> Any:
+    """The Libya outline as a shapely (Multi)Polygon in lon/lat degrees."""
+    fc = json.loads(OUTLINE_FILE.read_text(encoding="utf-8"))
+    return unary_union([shape(f["geometry"]) for f in fc["features"]]).buffer(0)
+
+
+def _to_plane(geom: Any, lat0: float) -> Any:
+    k = math.cos(math.radians(lat0))
+    return shapely.transform(geom, lambda xy: xy * [k, 1.0])
+
+
+def _from_plane(geom: Any, lat0: float) -> Any:
+    k = math.cos(math.radians(lat0))
+    return shapely.transform(geom, lambda xy: xy / [k, 1.0])
+
+
+def control_cells(control: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM) -> list[dict]:
+    """One row per held spot: lat, lon, side ('GNA'/'LNA'), contested (bool), places (rows), geometry.
+
+    `control` is a control_as_of() frame. The geometry is a shapely polygon in lon/lat degrees: the
+    spot's Voronoi cell among all held spots, intersected with a circle of `radius_km` and the Libya
+    outline. Spots whose cell is empty after clipping (outside Libya) are left out.
+    """
+    if control is None or control.empty:
+        return []
+    groups: dict[tuple[float, float], list[dict]] = {}
+    for row in control.to_dict("records"):
+        groups.setdefault((round(float(row["lat"]), 5), round(float(row["lon"]), 5)), []).append(row)
+    spots = []
+    for (lat, lon), rows in sorted(groups.items()):
+        holders = {side_label(r["holder"]) for r in rows}
+        latest = max(rows, key=lambda r: pd.Timestamp(r["since"]) if not pd.isna(r["since"]) else pd.Timestamp.min)
+        spots.append({
+            "lat": lat, "lon": lon, "side": side_label(latest["holder"]),
+            "contested": any(bool(r["contested"]) for r in rows) or len(holders) > 1, "places": rows,
+        })
+    lat0 = sum(s["lat"] for s in spots) / len(spots)
+    outline = _to_plane(libya_shape(), lat0)
+    radius = radius_km / _KM_PER_DEG
+    points = shapely.points([[s["lon"] * math.cos(math.radians(lat0)), s["lat"]] for s in spots])
+    if len(points) == 1:
+        cells = [shapely.buffer(points[0], radius)]
+    else:
+        envelope = MultiPoint(points).envelope.buffer(radius * 4)
+        regions = shapely.voronoi_polygons(MultiPoint(points), extend_to=envelope, ordered=True)
+        cells = list(regions.geoms)  # ordered: the i-th region is the i-th point's
+    circles = shapely.buffer(points, radius, quad_segs=12)
+    shapely.prepare(outline)
+    clipped = shapely.intersection(shapely.intersection(cells, circles), outline)
+    return [spot | {"geometry": _from_plane(geom, lat0)}
+            for spot, geom in zip(spots, clipped, strict=True) if not geom.is_empty and geom.area > 0]
+
+
+def control_areas(control: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM, precision: int = 4) -> dict:
+    """GeoJSON FeatureCollection of the control cells (properties: side, contested, places = how many).
+
+    No article text: the areas are not interactive (the control table and the claims' popups say more).
+    """
+    features = []
+    for cell in control_cells(control, radius_km):
+        geom = shapely.set_precision(cell["geometry"], 10 ** -precision)
+        if geom.is_empty:
+            continue
+        features.append({
+            "type": "Feature", "geometry": mapping(geom),
+            "properties": {"side": cell["side"], "contested": cell["contested"], "places": len(cell["places"])},
+        })
+    return {"type": "FeatureCollection", "features": features}
