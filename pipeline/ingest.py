@@ -1,4 +1,4 @@
-"""Ingests article files into the store: read, extract, store, report what failed."""
+"""Ingests article files into the store: read, extract, store, report what failed (a stream, article by article)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,8 @@ from gazetteer.matcher import Matcher, default_matcher
 from pipeline.claims import extract
 from pipeline.models import Article
 from pipeline.readers import ReadError, read_bytes, read_paths
-from pipeline.store import has_article, store_analyses, store_analysis, stored_text
+from pipeline.sources import Fetcher
+from pipeline.store import StoreOutcome, has_article, store_analyses, store_article, stored_text
 
 Progress = Callable[[int, int], None]
 
@@ -48,26 +49,36 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
             errors.append(str(item))
             continue
         seen += 1
-        problem = _check_new(conn, item)
-        if problem is not None:
-            errors.append(problem)
-        elif not has_article(conn, item.id):
-            try:
-                claims += store_analysis(conn, extract(item, matcher), matcher)
-                new += 1
-            except Exception as exc:
-                errors.append(f"{item.origin}: not stored ({type(exc).__name__}: {exc})")
+        try:  # whatever stage fails, only this article is lost
+            problem = _check_new(conn, item)
+            if problem is not None:
+                errors.append(problem)
+            elif not has_article(conn, item.id):
+                outcome, added = store_article(conn, extract(item, matcher), matcher)
+                if outcome is StoreOutcome.STORED:
+                    new, claims = new + 1, claims + added
+                elif outcome is StoreOutcome.CONFLICT:
+                    errors.append(f"{item.origin}: id {item.id!r} is already stored with a different text; "
+                                  "not replaced")
+        except Exception as exc:
+            errors.append(f"{item.origin}: not stored ({type(exc).__name__}: {exc})")
         if progress is not None:
             progress(seen, total)
     return IngestReport(seen, new, claims, tuple(errors))
 
 
+def ingest_items(items: Iterable[Article | ReadError], conn: sqlite3.Connection, progress: Progress | None = None,
+                 matcher: Matcher | None = None) -> IngestReport:
+    """Extracts and stores a stream of read articles, each in its own transaction."""
+    return _ingest(items, conn, matcher or default_matcher(), progress)
+
+
 def ingest_paths(paths: list[Path], conn: sqlite3.Connection, published: dt.date | None = None,
-                 progress: Progress | None = None, matcher: Matcher | None = None) -> IngestReport:
-    """Reads, extracts and stores every article of the files and folders named."""
-    items = list(read_paths([Path(p) for p in paths], published))
-    total = sum(1 for x in items if not isinstance(x, ReadError))
-    return _ingest(items, conn, matcher or default_matcher(), progress, total)
+                 progress: Progress | None = None, matcher: Matcher | None = None,
+                 fetch: Fetcher | None = None) -> IngestReport:
+    """Reads, extracts and stores every article of the files and folders named (`-`: standard input)."""
+    items = read_paths([Path(p) for p in paths], published, fetch)
+    return _ingest(items, conn, matcher or default_matcher(), progress)
 
 
 def ingest_upload(name: str, data: bytes, conn: sqlite3.Connection, published: dt.date | None = None,

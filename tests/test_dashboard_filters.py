@@ -36,8 +36,10 @@ def test_date_range_inclusive_and_undated() -> None:
     df = seed_like_claims()
     day = dt.date(2020, 6, 3)
     assert len(apply_filters(df, Filters(date_from=day, date_to=day, include_undated=False))) == 6
-    assert ids(apply_filters(df, Filters(date_from=dt.date(2020, 6, 4)))) == {"c7"}
+    assert ids(apply_filters(df, Filters(date_from=dt.date(2020, 6, 4), include_undated=True))) == {"c7"}
+    assert apply_filters(df, Filters(date_from=dt.date(2020, 6, 4))).empty  # undated left out by default
     assert apply_filters(df, Filters(date_to=dt.date(2020, 6, 2), include_undated=False)).empty
+    assert "c7" in ids(apply_filters(df, Filters()))  # no date bound: undated claims stay
 
 
 def test_place_search_english_and_arabic_variants() -> None:
