@@ -1,0 +1,195 @@
+"""The `mihwar` command line: version, MIHWAR_DB, stdin, fetch from a local server, reprocess, one filter."""
+import datetime as dt
+import functools
+import http.server
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from dashboard.filters import Filters as DashFilters
+from dashboard.filters import apply_filters as dash_apply
+from gazetteer.matcher import Matcher, default_matcher
+from pipeline import __version__
+from pipeline.cli import main
+from pipeline.export import filter_frame
+from pipeline.ingest import ingest_paths
+from pipeline.reprocess import reprocess
+from pipeline.store import SCHEMA_VERSION, load_claims_frame, open_db
+
+ROOT = Path(__file__).resolve().parent.parent
+FIX = ROOT / "tests" / "fixtures" / "sources"
+MISRATA = "The LNA said its warplanes struck an air defence system at Misrata airport on Thursday."
+UNDATED = {"id": "u1", "title": "undated", "text": "The LNA said its warplanes struck an air defence system at "
+           "Misrata airport."}
+
+
+def run(*args, env=None, stdin=None):
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
+                          env=full_env, input=stdin, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory) -> Path:
+    """A database of the seed articles plus one undated claim at Misrata airport."""
+    db = tmp_path_factory.mktemp("db") / "m.db"
+    extra = tmp_path_factory.mktemp("in") / "u.jsonl"
+    extra.write_text(json.dumps(UNDATED) + "\n", encoding="utf-8")
+    report = ingest_paths([ROOT / "seeds", extra], open_db(db))
+    assert report.ok and report.articles_new == 3
+    return db
+
+
+def test_version():
+    proc = run("--version")
+    assert proc.returncode == 0 and proc.stdout.strip() == f"mihwar {__version__}"
+
+
+def test_mihwar_db_is_honoured_by_ingest_and_export(tmp_path):
+    db = tmp_path / "env.db"
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "e1", "published": "2019-08-16", "text": MISRATA}) + "\n", encoding="utf-8")
+    env = {"MIHWAR_DB": str(db)}
+    proc = run("ingest", str(src), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert db.exists() and str(db) in proc.stderr
+    out = run("export", "--format", "csv", env=env)
+    assert out.returncode == 0 and "mihwar:misrata_airport" in out.stdout
+
+
+def test_ingest_from_standard_input(tmp_path):
+    db = tmp_path / "s.db"
+    line = json.dumps({"id": "s1", "published": "2019-08-16", "text": MISRATA}) + "\n"
+    proc = run("ingest", "-", "--db", str(db), stdin=line)
+    assert proc.returncode == 0, proc.stderr
+    assert "1 new" in proc.stderr
+    (origin,) = sqlite3.connect(db).execute("SELECT origin FROM articles").fetchone()
+    assert origin == "-:1"
+
+
+def test_quiet_prints_only_errors(tmp_path):
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "q1", "text": MISRATA}) + "\n{bad\n", encoding="utf-8")
+    proc = run("ingest", str(src), "--db", str(tmp_path / "q.db"), "-q")
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines() == [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert "a.jsonl:2" in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The source fixtures served on 127.0.0.1 (no other network)."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(FIX))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def test_fetch_a_page_and_a_feed_from_a_local_server(server, tmp_path):
+    db = tmp_path / "f.db"
+    proc = run("fetch", f"{server}/page.html", f"{server}/feed_atom.xml", f"{server}/no_article.html",
+               "--db", str(db))
+    assert proc.returncode == 1  # the page without an article
+    assert f"{server}/no_article.html: no article text" in proc.stderr
+    rows = dict(sqlite3.connect(db).execute("SELECT url, source FROM articles").fetchall())
+    assert rows[f"{server}/page.html"] == "Libya Wire"
+    assert rows["https://burkan.example/airport"] == "Burkan Watch"
+
+
+def test_fetch_writes_json_lines_with_the_feed_time_zone(server, tmp_path):
+    out = tmp_path / "articles.jsonl"
+    proc = run("fetch", f"{server}/feed_rss.xml", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    first = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    assert first["published"] == "2019-08-16T09:30:00+02:00" and first["source"] == "Libya Wire"
+
+
+def test_fetch_offline_says_so(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = run("fetch", f"http://127.0.0.1:{port}/x.html", "--db", str(tmp_path / "o.db"))
+    assert proc.returncode == 1 and "cannot reach the site" in proc.stderr and "offline" in proc.stderr
+
+
+def test_reprocess_after_a_gazetteer_change(tmp_path):
+    """Stored with a gazetteer that lacked Misrata airport, the strike sat on the city; reprocess moves it."""
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "r1", "published": "2019-08-16", "text": MISRATA}) + "\n", encoding="utf-8")
+    conn = open_db(tmp_path / "r.db")
+    old = Matcher([p for p in default_matcher().places if p.id != "mihwar:misrata_airport"])
+    assert ingest_paths([src], conn, matcher=old).claims_new == 1
+    (before,) = conn.execute("SELECT place_id FROM claims").fetchone()
+    assert before != "mihwar:misrata_airport"
+    report = reprocess(conn, default_matcher())
+    assert (report.articles, report.claims_added, report.claims_removed, report.side_changed) == (1, 1, 1, 0)
+    assert conn.execute("SELECT place_id, side FROM claims").fetchall() == [("mihwar:misrata_airport", "LNA")]
+
+
+def test_reprocess_reports_a_changed_side(tmp_path):
+    """An older rule had put the LNA's strike on the GNA: reprocess puts it back and says so."""
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "r2", "published": "2019-08-16", "text": MISRATA}) + "\n", encoding="utf-8")
+    db = tmp_path / "r.db"
+    conn = open_db(db)
+    ingest_paths([src], conn)
+    with conn:
+        conn.execute("UPDATE claims SET side = 'GNA', id = replace(id, '|LNA|', '|GNA|')")
+    proc = run("reprocess", "--db", str(db))
+    assert proc.returncode == 0, proc.stderr
+    assert "1 articles reprocessed: 0 claims added, 0 removed, 1 changed side" in proc.stderr
+    assert sqlite3.connect(db).execute("SELECT side FROM claims").fetchall() == [("LNA",)]
+
+
+def test_an_old_database_is_migrated(tmp_path):
+    db = tmp_path / "old.db"
+    old = sqlite3.connect(db)
+    old.executescript("""
+        CREATE TABLE articles (id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, published TEXT,
+            source TEXT, url TEXT, lang TEXT, origin TEXT, matcher_version TEXT, ingested_at TEXT NOT NULL);
+        CREATE TABLE places (id TEXT PRIMARY KEY, name TEXT, name_ar TEXT, lat REAL NOT NULL, lon REAL NOT NULL,
+            kind TEXT, geo_precision INTEGER);
+        INSERT INTO places VALUES ('mihwar:tripoli', 'Tripoli', 'طرابلس', 32.8872, 13.1913, 'city', 1);
+    """)
+    old.close()
+    conn = open_db(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("SELECT admin1 FROM places").fetchone()[0] != ""
+    assert "published_at" in {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+
+
+@pytest.mark.parametrize(("flags", "filters"), [
+    (["--place", "عين زاره"], DashFilters(place_query="عين زاره")),
+    (["--place", "MISRATA"], DashFilters(place_query="MISRATA")),
+    (["--start", "2020-06-01"], DashFilters(date_from=dt.date(2020, 6, 1))),
+    (["--start", "2020-06-01", "--include-undated"],
+     DashFilters(date_from=dt.date(2020, 6, 1), include_undated=True)),
+    (["--side", "LNA", "--claim", "repelled"],
+     DashFilters(sides=frozenset({"LNA"}), claim_types=frozenset({"repelled"}))),
+])
+def test_export_and_dashboard_filters_return_the_same_rows(seeded, tmp_path, flags, filters):
+    out = tmp_path / "x.geojson"
+    assert main(["export", "--db", str(seeded), "-o", str(out), "-q", *flags]) == 0
+    exported = {f["id"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]}
+    shown = set(dash_apply(load_claims_frame(open_db(seeded)), filters)["claim_id"])
+    assert exported == shown
+    assert exported  # each filter keeps some claims: the comparison is not vacuous
+
+
+def test_place_query_folds_arabic_spelling_and_dates_leave_out_undated(seeded):
+    df = load_claims_frame(open_db(seeded))
+    assert set(filter_frame(df, place="عين زاره")["place"]) == {"Ain Zara"}
+    undated = df[df["date"].isna()]
+    assert len(undated) == 1
+    assert undated.index[0] not in filter_frame(df, start=dt.date(2019, 1, 1)).index
+    assert undated.index[0] in filter_frame(df, start=dt.date(2019, 1, 1), include_undated=True).index
