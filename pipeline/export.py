@@ -85,7 +85,7 @@ def _jsonable(value: object) -> object:
 
 def frame_to_geojson(df: pd.DataFrame) -> dict:
     """An RFC 7946 FeatureCollection, one Point ([lon, lat]) a claim with its claim id as feature `id`."""
-    columns = [c for c in df.columns if c not in ("lat", "lon")]
+    columns = [c for c in PROPERTY_COLUMNS if c in df.columns]
     features = []
     for row in df.to_dict("records"):
         props = {k: _jsonable(row.get(k)) for k in columns}
@@ -119,7 +119,7 @@ def _csv(out: pd.DataFrame, bom: bool) -> str:
 
 def frame_to_csv(df: pd.DataFrame, bom: bool = False) -> str:
     """The claims as CSV text (dates ISO, one row a claim, formula-like cells neutralised; BOM for Excel)."""
-    out = df.copy()
+    out = df[[c for c in CLAIM_COLUMNS if c in df.columns]].copy()
     for col in ("date", "published"):
         out[col] = out[col].map(lambda v: v.date().isoformat() if isinstance(v, pd.Timestamp) else "")
     return _csv(out, bom)
@@ -167,7 +167,7 @@ def geo_frame(df: pd.DataFrame):  # -> geopandas.GeoDataFrame
     """The claims as a GeoDataFrame of points in WGS 84 (EPSG:4326)."""
     import geopandas as gpd
 
-    out = df.copy()
+    out = df[[c for c in CLAIM_COLUMNS if c in df.columns]].copy()
     return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]), crs="EPSG:4326")
 
 

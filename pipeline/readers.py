@@ -247,7 +247,7 @@ def iter_files(paths: list[Path]) -> Iterator[Path | ReadError]:
             yield path
         elif path.is_dir():
             for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES and f.name != MANIFEST:
+                if not f.is_dir() and f.suffix.lower() in SUFFIXES and f.name != MANIFEST:
                     yield f
         elif path.is_file():
             yield path

@@ -163,3 +163,37 @@ def test_a_bad_manifest_is_reported_and_the_articles_still_read(tmp_path):
     items = list(read_paths([tmp_path]))
     assert isinstance(items[0], ReadError) and "manifest" in str(items[0])
     assert items[1].title == "عنوان"
+
+
+def test_a_lone_surrogate_in_an_id_loses_only_that_article(tmp_path):
+    src = tmp_path / "s.jsonl"
+    src.write_text('{"id": "\\ud800", "text": "اشتباكات في عين زارة"}\n' + json.dumps(GOOD, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    report = ingest_paths([src], open_db(tmp_path / "m.db"))
+    assert report.articles_new == 1 and len(report.errors) == 1 and report.errors[0].startswith(f"{src}:1")
+
+
+def test_a_file_that_disappears_mid_run_is_reported(tmp_path):
+    from pipeline.readers import read_paths
+
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    for f in (first, second):
+        f.write_text(json.dumps(GOOD, ensure_ascii=False) + "\n", encoding="utf-8")
+    stream = read_paths([tmp_path])
+    assert not isinstance(next(stream), ReadError)
+    second.unlink()
+    (err,) = list(stream)
+    assert isinstance(err, ReadError) and err.origin == str(second) and "disappeared" in err.message
+
+
+def test_concurrent_style_reingest_reports_already_stored_not_errors(tmp_path):
+    from gazetteer.matcher import default_matcher
+    from pipeline.claims import extract
+    from pipeline.readers import read_bytes as rb
+    from pipeline.store import StoreOutcome, store_article
+
+    conn = open_db(tmp_path / "m.db")
+    (art,) = list(rb("a.jsonl", json.dumps(GOOD, ensure_ascii=False).encode()))
+    analysis = extract(art, default_matcher())
+    assert store_article(conn, analysis, default_matcher()) == (StoreOutcome.STORED, 1)
+    assert store_article(conn, analysis, default_matcher()) == (StoreOutcome.ALREADY, 0)  # the race's loser
