@@ -5,6 +5,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -16,12 +17,12 @@ from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, export_te
 from pipeline.fetch import FetchError, fetch_url, read_url
 from pipeline.filters import Filters, apply_filters
 from pipeline.frame import CLAIM_TYPES, SIDE_LABELS
-from pipeline.ingest import ingest_items
+from pipeline.ingest import StorageFault, ingest_items
 from pipeline.models import Article
 from pipeline.progress import progress_bar
 from pipeline.readers import ReadError, parse_date, read_paths
 from pipeline.reprocess import reprocess
-from pipeline.store import DEFAULT_DB, db_path, load_claims_frame, open_db
+from pipeline.store import DEFAULT_DB, db_path, load_claims_frame, open_db, open_db_readonly
 
 log = logging.getLogger("mihwar")
 
@@ -156,7 +157,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt in BINARY_FORMATS and args.output == "-":
         log.error("--format %s writes a file: give -o FILE", fmt)
         return 2
-    df = apply_filters(load_claims_frame(open_db(db)), Filters(
+    df = apply_filters(load_claims_frame(open_db_readonly(db)), Filters(
         date_from=args.start, date_to=args.end, include_undated=args.include_undated,
         sides=frozenset(args.side) if args.side else None,
         claimed_by=frozenset(args.claimed_by) if args.claimed_by else None,
@@ -283,10 +284,20 @@ def _logging(args: argparse.Namespace) -> None:
 
 
 def main(argv: list[str] | None = None, prog: str = "mihwar") -> int:
-    """Runs the command line; the exit status."""
+    """Runs the command line; the exit status (0 ok, 1 some inputs failed, 2 usage, 3 the store failed)."""
     args = build_parser(prog).parse_args(argv)
     _logging(args)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except StorageFault as exc:
+        r = exc.report
+        log.error("the database failed, stopping: %s; %d new articles (%d claims) were stored before it",
+                  exc, r.articles_new, r.claims_new)
+        return 3
+    except sqlite3.DatabaseError as exc:
+        log.error("database %s: %s (not a Mihwar database, damaged, or not writable)", db_path(getattr(args, "db", None)),
+                  exc)
+        return 3
 
 
 def run() -> None:

@@ -15,6 +15,8 @@ from pipeline.sources import Fetcher
 from pipeline.store import StoreOutcome, has_article, store_analyses, store_article, stored_text
 
 Progress = Callable[[int, int], None]
+STORAGE_FAULTS = ("database or disk is full", "disk i/o error", "database is locked", "readonly database",
+                  "unable to open database")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,19 @@ class IngestReport:
     def ok(self) -> bool:
         """True when nothing failed."""
         return not self.errors
+
+
+class StorageFault(Exception):
+    """The store failed (disk full, I/O error, locked past the timeout): the run stops; `report` says what was stored."""
+
+    def __init__(self, message: str, report: IngestReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+def is_storage_fault(exc: BaseException) -> bool:
+    """True for a database error that no other article would escape (the disk, not the article)."""
+    return isinstance(exc, sqlite3.OperationalError) and any(f in str(exc).lower() for f in STORAGE_FAULTS)
 
 
 def _check_new(conn: sqlite3.Connection, art: Article) -> str | None:
@@ -61,6 +76,8 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
                     errors.append(f"{item.origin}: id {item.id!r} is already stored with a different text; "
                                   "not replaced")
         except Exception as exc:
+            if is_storage_fault(exc):
+                raise StorageFault(f"{item.origin}: {exc}", IngestReport(seen, new, claims, tuple(errors))) from exc
             errors.append(f"{item.origin}: not stored ({type(exc).__name__}: {exc})")
         if progress is not None:
             progress(seen, total)

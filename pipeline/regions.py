@@ -21,6 +21,7 @@ def _regions() -> tuple[shapely.STRtree, tuple[str, ...], tuple]:
     return shapely.STRtree(geoms), names, geoms
 
 
+@cache
 def admin1_of(lat: float, lon: float) -> str:
     """The name of the region holding the point, or '' outside Libya's regions."""
     tree, names, _ = _regions()

@@ -19,7 +19,7 @@ from pipeline.published import TimedArticle
 from pipeline.regions import admin1_of
 
 __all__ = ["CLAIM_COLUMNS", "DEFAULT_DB", "SCHEMA_VERSION", "StoreOutcome", "claim_id", "db_path",
-           "has_article", "load_claims_frame", "open_db", "store_analyses", "store_analysis", "stored_text"]
+           "has_article", "load_claims_frame", "open_db", "open_db_readonly", "store_analyses", "store_analysis", "stored_text"]
 
 DEFAULT_DB = "data/mihwar.db"
 SCHEMA_VERSION = 2
@@ -118,6 +118,16 @@ def open_db(path: str | os.PathLike | None = None) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commits
     conn.execute("PRAGMA foreign_keys=ON")
     migrate(conn)
+    return conn
+
+
+def open_db_readonly(path: str | os.PathLike | None = None) -> sqlite3.Connection:
+    """A read-only connection for readers (export, the dashboard); an older schema is migrated first."""
+    path = Path(path) if path is not None else db_path()
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False)
+    if schema_version(conn) < SCHEMA_VERSION:
+        conn.close()
+        conn = open_db(path)
     return conn
 
 

@@ -193,3 +193,52 @@ def test_place_query_folds_arabic_spelling_and_dates_leave_out_undated(seeded):
     assert len(undated) == 1
     assert undated.index[0] not in filter_frame(df, start=dt.date(2019, 1, 1)).index
     assert undated.index[0] in filter_frame(df, start=dt.date(2019, 1, 1), include_undated=True).index
+
+
+def test_a_full_disk_stops_the_run_once_with_what_was_stored(tmp_path, monkeypatch, capsys):
+    import pipeline.ingest as ingest_mod
+
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "published": "2019-08-16", "text": MISRATA}) + "\n"
+                           for i in range(5)), encoding="utf-8")
+    real = ingest_mod.store_article
+    calls = {"n": 0}
+
+    def filling(*a, **k):
+        calls["n"] += 1
+        if calls["n"] > 2:
+            raise sqlite3.OperationalError("database or disk is full")
+        return real(*a, **k)
+
+    monkeypatch.setattr(ingest_mod, "store_article", filling)
+    assert main(["ingest", str(src), "--db", str(tmp_path / "full.db"), "-q"]) == 3
+    err = capsys.readouterr().err
+    assert err.count("disk is full") == 1 and "2 new articles (2 claims) were stored" in err
+
+
+def test_a_file_that_is_not_a_database_is_named(tmp_path, capsys):
+    bad = tmp_path / "notes.db"
+    bad.write_bytes(b"these are my notes, not a database" * 200)
+    assert main(["export", "--db", str(bad), "-q"]) == 3
+    err = capsys.readouterr().err
+    assert str(bad) in err and "not a Mihwar database" in err and "Traceback" not in err
+
+
+def test_export_reads_a_database_it_cannot_write(seeded, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    db = folder / "m.db"
+    src = sqlite3.connect(seeded)
+    src.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    src.execute("VACUUM INTO ?", (str(db),))
+    src.close()
+    db.chmod(0o444)
+    folder.chmod(0o555)
+    try:
+        proc = run("export", "--db", str(db), "--format", "csv")
+        if os.geteuid() != 0:  # root writes anyway; the read-only open is what is tested then
+            assert not (folder / "m.db-wal").exists()
+        assert proc.returncode == 0, proc.stderr
+        assert "Ain Zara" in proc.stdout
+    finally:
+        folder.chmod(0o755)
