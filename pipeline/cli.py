@@ -13,7 +13,7 @@ from pathlib import Path
 from gazetteer.matcher import default_matcher
 from pipeline import __version__
 from pipeline.claims import ArticleAnalysis, extract
-from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, export_text, write_export
+from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, export_text, write_export, write_geojson
 from pipeline.fetch import FetchError, fetch_url, read_url
 from pipeline.filters import Filters, apply_filters
 from pipeline.frame import CLAIM_TYPES, SIDE_LABELS
@@ -163,7 +163,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         claimed_by=frozenset(args.claimed_by) if args.claimed_by else None,
         claim_types=frozenset(args.claim) if args.claim else None,
         place_query=args.place or "", min_confidence=args.min_confidence))
-    if args.output == "-":
+    if args.output == "-" and fmt is Format.GEOJSON:
+        write_geojson(df, sys.stdout)
+    elif args.output == "-":
         sys.stdout.write(export_text(df, fmt, args.bom))
     else:
         write_export(df, fmt, args.output, args.bom)

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
 from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
@@ -83,24 +85,37 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def frame_to_geojson(df: pd.DataFrame) -> dict:
-    """An RFC 7946 FeatureCollection, one Point ([lon, lat]) a claim with its claim id as feature `id`."""
+def iter_features(df: pd.DataFrame) -> Iterator[dict]:
+    """RFC 7946 Point features ([lon, lat]), one a claim, with its claim id as feature `id`."""
     columns = [c for c in PROPERTY_COLUMNS if c in df.columns]
-    features = []
     for row in df.to_dict("records"):
         props = {k: _jsonable(row.get(k)) for k in columns}
-        features.append({
+        yield {
             "type": "Feature",
             "id": props.get("claim_id"),
             "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 6), round(float(row["lat"]), 6)]},
             "properties": props,
-        })
-    return {"type": "FeatureCollection", "features": features}
+        }
+
+
+def frame_to_geojson(df: pd.DataFrame) -> dict:
+    """An RFC 7946 FeatureCollection, one Point ([lon, lat]) a claim with its claim id as feature `id`."""
+    return {"type": "FeatureCollection", "features": list(iter_features(df))}
+
+
+def write_geojson(df: pd.DataFrame, out: TextIO) -> None:
+    """Writes the GeoJSON FeatureCollection feature by feature (the whole text is never built)."""
+    out.write('{"type": "FeatureCollection", "features": [')
+    for n, feature in enumerate(iter_features(df)):
+        out.write(("\n" if n == 0 else ",\n") + json.dumps(feature, ensure_ascii=False))
+    out.write("\n]}\n")
 
 
 def geojson_text(df: pd.DataFrame) -> str:
-    """The GeoJSON of a claims frame as UTF-8 text, Arabic kept as text."""
-    return json.dumps(frame_to_geojson(df), ensure_ascii=False, indent=1)
+    """The GeoJSON of a claims frame as UTF-8 text, Arabic kept as text, one feature a line."""
+    buf = io.StringIO()
+    write_geojson(df, buf)
+    return buf.getvalue()
 
 
 def neutralise(value: object) -> object:
@@ -112,8 +127,13 @@ def neutralise(value: object) -> object:
 
 def _csv(out: pd.DataFrame, bom: bool) -> str:
     for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = out[col].map(neutralise)
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            try:
+                risky = out[col].str.startswith(CSV_RISKY, na=False)  # non-text cells are not risky
+            except AttributeError:  # a column without any text
+                continue
+            if risky.any():
+                out[col] = out[col].astype(object).where(~risky, "'" + out[col].astype(str))
     return (BOM if bom else "") + out.to_csv(index=False)
 
 
@@ -203,6 +223,12 @@ def write_export(df: pd.DataFrame, fmt: Format, path: str | Path, bom: bool = Fa
         _atomic(path, lambda p: geo_frame(df).to_file(p, driver="GPKG", layer="claims", engine="pyogrio"))
     elif fmt is Format.PARQUET:
         _atomic(path, lambda p: geo_frame(df).to_parquet(p, index=False))
+    elif fmt is Format.GEOJSON:
+        def stream(p: Path) -> None:
+            with open(p, "w", encoding="utf-8") as fh:
+                write_geojson(df, fh)
+
+        _atomic(path, stream)
     else:
         text = export_text(df, fmt, bom)
         _atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
