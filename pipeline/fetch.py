@@ -1,7 +1,9 @@
 """Fetching web pages and feeds over HTTP(S) politely: a user agent, timeouts, a size cap, clear errors."""
 from __future__ import annotations
 
+import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
@@ -13,7 +15,9 @@ from pipeline.sources import read_feed, read_html
 
 TIMEOUT_S = 20.0
 MAX_BYTES = 10 * 1024 * 1024
-USER_AGENT = f"mihwar/{__version__} (conflict-map research; +https://github.com/)"
+USER_AGENT = f"mihwar/{__version__} (conflict-map research tool)"
+HOST_INTERVAL_S = 1.0  # at most one request a second to the same site
+_last_request: dict[str, float] = {}
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml")
 
 
@@ -22,9 +26,17 @@ class FetchError(OSError):
 
 
 def fetch(url: str, timeout: float = TIMEOUT_S) -> tuple[bytes, str]:
-    """The body and content type of an http(s) URL; FetchError saying why not (offline, HTTP status, too big)."""
+    """The body and content type of an http(s) URL; FetchError saying why not (offline, HTTP status, too big).
+
+    Requests to one site are spaced HOST_INTERVAL_S apart.
+    """
     if not url.startswith(("http://", "https://")):
         raise FetchError(f"not an http(s) URL: {url[:200]!r}")
+    host = urllib.parse.urlsplit(url).netloc
+    wait = _last_request.get(host, float("-inf")) + HOST_INTERVAL_S - time.monotonic()
+    if wait > 0:
+        time.sleep(wait)
+    _last_request[host] = time.monotonic()
     req = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, "Accept": "text/html, application/xml;q=0.9, */*;q=0.5"})
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:

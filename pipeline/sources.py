@@ -100,7 +100,8 @@ def read_feed(name: str, data: bytes, fetch: Fetcher | None = None) -> Iterator[
     for n, entry in enumerate(parsed.entries, start=1):
         origin = f"{name}#entry{n}"
         link = entry.get("link", "") or ""
-        raw_date = entry.get("published") or entry.get("updated") or entry.get("created")
+        # dict.get: feedparser's own get maps a missing 'updated' to 'published' with a DeprecationWarning
+        raw_date = dict.get(entry, "published") or dict.get(entry, "updated") or dict.get(entry, "created")
         try:
             if fetch is not None and link.startswith(("http://", "https://")):
                 try:
