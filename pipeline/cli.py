@@ -153,7 +153,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not db.exists():
         log.error("no database at %s (run `mihwar ingest` first)", db)
         return 2
-    fmt = Format(args.format)
+    fmt = Format(args.format) if args.format else format_for(args.output)
     if fmt in BINARY_FORMATS and args.output == "-":
         log.error("--format %s writes a file: give -o FILE", fmt)
         return 2
@@ -171,6 +171,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         write_export(df, fmt, args.output, args.bom)
     log.warning("%d claims exported", len(df))
     return 0
+
+
+SUFFIX_FORMATS = {".gpkg": Format.GPKG, ".parquet": Format.PARQUET, ".geoparquet": Format.PARQUET,
+                  ".csv": Format.CSV, ".geojson": Format.GEOJSON, ".json": Format.GEOJSON}
+
+
+def format_for(output: str) -> Format:
+    """The export format an output file's suffix asks for (GeoJSON for stdout and unknown suffixes)."""
+    return SUFFIX_FORMATS.get(Path(output).suffix.lower(), Format.GEOJSON) if output != "-" else Format.GEOJSON
 
 
 def _write_text(text: str, output: str) -> None:
@@ -251,7 +260,8 @@ def build_parser(prog: str = "mihwar") -> argparse.ArgumentParser:
                        description="Export the stored claims, filtered by date, side, claim type and place, as "
                        "GeoJSON, CSV, GeoPackage, GeoParquet or ACLED-style CSV.")
     database(p)
-    p.add_argument("--format", choices=[f.value for f in Format], default="geojson")
+    p.add_argument("--format", choices=[f.value for f in Format], default=None,
+                   help="default: from the -o suffix (.gpkg, .parquet, .csv, .geojson), else geojson")
     p.add_argument("-o", "--output", default="-", help="output file (default: standard output)")
     p.add_argument("--bom", action="store_true", help="CSV: start with a byte-order mark (Excel reads UTF-8)")
     p.add_argument("--start", type=_date, help="first event date (YYYY-MM-DD)")

@@ -180,15 +180,20 @@ def _insert(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matche
     return StoreOutcome.STORED, _insert_findings(conn, analysis, matcher)
 
 
-def _insert_findings(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher) -> int:
-    """Inserts the places, mentions and claims of an analysed article; the number of new claims."""
+def _insert_findings(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher,
+                     update_places: bool = False) -> int:
+    """Inserts the places, mentions and claims of an analysed article; the number of new claims.
+
+    update_places: stored place records take the matcher's name, point and region (reprocess after a
+    gazetteer change); otherwise a stored place is left as it is.
+    """
     art = analysis.article
     places: dict[str, Place] = {m.place.id: m.place for m in analysis.mentions}
     for c in analysis.claims:
         places.setdefault(c.place_id, matcher.by_id[c.place_id])
     conn.executemany(
         "INSERT INTO places (id, name, name_ar, lat, lon, kind, geo_precision, admin1) VALUES (?,?,?,?,?,?,?,?) "
-        "ON CONFLICT(id) DO NOTHING",
+        + (_PLACE_UPSERT if update_places else "ON CONFLICT(id) DO NOTHING"),
         [(p.id, p.name, p.name_ar, p.lat, p.lon, p.kind, p.geo_precision, p.admin1 or admin1_of(p.lat, p.lon))
          for p in places.values()],
     )
@@ -207,13 +212,18 @@ def _insert_findings(conn: sqlite3.Connection, analysis: ArticleAnalysis, matche
     return conn.total_changes - before
 
 
+_PLACE_UPSERT = ("ON CONFLICT(id) DO UPDATE SET name = excluded.name, name_ar = excluded.name_ar, lat = excluded.lat, "
+                 "lon = excluded.lon, kind = excluded.kind, geo_precision = excluded.geo_precision, "
+                 "admin1 = excluded.admin1")
+
+
 def replace_findings(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher) -> None:
     """Replaces an article's mentions and claims by these, in one transaction (the old stay if it fails)."""
     art = analysis.article
     with conn:
         conn.execute("DELETE FROM claims WHERE article_id = ?", (art.id,))
         conn.execute("DELETE FROM mentions WHERE article_id = ?", (art.id,))
-        _insert_findings(conn, analysis, matcher)
+        _insert_findings(conn, analysis, matcher, update_places=True)
         conn.execute("UPDATE articles SET matcher_version = ? WHERE id = ?", (MATCHER_VERSION, art.id))
 
 

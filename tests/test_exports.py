@@ -42,6 +42,13 @@ def test_geopackage_reads_back_with_full_field_names(claims, tmp_path):
     assert set(back["place_ar"]) == set(df["place_ar"])  # Arabic survives
 
 
+def test_export_format_follows_the_output_suffix(claims, tmp_path):
+    db, df = claims
+    out = tmp_path / "claims.gpkg"
+    assert main(["export", "--db", str(db), "-o", str(out), "-q"]) == 0
+    assert len(gpd.read_file(out)) == len(df)
+
+
 def test_geoparquet_reads_back(claims, tmp_path):
     _, df = claims
     out = tmp_path / "c.parquet"

@@ -136,6 +136,20 @@ def test_reprocess_after_a_gazetteer_change(tmp_path):
     assert conn.execute("SELECT place_id, side FROM claims").fetchall() == [("mihwar:misrata_airport", "LNA")]
 
 
+def test_reprocess_takes_a_moved_place_point_from_the_gazetteer(tmp_path):
+    """The gazetteer's point for Misrata airport was corrected: reprocess updates the stored place."""
+    import dataclasses
+
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "r3", "published": "2019-08-16", "text": MISRATA}) + "\n", encoding="utf-8")
+    conn = open_db(tmp_path / "r.db")
+    ingest_paths([src], conn)
+    places = [dataclasses.replace(p, lat=32.3) if p.id == "mihwar:misrata_airport" else p
+              for p in default_matcher().places]
+    reprocess(conn, Matcher(places))
+    assert conn.execute("SELECT lat FROM places WHERE id = 'mihwar:misrata_airport'").fetchone() == (32.3,)
+
+
 def test_reprocess_reports_a_changed_side(tmp_path):
     """An older rule had put the LNA's strike on the GNA: reprocess puts it back and says so."""
     src = tmp_path / "a.jsonl"

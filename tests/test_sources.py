@@ -131,3 +131,13 @@ def test_csv_field_longer_than_the_csv_module_default_is_read():
     text = "اشتباكات في عين زارة. " * 8000  # ~180,000 characters, over csv's 131,072 default
     (art,) = list(read_bytes("long.csv", f'id,text\nL1,"{text}"\n'.encode()))
     assert art.id == "L1" and len(art.text) == len(text)
+
+
+def test_the_feed_time_and_zone_are_stored(tmp_path):
+    from pipeline.ingest import ingest_paths
+    from pipeline.store import open_db
+
+    conn = open_db(tmp_path / "m.db")
+    assert ingest_paths([FIX / "feed_rss.xml"], conn).articles_new == 2
+    rows = set(conn.execute("SELECT published, published_at FROM articles"))
+    assert rows == {("2019-08-16", "2019-08-16T09:30:00+02:00"), ("2020-06-03", "2020-06-03T14:05:00+02:00")}
