@@ -5,6 +5,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
@@ -95,7 +96,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     conn = open_db(db)
     fetch = fetch_url if args.full_text else None
     with progress_bar("ingest", args.quiet) as bar:
-        report = ingest_items(read_paths(args.paths, args.published, fetch), conn, bar)
+        report = ingest_items(read_paths(args.paths, args.published, fetch), conn, bar,
+                              workers=args.workers or os.cpu_count() or 1)
     return _ingest_report(report, db)
 
 
@@ -239,6 +241,8 @@ def build_parser(prog: str = "mihwar") -> argparse.ArgumentParser:
     database(p)
     p.add_argument("--full-text", action="store_true",
                    help="for feed entries, fetch each entry's link and store the page's full text")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="extract in N processes (0: one per core; default 1); one writer stores")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("fetch", parents=[common], help="fetch web pages or RSS/Atom feeds and store their articles",

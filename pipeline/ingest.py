@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import multiprocessing
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from gazetteer.matcher import Matcher, default_matcher
-from pipeline.claims import extract
+from pipeline.claims import ArticleAnalysis, extract
 from pipeline.models import Article
 from pipeline.readers import ReadError, read_bytes, read_paths
 from pipeline.sources import Fetcher
@@ -55,47 +57,94 @@ def _check_new(conn: sqlite3.Connection, art: Article) -> str | None:
     return None
 
 
+CHUNK = 32  # articles handed to each worker at a time: memory stays bounded, workers stay busy
+_WORKER: dict[str, Matcher | None] = {"matcher": None}  # set before the pool forks; workers inherit it
+
+
+def _extract_with(art: Article, matcher: Matcher) -> ArticleAnalysis | str:
+    """The analysis of an article, or why it could not be made (the batch goes on)."""
+    try:
+        return extract(art, matcher)
+    except Exception as exc:
+        return f"{art.origin}: not extracted ({type(exc).__name__}: {exc})"
+
+
+def _extract_in_worker(art: Article) -> ArticleAnalysis | str:
+    return _extract_with(art, _WORKER["matcher"] or default_matcher())
+
+
+def _chunks(items: Iterable[Article | ReadError], size: int) -> Iterator[list[Article | ReadError]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
 def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matcher: Matcher,
-            progress: Progress | None, total: int = 0) -> IngestReport:
+            progress: Progress | None, workers: int = 1) -> IngestReport:
     seen = new = claims = 0
     errors: list[str] = []
-    for item in items:
-        if isinstance(item, ReadError):
-            errors.append(str(item))
-            continue
-        seen += 1
-        try:  # whatever stage fails, only this article is lost
-            problem = _check_new(conn, item)
-            if problem is not None:
-                errors.append(problem)
-            elif not has_article(conn, item.id):
-                outcome, added = store_article(conn, extract(item, matcher), matcher)
-                if outcome is StoreOutcome.STORED:
-                    new, claims = new + 1, claims + added
-                elif outcome is StoreOutcome.CONFLICT:
-                    errors.append(f"{item.origin}: id {item.id!r} is already stored with a different text; "
-                                  "not replaced")
-        except Exception as exc:
-            if is_storage_fault(exc):
-                raise StorageFault(f"{item.origin}: {exc}", IngestReport(seen, new, claims, tuple(errors))) from exc
-            errors.append(f"{item.origin}: not stored ({type(exc).__name__}: {exc})")
-        if progress is not None:
-            progress(seen, total)
+    pool = None
+    if workers > 1:
+        _WORKER["matcher"] = matcher
+        pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        for chunk in _chunks(items, CHUNK * workers if pool else 1):
+            todo: list[Article] = []
+            for item in chunk:
+                if isinstance(item, ReadError):
+                    errors.append(str(item))
+                    continue
+                seen += 1
+                try:  # whatever stage fails, only this article is lost
+                    problem = _check_new(conn, item)
+                    if problem is not None:
+                        errors.append(problem)
+                    elif not has_article(conn, item.id):
+                        todo.append(item)
+                except Exception as exc:
+                    if is_storage_fault(exc):
+                        raise StorageFault(f"{item.origin}: {exc}", IngestReport(seen, new, claims, tuple(errors))
+                                           ) from exc
+                    errors.append(f"{item.origin}: not stored ({type(exc).__name__}: {exc})")
+            results = pool.map(_extract_in_worker, todo) if pool else [_extract_with(a, matcher) for a in todo]
+            for art, result in zip(todo, results, strict=True):
+                if isinstance(result, str):
+                    errors.append(result)
+                    continue
+                try:
+                    outcome, added = store_article(conn, result, matcher)
+                    if outcome is StoreOutcome.STORED:
+                        new, claims = new + 1, claims + added
+                    elif outcome is StoreOutcome.CONFLICT:
+                        errors.append(f"{art.origin}: id {art.id!r} is already stored with a different text; "
+                                      "not replaced")
+                except Exception as exc:
+                    if is_storage_fault(exc):
+                        raise StorageFault(f"{art.origin}: {exc}", IngestReport(seen, new, claims, tuple(errors))
+                                           ) from exc
+                    errors.append(f"{art.origin}: not stored ({type(exc).__name__}: {exc})")
+            if progress is not None:
+                progress(seen, 0)
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+            _WORKER["matcher"] = None
     return IngestReport(seen, new, claims, tuple(errors))
 
 
 def ingest_items(items: Iterable[Article | ReadError], conn: sqlite3.Connection, progress: Progress | None = None,
-                 matcher: Matcher | None = None) -> IngestReport:
-    """Extracts and stores a stream of read articles, each in its own transaction."""
-    return _ingest(items, conn, matcher or default_matcher(), progress)
+                 matcher: Matcher | None = None, workers: int = 1) -> IngestReport:
+    """Extracts (in `workers` processes) and stores a stream of read articles, each in its own transaction."""
+    return _ingest(items, conn, matcher or default_matcher(), progress, workers)
 
 
 def ingest_paths(paths: list[Path], conn: sqlite3.Connection, published: dt.date | None = None,
                  progress: Progress | None = None, matcher: Matcher | None = None,
-                 fetch: Fetcher | None = None) -> IngestReport:
+                 fetch: Fetcher | None = None, workers: int = 1) -> IngestReport:
     """Reads, extracts and stores every article of the files and folders named (`-`: standard input)."""
     items = read_paths([Path(p) for p in paths], published, fetch)
-    return _ingest(items, conn, matcher or default_matcher(), progress)
+    return _ingest(items, conn, matcher or default_matcher(), progress, workers)
 
 
 def ingest_upload(name: str, data: bytes, conn: sqlite3.Connection, published: dt.date | None = None,

@@ -197,3 +197,18 @@ def test_concurrent_style_reingest_reports_already_stored_not_errors(tmp_path):
     analysis = extract(art, default_matcher())
     assert store_article(conn, analysis, default_matcher()) == (StoreOutcome.STORED, 1)
     assert store_article(conn, analysis, default_matcher()) == (StoreOutcome.ALREADY, 0)  # the race's loser
+
+
+def test_two_workers_store_exactly_the_claims_of_one(tmp_path):
+    from pathlib import Path
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    src = tmp_path / "more.jsonl"
+    src.write_text(json.dumps(GOOD, ensure_ascii=False) + "\n{bad\n", encoding="utf-8")
+    one, two = open_db(tmp_path / "one.db"), open_db(tmp_path / "two.db")
+    r1 = ingest_paths([seeds, src], one)
+    r2 = ingest_paths([seeds, src], two, workers=2)
+    assert (r1.articles_new, r1.claims_new, len(r1.errors)) == (r2.articles_new, r2.claims_new, len(r2.errors)) == (
+        3, r1.claims_new, 1)
+    query = "SELECT id, side, claim, date, evidence FROM claims ORDER BY id"
+    assert one.execute(query).fetchall() == two.execute(query).fetchall()
