@@ -5,6 +5,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from pipeline.frame import side_label
@@ -64,6 +65,15 @@ def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
         mask &= pd.to_numeric(df["confidence"], errors="coerce").fillna(0.0) >= f.min_confidence
     query = normalize_text(f.place_query)
     if query:
-        names = df["place"].map(normalize_text) + "\n" + df["place_ar"].map(normalize_text)
-        mask &= names.str.contains(query, regex=False) | (df["place_id"].map(normalize_text) == query)
+        mask &= _place_matches(df, query)
     return df[mask].copy()
+
+
+def _place_matches(df: pd.DataFrame, query: str) -> pd.Series:
+    """Rows whose place id is the query or whose English or Arabic name contains it (once per place, not row)."""
+    sep = "\x1f"  # the unit separator: in no place name
+    cols = [df[c].fillna("").astype(str) for c in ("place_id", "place", "place_ar")]
+    codes, uniques = pd.factorize(cols[0] + sep + cols[1] + sep + cols[2])
+    hits = [query == normalize_text(pid) or query in normalize_text(name) or query in normalize_text(name_ar)
+            for pid, name, name_ar in (u.split(sep, 2) for u in uniques)]
+    return pd.Series(np.asarray(hits, dtype=bool)[codes] if len(hits) else codes >= 0, index=df.index)

@@ -73,3 +73,11 @@ def test_claims_per_day_empty() -> None:
     empty = normalize_claims(pd.DataFrame([make_claim("x", "tripoli", "GNA", "attack", None)]))
     assert claims_per_day(empty).empty
     assert claims_per_day(empty.iloc[0:0]).empty
+
+
+def test_place_query_by_id_and_missing_arabic_name() -> None:
+    df = seed_like_claims()
+    assert ids(apply_filters(df, Filters(place_query="TRIPOLI_AIRPORT"))) == {"c2", "c4"}
+    df.loc[df["claim_id"] == "c7", "place_ar"] = None
+    assert apply_filters(df, Filters(place_query="nan")).empty  # a missing name is no text "nan"
+    assert ids(apply_filters(df, Filters(place_query="tripoli", sides=frozenset({"LNA"})))) == {"c2", "c7"}
