@@ -54,17 +54,27 @@ def html_article(name: str, data: bytes | str, url: str = "") -> Article:
     if len(text.strip()) < MIN_PAGE_CHARS:
         raise ValueError(f"no article text found on the page (main text under {MIN_PAGE_CHARS} characters)")
     page_url = url or (doc.url or "")
+    published = doc.date or None
+    try:
+        parse_published(published)
+    except ValueError as exc:  # the page's date is a guess (htmldate), not a field someone gave: drop it
+        log.warning("%s: page date not used (%s)", name, exc)
+        published = None
     return _article(aid=url_id("web", page_url) if page_url else url_id("web", f"{title}\n{text}"),
-                    title=title, text=text, published=doc.date or None, source=(doc.sitename or doc.hostname or ""),
+                    title=title, text=text, published=published, source=(doc.sitename or doc.hostname or ""),
                     url=page_url, origin=name, lang=doc.language or "")
 
 
 def read_html(name: str, data: bytes, url: str = "") -> Iterator[Article | ReadError]:
     """The article of one web page (a file or a fetched URL)."""
     try:
-        yield html_article(name, data, url)
+        article = html_article(name, data, url)
     except ValueError as exc:
         yield ReadError(name, str(exc))
+    except Exception as exc:  # trafilatura and lxml raise several kinds on broken markup
+        yield ReadError(name, f"unreadable page ({type(exc).__name__}: {exc})")
+    else:
+        yield article
 
 
 # --- RSS and Atom ------------------------------------------------------------------------------------
@@ -110,7 +120,7 @@ def read_feed(name: str, data: bytes, fetch: Fetcher | None = None) -> Iterator[
                     yield _article(aid=url_id("web", link), title=entry.get("title") or page.title, text=page.text,
                                    published=published, source=source or page.source, url=link, origin=origin)
                     continue
-                except (OSError, ValueError) as exc:
+                except Exception as exc:  # offline, HTTP error, no article on the page, broken markup
                     log.warning("%s: full text of %s not used (%s); the summary is stored", origin, link, exc)
             contents = entry.get("content") or []
             body = contents[0].get("value", "") if contents else entry.get("summary", "")

@@ -99,6 +99,8 @@ def migrate(conn: sqlite3.Connection) -> int:
     if found > SCHEMA_VERSION:
         raise sqlite3.DatabaseError(f"database schema version {found} is newer than this Mihwar's "
                                     f"({SCHEMA_VERSION}); upgrade Mihwar")
+    if found == SCHEMA_VERSION and {f.name for f in CLAIM_FIELDS} <= _columns(conn, "claims"):
+        return found  # up to date: nothing is written
     with conn:
         conn.executescript(SCHEMA)
         for version in range(found, SCHEMA_VERSION):

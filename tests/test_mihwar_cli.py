@@ -256,3 +256,12 @@ def test_export_reads_a_database_it_cannot_write(seeded, tmp_path):
         assert "Ain Zara" in proc.stdout
     finally:
         folder.chmod(0o755)
+
+
+def test_a_newer_schema_is_refused_by_name(tmp_path, capsys):
+    db = tmp_path / "new.db"
+    conn = open_db(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    assert main(["ingest", str(FIX / "feed_atom.xml"), "--db", str(db), "-q"]) == 3
+    assert "newer than this Mihwar's" in capsys.readouterr().err
