@@ -265,3 +265,27 @@ def test_a_newer_schema_is_refused_by_name(tmp_path, capsys):
     conn.close()
     assert main(["ingest", str(FIX / "feed_atom.xml"), "--db", str(db), "-q"]) == 3
     assert "newer than this Mihwar's" in capsys.readouterr().err
+
+
+def test_fetch_a_feed_with_full_text_follows_entry_links(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "strike.html").write_bytes((FIX / "page.html").read_bytes())
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    handler.log_message = lambda *a, **k: None  # type: ignore[attr-defined]
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    (site / "feed.xml").write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Libya Wire</title><item><title>Strike</title>"
+        f"<link>{base}/strike.html</link><pubDate>Fri, 16 Aug 2019 09:30:00 +0200</pubDate>"
+        "<description>Short summary.</description></item></channel></rss>", encoding="utf-8")
+    try:
+        out = tmp_path / "a.jsonl"
+        proc = run("fetch", f"{base}/feed.xml", "--full-text", "-o", str(out))
+        assert proc.returncode == 0, proc.stderr
+        (art,) = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        assert "civilian flights had been suspended" in art["text"] and art["url"] == f"{base}/strike.html"
+        assert art["published"] == "2019-08-16T09:30:00+02:00"  # the feed's time, not the page's date
+    finally:
+        httpd.shutdown()
