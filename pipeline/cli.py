@@ -14,7 +14,7 @@ from pathlib import Path
 from gazetteer.matcher import default_matcher
 from pipeline import __version__
 from pipeline.claims import ArticleAnalysis, extract
-from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, export_text, write_export, write_geojson
+from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, export_text, write_export_stream
 from pipeline.fetch import FetchError, fetch_url, read_url
 from pipeline.filters import Filters, apply_filters
 from pipeline.frame import CLAIM_TYPES, SIDE_LABELS
@@ -23,7 +23,7 @@ from pipeline.models import Article
 from pipeline.progress import progress_bar
 from pipeline.readers import ReadError, parse_date, read_paths
 from pipeline.reprocess import reprocess
-from pipeline.store import DEFAULT_DB, db_path, load_claims_frame, open_db, open_db_readonly
+from pipeline.store import DEFAULT_DB, db_path, iter_claims_frames, open_db, open_db_readonly
 
 log = logging.getLogger("mihwar")
 
@@ -159,19 +159,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     if fmt in BINARY_FORMATS and args.output == "-":
         log.error("--format %s writes a file: give -o FILE", fmt)
         return 2
-    df = apply_filters(load_claims_frame(open_db_readonly(db)), Filters(
+    filters = Filters(
         date_from=args.start, date_to=args.end, include_undated=args.include_undated,
         sides=frozenset(args.side) if args.side else None,
         claimed_by=frozenset(args.claimed_by) if args.claimed_by else None,
         claim_types=frozenset(args.claim) if args.claim else None,
-        place_query=args.place or "", min_confidence=args.min_confidence))
-    if args.output == "-" and fmt is Format.GEOJSON:
-        write_geojson(df, sys.stdout)
-    elif args.output == "-":
-        sys.stdout.write(export_text(df, fmt, args.bom))
-    else:
-        write_export(df, fmt, args.output, args.bom)
-    log.warning("%d claims exported", len(df))
+        place_query=args.place or "", min_confidence=args.min_confidence)
+    frames = (apply_filters(chunk, filters) for chunk in iter_claims_frames(open_db_readonly(db)))
+    n = write_export_stream(frames, fmt, args.output, args.bom)
+    log.warning("%d claims exported", n)
     return 0
 
 

@@ -6,6 +6,7 @@ import io
 import json
 import math
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from enum import StrEnum
@@ -17,7 +18,7 @@ import pandas as pd
 from gazetteer.matcher import Matcher
 from pipeline.claims import ArticleAnalysis
 from pipeline.filters import Filters, apply_filters
-from pipeline.frame import CLAIM_COLUMNS, SIDE_NAMES, analyses_frame
+from pipeline.frame import CLAIM_COLUMNS, SIDE_NAMES, analyses_frame, finish_frame
 from pipeline.regions import admin1_of
 
 PROPERTY_COLUMNS = [c for c in CLAIM_COLUMNS if c not in ("lat", "lon")]
@@ -125,7 +126,7 @@ def neutralise(value: object) -> object:
     return value
 
 
-def _csv(out: pd.DataFrame, bom: bool) -> str:
+def _csv(out: pd.DataFrame, bom: bool, header: bool = True) -> str:
     for col in out.columns:
         if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
             try:
@@ -134,15 +135,15 @@ def _csv(out: pd.DataFrame, bom: bool) -> str:
                 continue
             if risky.any():
                 out[col] = out[col].astype(object).where(~risky, "'" + out[col].astype(str))
-    return (BOM if bom else "") + out.to_csv(index=False)
+    return (BOM if bom else "") + out.to_csv(index=False, header=header)
 
 
-def frame_to_csv(df: pd.DataFrame, bom: bool = False) -> str:
+def frame_to_csv(df: pd.DataFrame, bom: bool = False, header: bool = True) -> str:
     """The claims as CSV text (dates ISO, one row a claim, formula-like cells neutralised; BOM for Excel)."""
     out = df[[c for c in CLAIM_COLUMNS if c in df.columns]].copy()
     for col in ("date", "published"):
         out[col] = out[col].map(lambda v: v.date().isoformat() if isinstance(v, pd.Timestamp) else "")
-    return _csv(out, bom)
+    return _csv(out, bom, header)
 
 
 def acled_frame(df: pd.DataFrame) -> pd.DataFrame:
@@ -178,9 +179,9 @@ def acled_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def acled_csv(df: pd.DataFrame, bom: bool = False) -> str:
+def acled_csv(df: pd.DataFrame, bom: bool = False, header: bool = True) -> str:
     """The ACLED-style CSV text of the claims."""
-    return _csv(acled_frame(df), bom)
+    return _csv(acled_frame(df), bom, header)
 
 
 def geo_frame(df: pd.DataFrame):  # -> geopandas.GeoDataFrame
@@ -214,6 +215,55 @@ def export_text(df: pd.DataFrame, fmt: Format, bom: bool = False) -> str:
     if fmt is Format.ACLED:
         return acled_csv(df, bom)
     raise ValueError(f"{fmt} is not a text format")
+
+
+def write_text_stream(frames: Iterable[pd.DataFrame], fmt: Format, out: TextIO, bom: bool = False) -> int:
+    """Writes claims frame by frame in a text format (GeoJSON, CSV, ACLED); the number of claims written."""
+    n = 0
+    if fmt is Format.GEOJSON:
+        out.write('{"type": "FeatureCollection", "features": [')
+        for df in frames:
+            for feature in iter_features(df):
+                out.write(("\n" if n == 0 else ",\n") + json.dumps(feature, ensure_ascii=False))
+                n += 1
+        out.write("\n]}\n")
+        return n
+    if fmt not in (Format.CSV, Format.ACLED):
+        raise ValueError(f"{fmt} is not a text format")
+    to_text = frame_to_csv if fmt is Format.CSV else acled_csv
+    wrote_header = False
+    for df in frames:
+        if not wrote_header or len(df):
+            out.write(to_text(df, bom and not wrote_header, not wrote_header))
+            wrote_header = True
+        n += len(df)
+    if n == 0 and not wrote_header:  # no frame at all: still a header
+        out.write(to_text(finish_frame(pd.DataFrame(columns=list(CLAIM_COLUMNS))), bom))
+    return n
+
+
+def write_export_stream(frames: Iterable[pd.DataFrame], fmt: Format, output: str | Path, bom: bool = False,
+                        stdout: TextIO | None = None) -> int:
+    """Writes claim frames to a file (through a temporary file) or to stdout ('-'); the number of claims.
+
+    Text formats are written frame by frame (memory bounded by one frame); GeoPackage and GeoParquet
+    are written from all frames at once.
+    """
+    if fmt in BINARY_FORMATS:
+        parts = list(frames)
+        df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(CLAIM_COLUMNS))
+        write_export(df, fmt, output, bom)
+        return len(df)
+    if str(output) == "-":
+        return write_text_stream(frames, fmt, stdout or sys.stdout, bom)
+    written = [0]
+
+    def stream(p: Path) -> None:
+        with open(p, "w", encoding="utf-8", newline="") as fh:
+            written[0] = write_text_stream(frames, fmt, fh, bom)
+
+    _atomic(Path(output), stream)
+    return written[0]
 
 
 def write_export(df: pd.DataFrame, fmt: Format, path: str | Path, bom: bool = False) -> None:

@@ -261,6 +261,16 @@ def iter_articles(conn: sqlite3.Connection) -> Iterator[Article]:
 
 def load_claims_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     """All stored claims with their place and article, one row a claim (columns CLAIM_COLUMNS)."""
+    return finish_frame(pd.read_sql_query(_claims_query(), conn))
+
+
+def iter_claims_frames(conn: sqlite3.Connection, rows: int = 20_000) -> Iterator[pd.DataFrame]:
+    """The stored claims as frames of at most `rows` rows, in the order of load_claims_frame (bounded memory)."""
+    for chunk in pd.read_sql_query(_claims_query(), conn, chunksize=rows):
+        yield finish_frame(chunk)
+
+
+def _claims_query() -> str:
     select = []
     for col in CLAIM_COLUMNS:
         if col == "claim_id":
@@ -271,6 +281,5 @@ def load_claims_frame(conn: sqlite3.Connection) -> pd.DataFrame:
             select.append(f'a."{col}" AS "{col}"')
         else:
             select.append(f'c."{col}" AS "{col}"')
-    query = (f"SELECT {', '.join(select)} FROM claims c JOIN places p ON p.id = c.place_id "
-             "JOIN articles a ON a.id = c.article_id ORDER BY c.date, c.article_id, c.start")
-    return finish_frame(pd.read_sql_query(query, conn))
+    return (f"SELECT {', '.join(select)} FROM claims c JOIN places p ON p.id = c.place_id "
+            "JOIN articles a ON a.id = c.article_id ORDER BY c.date, c.article_id, c.start")

@@ -1,4 +1,5 @@
 """Exports read back by the tools analysts use: geopandas (GeoPackage, GeoParquet), pandas (CSV, ACLED)."""
+import io
 import json
 from pathlib import Path
 
@@ -112,3 +113,26 @@ def test_acled_control_by_the_government_and_time_precision():
     assert (acled["event_type"], acled["sub_event_type"], acled["time_precision"]) == (
         "Battles", "Government regains territory", 2)
     assert acled["notes"] == "Claimed by GNA: قنونو: السيطرة على المطار"
+
+
+@pytest.mark.parametrize("fmt", [Format.CSV, Format.ACLED, Format.GEOJSON])
+def test_streamed_export_in_small_frames_equals_the_whole_frame(claims, fmt):
+    from pipeline.export import export_text, write_text_stream
+    from pipeline.store import iter_claims_frames
+
+    db, df = claims
+    out = io.StringIO()
+    n = write_text_stream(iter_claims_frames(open_db(db), rows=4), fmt, out, bom=True)
+    assert n == len(df) > 8
+    assert out.getvalue() == export_text(df, fmt, bom=True)
+
+
+def test_an_empty_database_exports_a_header_and_an_empty_collection(tmp_path):
+    db = tmp_path / "empty.db"
+    open_db(db).close()
+    csv_out, acled_out, geo_out = tmp_path / "c.csv", tmp_path / "a.csv", tmp_path / "g.geojson"
+    assert main(["export", "--db", str(db), "-o", str(csv_out), "-q"]) == 0
+    assert main(["export", "--db", str(db), "--format", "acled", "-o", str(acled_out), "-q"]) == 0
+    assert main(["export", "--db", str(db), "-o", str(geo_out), "-q"]) == 0
+    assert pd.read_csv(csv_out).empty and tuple(pd.read_csv(acled_out).columns) == ACLED_COLUMNS
+    assert json.loads(geo_out.read_text(encoding="utf-8")) == {"type": "FeatureCollection", "features": []}
