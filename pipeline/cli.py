@@ -97,7 +97,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     fetch = fetch_url if args.full_text else None
     with progress_bar("ingest", args.quiet) as bar:
         report = ingest_items(read_paths(args.paths, args.published, fetch), conn, bar,
-                              workers=args.workers or os.cpu_count() or 1)
+                              workers=args.workers or os.cpu_count() or 1, batch=max(1, args.batch))
     return _ingest_report(report, db)
 
 
@@ -239,6 +239,8 @@ def build_parser(prog: str = "mihwar") -> argparse.ArgumentParser:
                    help="for feed entries, fetch each entry's link and store the page's full text")
     p.add_argument("--workers", type=int, default=1, metavar="N",
                    help="extract in N processes (0: one per core; default 1); one writer stores")
+    p.add_argument("--batch", type=int, default=64, metavar="N",
+                   help="articles stored per transaction, each under a savepoint (default 64; 1: one each)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("fetch", parents=[common], help="fetch web pages or RSS/Atom feeds and store their articles",

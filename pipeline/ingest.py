@@ -14,7 +14,7 @@ from pipeline.claims import ArticleAnalysis, extract
 from pipeline.models import Article
 from pipeline.readers import ReadError, read_bytes, read_paths
 from pipeline.sources import Fetcher
-from pipeline.store import StoreOutcome, has_article, store_analyses, store_article, stored_text
+from pipeline.store import StoreOutcome, has_article, store_analyses, store_article, store_batch, stored_text
 
 Progress = Callable[[int, int], None]
 STORAGE_FAULTS = ("database or disk is full", "disk i/o error", "database is locked", "readonly database",
@@ -73,6 +73,23 @@ def _extract_in_worker(art: Article) -> ArticleAnalysis | str:
     return _extract_with(art, _WORKER["matcher"] or default_matcher())
 
 
+def _store(conn: sqlite3.Connection, ready: list[tuple[Article, ArticleAnalysis]], matcher: Matcher,
+           so_far: IngestReport) -> list[tuple[Article, tuple[StoreOutcome, int] | Exception]]:
+    """Stores a batch in one transaction (one article: its own); a storage fault stops the run."""
+    if not ready:
+        return []
+    try:
+        if len(ready) == 1:
+            return [(ready[0][0], store_article(conn, ready[0][1], matcher))]
+        return list(zip([a for a, _ in ready], store_batch(conn, [an for _, an in ready], matcher), strict=True))
+    except Exception as exc:
+        if is_storage_fault(exc):
+            raise StorageFault(f"{ready[0][0].origin}: {exc}", so_far) from exc
+        if len(ready) == 1:
+            return [(ready[0][0], exc)]
+        return [item for one in ready for item in _store(conn, [one], matcher, so_far)]  # find the culprit alone
+
+
 def _chunks(items: Iterable[Article | ReadError], size: int) -> Iterator[list[Article | ReadError]]:
     it = iter(items)
     while chunk := list(itertools.islice(it, size)):
@@ -80,7 +97,7 @@ def _chunks(items: Iterable[Article | ReadError], size: int) -> Iterator[list[Ar
 
 
 def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matcher: Matcher,
-            progress: Progress | None, workers: int = 1) -> IngestReport:
+            progress: Progress | None, workers: int = 1, batch: int = 1) -> IngestReport:
     seen = new = claims = 0
     errors: list[str] = []
     pool = None
@@ -88,7 +105,7 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
         _WORKER["matcher"] = matcher
         pool = multiprocessing.get_context("fork").Pool(workers)
     try:
-        for chunk in _chunks(items, CHUNK * workers if pool else 1):
+        for chunk in _chunks(items, max(batch, CHUNK * workers if pool else 1)):
             todo: list[Article] = []
             for item in chunk:
                 if isinstance(item, ReadError):
@@ -107,22 +124,20 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
                                            ) from exc
                     errors.append(f"{item.origin}: not stored ({type(exc).__name__}: {exc})")
             results = pool.map(_extract_in_worker, todo) if pool else [_extract_with(a, matcher) for a in todo]
+            ready: list[tuple[Article, ArticleAnalysis]] = []
             for art, result in zip(todo, results, strict=True):
                 if isinstance(result, str):
                     errors.append(result)
-                    continue
-                try:
-                    outcome, added = store_article(conn, result, matcher)
-                    if outcome is StoreOutcome.STORED:
-                        new, claims = new + 1, claims + added
-                    elif outcome is StoreOutcome.CONFLICT:
-                        errors.append(f"{art.origin}: id {art.id!r} is already stored with a different text; "
-                                      "not replaced")
-                except Exception as exc:
-                    if is_storage_fault(exc):
-                        raise StorageFault(f"{art.origin}: {exc}", IngestReport(seen, new, claims, tuple(errors))
-                                           ) from exc
-                    errors.append(f"{art.origin}: not stored ({type(exc).__name__}: {exc})")
+                else:
+                    ready.append((art, result))
+            for art, outcome in _store(conn, ready, matcher, IngestReport(seen, new, claims, tuple(errors))):
+                if isinstance(outcome, Exception):
+                    errors.append(f"{art.origin}: not stored ({type(outcome).__name__}: {outcome})")
+                elif outcome[0] is StoreOutcome.STORED:
+                    new, claims = new + 1, claims + outcome[1]
+                elif outcome[0] is StoreOutcome.CONFLICT:
+                    errors.append(f"{art.origin}: id {art.id!r} is already stored with a different text; "
+                                  "not replaced")
             if progress is not None:
                 progress(seen, 0)
     finally:
@@ -134,17 +149,21 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
 
 
 def ingest_items(items: Iterable[Article | ReadError], conn: sqlite3.Connection, progress: Progress | None = None,
-                 matcher: Matcher | None = None, workers: int = 1) -> IngestReport:
-    """Extracts (in `workers` processes) and stores a stream of read articles, each in its own transaction."""
-    return _ingest(items, conn, matcher or default_matcher(), progress, workers)
+                 matcher: Matcher | None = None, workers: int = 1, batch: int = 1) -> IngestReport:
+    """Extracts (in `workers` processes) and stores a stream of read articles.
+
+    batch 1: each article in its own transaction; batch N: N articles a transaction, each under a
+    savepoint (a failing article is rolled back alone). With workers, a batch is a worker chunk at least.
+    """
+    return _ingest(items, conn, matcher or default_matcher(), progress, workers, batch)
 
 
 def ingest_paths(paths: list[Path], conn: sqlite3.Connection, published: dt.date | None = None,
                  progress: Progress | None = None, matcher: Matcher | None = None,
-                 fetch: Fetcher | None = None, workers: int = 1) -> IngestReport:
+                 fetch: Fetcher | None = None, workers: int = 1, batch: int = 1) -> IngestReport:
     """Reads, extracts and stores every article of the files and folders named (`-`: standard input)."""
     items = read_paths([Path(p) for p in paths], published, fetch)
-    return _ingest(items, conn, matcher or default_matcher(), progress, workers)
+    return _ingest(items, conn, matcher or default_matcher(), progress, workers, batch)
 
 
 def ingest_upload(name: str, data: bytes, conn: sqlite3.Connection, published: dt.date | None = None,

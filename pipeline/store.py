@@ -18,8 +18,22 @@ from pipeline.models import Article
 from pipeline.published import TimedArticle
 from pipeline.regions import admin1_of
 
-__all__ = ["CLAIM_COLUMNS", "DEFAULT_DB", "SCHEMA_VERSION", "StoreOutcome", "claim_id", "db_path",
-           "has_article", "load_claims_frame", "open_db", "open_db_readonly", "store_analyses", "store_analysis", "stored_text"]
+__all__ = [
+    "CLAIM_COLUMNS",
+    "DEFAULT_DB",
+    "SCHEMA_VERSION",
+    "StoreOutcome",
+    "claim_id",
+    "db_path",
+    "has_article",
+    "load_claims_frame",
+    "open_db",
+    "open_db_readonly",
+    "store_analyses",
+    "store_analysis",
+    "store_batch",
+    "stored_text",
+]
 
 DEFAULT_DB = "data/mihwar.db"
 SCHEMA_VERSION = 2
@@ -159,6 +173,33 @@ def store_article(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: 
     """Stores one analysed article in one transaction (INSERT ... ON CONFLICT DO NOTHING, outcome read back)."""
     with conn:
         return _insert(conn, analysis, matcher)
+
+
+def store_batch(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], matcher: Matcher
+                ) -> list[tuple[StoreOutcome, int] | Exception]:
+    """Stores analysed articles in one transaction, each under its own savepoint.
+
+    An article that fails is rolled back alone and its exception stands in its place in the result;
+    a database error (sqlite3.OperationalError: disk full, I/O, lock) rolls back the batch and is raised.
+    """
+    results: list[tuple[StoreOutcome, int] | Exception] = []
+    conn.execute("BEGIN")
+    try:
+        for an in analyses:
+            conn.execute("SAVEPOINT article")
+            try:
+                results.append(_insert(conn, an, matcher))
+            except sqlite3.OperationalError:
+                raise
+            except Exception as exc:
+                conn.execute("ROLLBACK TO article")
+                results.append(exc)
+            conn.execute("RELEASE article")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return results
 
 
 def store_analyses(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], matcher: Matcher) -> int:

@@ -212,3 +212,30 @@ def test_two_workers_store_exactly_the_claims_of_one(tmp_path):
         3, r1.claims_new, 1)
     query = "SELECT id, side, claim, date, evidence FROM claims ORDER BY id"
     assert one.execute(query).fetchall() == two.execute(query).fetchall()
+
+
+def test_a_batch_stores_the_claims_of_single_transactions_and_a_failing_article_loses_only_itself(tmp_path,
+                                                                                                     monkeypatch):
+    from pathlib import Path
+
+    import pipeline.store as store_mod
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    src = tmp_path / "more.jsonl"
+    bad = dict(GOOD, id="breaks-in-store", text=GOOD["text"] + " ")
+    src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (GOOD, bad)) + "\n", encoding="utf-8")
+    real = store_mod._insert_findings
+
+    def failing(conn, analysis, matcher, update_places=False):
+        if analysis.article.id == "breaks-in-store":
+            raise KeyError("a place the gazetteer lost")
+        return real(conn, analysis, matcher, update_places)
+
+    monkeypatch.setattr(store_mod, "_insert_findings", failing)
+    one, many = open_db(tmp_path / "one.db"), open_db(tmp_path / "many.db")
+    r1 = ingest_paths([seeds, src], one)
+    rn = ingest_paths([seeds, src], many, batch=64)
+    assert (r1.articles_new, len(r1.errors)) == (rn.articles_new, len(rn.errors)) == (3, 1)
+    assert "breaks-in-store" not in {r[0] for r in many.execute("SELECT id FROM articles")}
+    query = "SELECT id, side, claim, date, evidence FROM claims ORDER BY id"
+    assert one.execute(query).fetchall() == many.execute(query).fetchall()

@@ -209,13 +209,16 @@ def test_place_query_folds_arabic_spelling_and_dates_leave_out_undated(seeded):
     assert undated.index[0] in filter_frame(df, start=dt.date(2019, 1, 1), include_undated=True).index
 
 
-def test_a_full_disk_stops_the_run_once_with_what_was_stored(tmp_path, monkeypatch, capsys):
-    import pipeline.ingest as ingest_mod
+@pytest.mark.parametrize(("batch", "stored"), [("1", 2), ("64", 0)])
+def test_a_full_disk_stops_the_run_once_with_what_was_stored(tmp_path, monkeypatch, capsys, batch, stored):
+    """The third article finds the disk full: one message; per-article transactions kept the first two,
+    a batch of 64 is rolled back whole. Either way the database says what the message says."""
+    import pipeline.store as store_mod
 
     src = tmp_path / "a.jsonl"
     src.write_text("".join(json.dumps({"id": f"d{i}", "published": "2019-08-16", "text": MISRATA}) + "\n"
                            for i in range(5)), encoding="utf-8")
-    real = ingest_mod.store_article
+    real = store_mod._insert
     calls = {"n": 0}
 
     def filling(*a, **k):
@@ -224,10 +227,12 @@ def test_a_full_disk_stops_the_run_once_with_what_was_stored(tmp_path, monkeypat
             raise sqlite3.OperationalError("database or disk is full")
         return real(*a, **k)
 
-    monkeypatch.setattr(ingest_mod, "store_article", filling)
-    assert main(["ingest", str(src), "--db", str(tmp_path / "full.db"), "-q"]) == 3
+    monkeypatch.setattr(store_mod, "_insert", filling)
+    db = tmp_path / "full.db"
+    assert main(["ingest", str(src), "--db", str(db), "--batch", batch, "-q"]) == 3
     err = capsys.readouterr().err
-    assert err.count("disk is full") == 1 and "2 new articles (2 claims) were stored" in err
+    assert err.count("disk is full") == 1 and f"{stored} new articles ({stored} claims) were stored" in err
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone() == (stored,)
 
 
 def test_a_file_that_is_not_a_database_is_named(tmp_path, capsys):
