@@ -109,14 +109,18 @@ def build_synthetic_db(path: Path, n: int) -> int:
     with conn:
         now = "2026-01-01T00:00:00+00:00"
         arts = df.drop_duplicates("article_id")
-        conn.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)", [
+        conn.executemany("INSERT INTO articles (id, title, text, published, source, url, lang, origin, "
+                         "matcher_version, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,?)", [
             (r.article_id, r.title, r.evidence, str(r.published)[:10], r.source, r.url, "", "bench", "bench", now)
             for r in arts.itertuples()])
         places = df.drop_duplicates("place_id")
-        conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?)", [
+        conn.executemany("INSERT INTO places (id, name, name_ar, lat, lon, kind, geo_precision) "
+                         "VALUES (?,?,?,?,?,?,?)", [
             (r.place_id, r.place, r.place_ar, r.lat, r.lon, "locality", int(r.geo_precision))
             for r in places.itertuples()])
-        conn.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+        conn.executemany('INSERT INTO claims (id, article_id, place_id, claim, side, claimed_by, date, date_precision, '
+                         'evidence, start, "end", confidence, pattern, matcher_version) '
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
             (r.claim_id, r.article_id, r.place_id, r.claim, r.side, r.claimed_by,
              None if r.date is None or str(r.date) == "NaT" else str(r.date)[:10], r.date_precision, r.evidence,
              0, 0, float(r.confidence), "bench", "bench")

@@ -1,70 +1,12 @@
-"""Sidebar filter values, applying them to the claims frame, and per-day counts for the timeline."""
+"""Sidebar filter values and applying them (the pipeline's one filter), and per-day counts for the timeline."""
 from __future__ import annotations
-
-import datetime as dt
-import re
-from dataclasses import dataclass
 
 import pandas as pd
 
 from dashboard.schema import SIDE_LABELS, side_label
+from pipeline.filters import Filters, apply_filters, normalize_text
 
-_AR_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_AR_TABLE = str.maketrans({
-    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627", "\u0671": "\u0627",  # أ إ آ ٱ -> ا
-    "\u0629": "\u0647",  # ة -> ه
-    "\u0649": "\u064a",  # ى -> ي
-    "\u06cc": "\u064a",  # Persian yeh -> ي
-})
-
-
-def normalize_text(text: object) -> str:
-    """Case-folded text with Arabic alef/taa-marbuta/yaa variants unified and diacritics/tatweel removed."""
-    if not isinstance(text, str):
-        return ""
-    return _AR_DIACRITICS.sub("", text).translate(_AR_TABLE).casefold().strip()
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the user chose in the sidebar; None means 'no restriction'."""
-
-    date_from: dt.date | None = None
-    date_to: dt.date | None = None
-    include_undated: bool = True
-    sides: frozenset[str] | None = None  # subset of {"GNA", "LNA", "none"}
-    claimed_by: frozenset[str] | None = None  # subset of {"GNA", "LNA", "none"}
-    claim_types: frozenset[str] | None = None
-    place_query: str = ""
-    min_confidence: float = 0.0
-
-
-def apply_filters(df: pd.DataFrame, f: Filters) -> pd.DataFrame:
-    """The claims rows that satisfy every filter, in the input order."""
-    if df.empty:
-        return df.copy()
-    mask = pd.Series(True, index=df.index)
-    dates = pd.to_datetime(df["date"], errors="coerce")
-    undated = dates.isna()
-    if f.date_from is not None:
-        mask &= undated | (dates >= pd.Timestamp(f.date_from))
-    if f.date_to is not None:
-        mask &= undated | (dates < pd.Timestamp(f.date_to) + pd.Timedelta(days=1))
-    if not f.include_undated:
-        mask &= ~undated
-    if f.sides is not None:
-        mask &= df["side"].map(side_label).isin(f.sides)
-    if f.claimed_by is not None:
-        mask &= df["claimed_by"].map(side_label).isin(f.claimed_by)
-    if f.claim_types is not None:
-        mask &= df["claim"].isin(f.claim_types)
-    if f.min_confidence > 0:
-        mask &= pd.to_numeric(df["confidence"], errors="coerce").fillna(0.0) >= f.min_confidence
-    query = normalize_text(f.place_query)
-    if query:
-        names = df["place"].map(normalize_text) + "\n" + df["place_ar"].map(normalize_text)
-        mask &= names.str.contains(query, regex=False)
-    return df[mask].copy()
+__all__ = ["Filters", "apply_filters", "claims_per_day", "normalize_text"]
 
 
 def claims_per_day(df: pd.DataFrame) -> pd.DataFrame:

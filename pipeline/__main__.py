@@ -1,6 +1,6 @@
-"""`python -m pipeline`: see pipeline.cli."""
+"""`python -m pipeline`: the `mihwar` command line (see pipeline.cli)."""
 import sys
 
 from pipeline.cli import main
 
-sys.exit(main())
+sys.exit(main(prog="python -m pipeline"))

@@ -1,64 +1,79 @@
-"""Claims as a DataFrame, GeoJSON (RFC 7946) and CSV, with the export filters."""
+"""Claims for the tools analysts use: GeoJSON (RFC 7946), CSV, GeoPackage, GeoParquet and ACLED-style CSV."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
-from collections.abc import Iterable
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import TextIO
 
 import pandas as pd
 
 from gazetteer.matcher import Matcher
 from pipeline.claims import ArticleAnalysis
-from pipeline.store import CLAIM_COLUMNS, claim_id
+from pipeline.filters import Filters, apply_filters
+from pipeline.frame import CLAIM_COLUMNS, SIDE_NAMES, analyses_frame, finish_frame
+from pipeline.regions import admin1_of
 
 PROPERTY_COLUMNS = [c for c in CLAIM_COLUMNS if c not in ("lat", "lon")]
+CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
+BOM = "\ufeff"
+
+
+class Format(StrEnum):
+    """The export formats."""
+
+    GEOJSON = "geojson"
+    CSV = "csv"
+    GPKG = "gpkg"
+    PARQUET = "parquet"
+    ACLED = "acled"
+
+
+BINARY_FORMATS = frozenset({Format.GPKG, Format.PARQUET})
+
+# ACLED's event types for each claim type (README, "ACLED columns"). A control claim is "Government
+# regains territory" when the side is the GNA (the recognised government), else "Non-state actor
+# overtakes territory".
+ACLED_TYPES: dict[str, tuple[str, str]] = {
+    "control": ("Battles", "Non-state actor overtakes territory"),
+    "repelled": ("Battles", "Armed clash"),
+    "advance": ("Battles", "Armed clash"),
+    "attack": ("Battles", "Armed clash"),
+    "clash": ("Battles", "Armed clash"),
+    "strike": ("Explosions/Remote violence", "Air/drone strike"),
+    "withdrawal": ("Strategic developments", "Non-violent transfer of territory"),
+}
+ACLED_DISORDER = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
+                  "Strategic developments": "Strategic developments"}
+ACLED_TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
+ACLED_COLUMNS: tuple[str, ...] = (
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "actor2", "iso", "region", "country", "admin1", "location", "latitude", "longitude",
+    "geo_precision", "source", "notes",
+)
+LIBYA_ISO = 434
 
 
 def analyses_to_frame(analyses: Iterable[ArticleAnalysis], matcher: Matcher) -> pd.DataFrame:
     """One row per claim of the analysed articles (columns CLAIM_COLUMNS)."""
-    rows = []
-    for an in analyses:
-        art = an.article
-        for c in an.claims:
-            p = matcher.by_id[c.place_id]
-            date = c.date.date.isoformat() if c.date else None
-            side = c.side.value if c.side else None
-            rows.append({
-                "claim_id": claim_id(art.id, p.id, c.claim.value, side, date), "article_id": art.id,
-                "place_id": p.id, "place": p.name, "place_ar": p.name_ar, "lat": p.lat, "lon": p.lon,
-                "side": side, "claim": c.claim.value, "claimed_by": c.claimed_by.value if c.claimed_by else None,
-                "date": date, "date_precision": c.date.precision.value if c.date else None,
-                "geo_precision": p.geo_precision, "evidence": c.evidence, "confidence": c.confidence,
-                "why": c.why.value,
-                "title": art.title, "source": art.source, "url": art.url,
-                "published": art.published.isoformat() if art.published else None,
-            })
-    df = pd.DataFrame(rows, columns=CLAIM_COLUMNS)
-    df["date"] = pd.to_datetime(df["date"], errors="coerce")
-    df["published"] = pd.to_datetime(df["published"], errors="coerce")
-    return df
+    return analyses_frame(analyses, matcher.by_id, lambda p: admin1_of(p.lat, p.lon))
 
 
 def filter_frame(df: pd.DataFrame, start: dt.date | None = None, end: dt.date | None = None,
                  sides: Iterable[str] | None = None, claims: Iterable[str] | None = None,
-                 place: str | None = None) -> pd.DataFrame:
-    """Claims within a date range, of the sides ("GNA", "LNA", "none"), claim types and place (id or name)."""
-    mask = pd.Series(True, index=df.index)
-    if start is not None:
-        mask &= df["date"] >= pd.Timestamp(start)
-    if end is not None:
-        mask &= df["date"] <= pd.Timestamp(end)
-    if sides is not None:
-        wanted = set(sides)
-        mask &= df["side"].map(lambda s: (s or "none") in wanted)
-    if claims is not None:
-        mask &= df["claim"].isin(list(claims))
-    if place:
-        q = place.casefold()
-        mask &= (df["place_id"].str.casefold() == q) | df["place"].str.casefold().str.contains(q, regex=False) | (
-            df["place_ar"].str.contains(place, regex=False))
-    return df[mask]
+                 place: str | None = None, include_undated: bool = False) -> pd.DataFrame:
+    """Claims within a date range, of the sides ("GNA", "LNA", "none"), claim types and place (the one filter)."""
+    return apply_filters(df, Filters(
+        date_from=start, date_to=end, include_undated=include_undated,
+        sides=frozenset(sides) if sides is not None else None,
+        claim_types=frozenset(claims) if claims is not None else None, place_query=place or ""))
 
 
 def _jsonable(value: object) -> object:
@@ -71,27 +86,199 @@ def _jsonable(value: object) -> object:
     return value
 
 
-def frame_to_geojson(df: pd.DataFrame) -> dict:
-    """An RFC 7946 FeatureCollection, one Point ([lon, lat]) a claim, the other columns as properties."""
-    features = []
+def iter_features(df: pd.DataFrame) -> Iterator[dict]:
+    """RFC 7946 Point features ([lon, lat]), one a claim, with its claim id as feature `id`."""
+    columns = [c for c in PROPERTY_COLUMNS if c in df.columns]
     for row in df.to_dict("records"):
-        props = {k: _jsonable(row.get(k)) for k in PROPERTY_COLUMNS}
-        features.append({
+        props = {k: _jsonable(row.get(k)) for k in columns}
+        yield {
             "type": "Feature",
+            "id": props.get("claim_id"),
             "geometry": {"type": "Point", "coordinates": [round(float(row["lon"]), 6), round(float(row["lat"]), 6)]},
             "properties": props,
-        })
-    return {"type": "FeatureCollection", "features": features}
+        }
+
+
+def frame_to_geojson(df: pd.DataFrame) -> dict:
+    """An RFC 7946 FeatureCollection, one Point ([lon, lat]) a claim with its claim id as feature `id`."""
+    return {"type": "FeatureCollection", "features": list(iter_features(df))}
+
+
+def write_geojson(df: pd.DataFrame, out: TextIO) -> None:
+    """Writes the GeoJSON FeatureCollection feature by feature (the whole text is never built)."""
+    out.write('{"type": "FeatureCollection", "features": [')
+    for n, feature in enumerate(iter_features(df)):
+        out.write(("\n" if n == 0 else ",\n") + json.dumps(feature, ensure_ascii=False))
+    out.write("\n]}\n")
 
 
 def geojson_text(df: pd.DataFrame) -> str:
-    """The GeoJSON of a claims frame as UTF-8 text, Arabic kept as text."""
-    return json.dumps(frame_to_geojson(df), ensure_ascii=False, indent=1)
+    """The GeoJSON of a claims frame as UTF-8 text, Arabic kept as text, one feature a line."""
+    buf = io.StringIO()
+    write_geojson(df, buf)
+    return buf.getvalue()
 
 
-def frame_to_csv(df: pd.DataFrame) -> str:
-    """The claims as CSV text (dates ISO, one row a claim)."""
-    out = df.copy()
+def neutralise(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe; other values as they are."""
+    if isinstance(value, str) and value.startswith(CSV_RISKY):
+        return "'" + value
+    return value
+
+
+def _csv(out: pd.DataFrame, bom: bool, header: bool = True) -> str:
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            try:
+                risky = out[col].str.startswith(CSV_RISKY, na=False)  # non-text cells are not risky
+            except AttributeError:  # a column without any text
+                continue
+            if risky.any():
+                out[col] = out[col].astype(object).where(~risky, "'" + out[col].astype(str))
+    return (BOM if bom else "") + out.to_csv(index=False, header=header)
+
+
+def frame_to_csv(df: pd.DataFrame, bom: bool = False, header: bool = True) -> str:
+    """The claims as CSV text (dates ISO, one row a claim, formula-like cells neutralised; BOM for Excel)."""
+    out = df[[c for c in CLAIM_COLUMNS if c in df.columns]].copy()
     for col in ("date", "published"):
         out[col] = out[col].map(lambda v: v.date().isoformat() if isinstance(v, pd.Timestamp) else "")
-    return out[CLAIM_COLUMNS].to_csv(index=False)
+    return _csv(out, bom, header)
+
+
+def acled_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """The claims under ACLED's column names (ACLED_COLUMNS); mapping in the README."""
+    rows = []
+    for r in df.to_dict("records"):
+        event_type, sub = ACLED_TYPES.get(r["claim"], ("", ""))
+        if r["claim"] == "control" and r["side"] == "GNA":
+            sub = "Government regains territory"
+        date = r["date"] if isinstance(r["date"], pd.Timestamp) else None
+        precision = ACLED_TIME_PRECISION.get(r["date_precision"] or "", 3)
+        note = ""
+        if date is None and isinstance(r["published"], pd.Timestamp):
+            date, precision, note = r["published"], 3, " [event date not stated: publication date]"
+        side = r["side"] if r["side"] in SIDE_NAMES else None
+        other = ({"GNA": "LNA", "LNA": "GNA"}[side]) if side else None
+        claimed = f"Claimed by {r['claimed_by']}: " if r["claimed_by"] else ""
+        rows.append({
+            "event_id_cnty": r["claim_id"],
+            "event_date": date.date().isoformat() if date is not None else "",
+            "year": date.year if date is not None else None,
+            "time_precision": precision,
+            "disorder_type": ACLED_DISORDER.get(event_type, ""),
+            "event_type": event_type, "sub_event_type": sub,
+            "actor1": SIDE_NAMES[side] if side else "", "actor2": SIDE_NAMES[other] if other else "",
+            "iso": LIBYA_ISO, "region": "Northern Africa", "country": "Libya",
+            "admin1": r.get("admin1") or "", "location": r["place"],
+            "latitude": r["lat"], "longitude": r["lon"], "geo_precision": r["geo_precision"],
+            "source": r["source"] or "", "notes": f"{claimed}{r['evidence']}{note}",
+        })
+    out = pd.DataFrame(rows, columns=list(ACLED_COLUMNS))
+    out["year"] = out["year"].astype("Int64")
+    return out
+
+
+def acled_csv(df: pd.DataFrame, bom: bool = False, header: bool = True) -> str:
+    """The ACLED-style CSV text of the claims."""
+    return _csv(acled_frame(df), bom, header)
+
+
+def geo_frame(df: pd.DataFrame):  # -> geopandas.GeoDataFrame
+    """The claims as a GeoDataFrame of points in WGS 84 (EPSG:4326)."""
+    import geopandas as gpd
+
+    out = df[[c for c in CLAIM_COLUMNS if c in df.columns]].copy()
+    return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]), crs="EPSG:4326")
+
+
+def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+    """Writes through a temporary file in the same folder, renamed into place: never a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)  # some drivers (GPKG) want to create the file themselves
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def export_text(df: pd.DataFrame, fmt: Format, bom: bool = False) -> str:
+    """The text of a text export (GeoJSON, CSV, ACLED CSV)."""
+    if fmt is Format.GEOJSON:
+        return geojson_text(df)
+    if fmt is Format.CSV:
+        return frame_to_csv(df, bom)
+    if fmt is Format.ACLED:
+        return acled_csv(df, bom)
+    raise ValueError(f"{fmt} is not a text format")
+
+
+def write_text_stream(frames: Iterable[pd.DataFrame], fmt: Format, out: TextIO, bom: bool = False) -> int:
+    """Writes claims frame by frame in a text format (GeoJSON, CSV, ACLED); the number of claims written."""
+    n = 0
+    if fmt is Format.GEOJSON:
+        out.write('{"type": "FeatureCollection", "features": [')
+        for df in frames:
+            for feature in iter_features(df):
+                out.write(("\n" if n == 0 else ",\n") + json.dumps(feature, ensure_ascii=False))
+                n += 1
+        out.write("\n]}\n")
+        return n
+    if fmt not in (Format.CSV, Format.ACLED):
+        raise ValueError(f"{fmt} is not a text format")
+    to_text = frame_to_csv if fmt is Format.CSV else acled_csv
+    wrote_header = False
+    for df in frames:
+        if not wrote_header or len(df):
+            out.write(to_text(df, bom and not wrote_header, not wrote_header))
+            wrote_header = True
+        n += len(df)
+    if n == 0 and not wrote_header:  # no frame at all: still a header
+        out.write(to_text(finish_frame(pd.DataFrame(columns=list(CLAIM_COLUMNS))), bom))
+    return n
+
+
+def write_export_stream(frames: Iterable[pd.DataFrame], fmt: Format, output: str | Path, bom: bool = False,
+                        stdout: TextIO | None = None) -> int:
+    """Writes claim frames to a file (through a temporary file) or to stdout ('-'); the number of claims.
+
+    Text formats are written frame by frame (memory bounded by one frame); GeoPackage and GeoParquet
+    are written from all frames at once.
+    """
+    if fmt in BINARY_FORMATS:
+        parts = list(frames)
+        df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(CLAIM_COLUMNS))
+        write_export(df, fmt, output, bom)
+        return len(df)
+    if str(output) == "-":
+        return write_text_stream(frames, fmt, stdout or sys.stdout, bom)
+    written = [0]
+
+    def stream(p: Path) -> None:
+        with open(p, "w", encoding="utf-8", newline="") as fh:
+            written[0] = write_text_stream(frames, fmt, fh, bom)
+
+    _atomic(Path(output), stream)
+    return written[0]
+
+
+def write_export(df: pd.DataFrame, fmt: Format, path: str | Path, bom: bool = False) -> None:
+    """Writes the claims to a file in a format (GeoPackage layer 'claims'; GeoParquet with WKB points)."""
+    path = Path(path)
+    if fmt is Format.GPKG:
+        _atomic(path, lambda p: geo_frame(df).to_file(p, driver="GPKG", layer="claims", engine="pyogrio"))
+    elif fmt is Format.PARQUET:
+        _atomic(path, lambda p: geo_frame(df).to_parquet(p, index=False))
+    elif fmt is Format.GEOJSON:
+        def stream(p: Path) -> None:
+            with open(p, "w", encoding="utf-8") as fh:
+                write_geojson(df, fh)
+
+        _atomic(path, stream)
+    else:
+        text = export_text(df, fmt, bom)
+        _atomic(path, lambda p: p.write_text(text, encoding="utf-8"))

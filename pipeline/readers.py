@@ -1,7 +1,8 @@
-"""Reads articles from the seed text format, JSON Lines, CSV files and folders.
+"""Reads articles from files, folders and standard input (`-`): the seed text format, JSON Lines, CSV,
+web pages, RSS/Atom feeds and Telegram Desktop exports (the last three in pipeline.sources).
 
 Every input is untrusted: a bad file or line yields a ReadError naming it, and the
-other articles of the batch are still read.
+other articles of the batch are still read. Articles are yielded one at a time (a stream).
 """
 from __future__ import annotations
 
@@ -10,26 +11,38 @@ import datetime as dt
 import hashlib
 import io
 import json
+import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from pipeline.errors import ReadError
 from pipeline.models import Article
+from pipeline.published import TimedArticle, parse_published
+from pipeline.sources import Fetcher, read_feed, read_html, read_telegram
 
-SUFFIXES = (".txt", ".jsonl", ".ndjson", ".csv")
+__all__ = [
+    "MANIFEST",
+    "STDIN",
+    "SUFFIXES",
+    "ReadError",
+    "article_id",
+    "decode",
+    "parse_date",
+    "read_bytes",
+    "read_paths",
+    "sniff_suffix",
+    "split_seed_text",
+]
+
+TEXT_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".csv")
+HTML_SUFFIXES = (".html", ".htm")
+FEED_SUFFIXES = (".xml", ".rss", ".atom")
+TELEGRAM_SUFFIXES = (".json",)
+SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *FEED_SUFFIXES, *TELEGRAM_SUFFIXES)
 MANIFEST = "manifest.csv"
 MAX_FIELD = 2_000_000
-
-
-@dataclass(frozen=True)
-class ReadError:
-    """An input that could not be read: where, and why."""
-
-    origin: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.origin}: {self.message}"
+STDIN = "-"
+csv.field_size_limit(MAX_FIELD + 1)  # the default 131,072 would refuse a long article
 
 
 def article_id(title: str, text: str) -> str:
@@ -38,14 +51,9 @@ def article_id(title: str, text: str) -> str:
 
 
 def parse_date(value: object) -> dt.date | None:
-    """An ISO date (or the date part of an ISO timestamp); None when absent."""
-    if value is None or value == "":
-        return None
-    s = str(value).strip()
-    try:
-        return dt.date.fromisoformat(s[:10])
-    except ValueError as exc:
-        raise ValueError(f"bad date {s!r} (want YYYY-MM-DD)") from exc
+    """The date of an ISO date, ISO datetime or feed date (1900 to tomorrow); None when absent."""
+    when = parse_published(value)
+    return when.date if when else None
 
 
 def decode(data: bytes, origin: str) -> str:
@@ -61,27 +69,41 @@ def decode(data: bytes, origin: str) -> str:
         raise ValueError(f"not UTF-8 text (bad byte at line {line}); save the file as UTF-8") from exc
 
 
+def _field(rec: dict, meta: dict, name: str) -> str:
+    """A text field of a record (or its manifest row); '' when absent; ValueError when not text."""
+    value = rec.get(name)
+    if value is None or value == "":
+        value = meta.get(name)
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"{name} must be text, not {type(value).__name__}")
+    return str(value)
+
+
 def _make(rec: dict, origin: str, default_published: dt.date | None, meta: dict | None = None) -> Article:
     meta = meta or {}
     text = rec.get("text")
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        raise ValueError(f"text must be text, not {type(text).__name__}")
+    if not text or not text.strip():
         raise ValueError("no text")
-    title = rec.get("title") or meta.get("title") or ""
-    if not isinstance(title, str):
-        raise ValueError("title is not a string")
     if len(text) > MAX_FIELD:
         raise ValueError(f"text longer than {MAX_FIELD:,} characters")
-    published = parse_date(rec.get("published") or meta.get("published")) or default_published
-    aid = str(rec.get("id") or meta.get("id") or article_id(title, text))
-    return Article(
-        id=aid,
+    title = _field(rec, meta, "title")
+    raw = rec.get("published")
+    when = parse_published(raw if raw not in (None, "") else meta.get("published"))
+    given = _field(rec, meta, "id")
+    return TimedArticle(
+        id=given if given.strip() else article_id(title, text),
         title=title.strip(),
         text=text,
-        published=published,
-        source=str(rec.get("source") or meta.get("source") or ""),
-        url=str(rec.get("url") or meta.get("url") or ""),
-        lang=str(rec.get("lang") or meta.get("lang") or ""),
+        published=when.date if when else default_published,
+        source=_field(rec, meta, "source"),
+        url=_field(rec, meta, "url"),
+        lang=_field(rec, meta, "lang"),
         origin=origin,
+        published_at=when.at if when else "",
     )
 
 
@@ -172,19 +194,45 @@ def read_csv(name: str, content: str, published: dt.date | None) -> Iterator[Art
         yield ReadError(f"{name}:{reader.line_num}", f"unreadable CSV ({exc})")
 
 
-def read_bytes(name: str, data: bytes, published: dt.date | None = None, manifest: dict | None = None
-               ) -> Iterator[Article | ReadError]:
-    """Articles of one file's content, by its name's suffix."""
-    suffix = Path(name).suffix.lower()
+def sniff_suffix(data: bytes) -> str:
+    """The file type of content without a name (standard input), from its first bytes."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if head.startswith(b"{") and b'"messages"' in data[:1_000_000] and b"\n{" not in data[:4096].strip():
+        return ".json"
+    if head.startswith((b"{", b"[")):
+        return ".jsonl"
+    if head.startswith((b"<!doctype html", b"<html")):
+        return ".html"
+    if head.startswith(b"<") and (b"<rss" in head or b"<feed" in head or b"<rdf" in head):
+        return ".xml"
+    if head.startswith(b"<"):
+        return ".html"
+    return ".txt"
+
+
+def read_bytes(name: str, data: bytes, published: dt.date | None = None, manifest: dict | None = None,
+               fetch: Fetcher | None = None) -> Iterator[Article | ReadError]:
+    """Articles of one file's content, by its name's suffix (sniffed for standard input)."""
+    suffix = sniff_suffix(data) if name == STDIN else Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         yield ReadError(name, f"unsupported file type {suffix or '(none)'}; use {', '.join(SUFFIXES)}")
+        return
+    if suffix in FEED_SUFFIXES + HTML_SUFFIXES:
+        if not data.strip():
+            yield ReadError(name, "empty file")
+        elif suffix in FEED_SUFFIXES:
+            yield from read_feed(name, data, fetch)
+        else:
+            yield from read_html(name, data)
         return
     try:
         content = decode(data, name)
     except ValueError as exc:
         yield ReadError(name, str(exc))
         return
-    if suffix == ".txt":
+    if suffix in TELEGRAM_SUFFIXES:
+        yield from read_telegram(name, content)
+    elif suffix == ".txt":
         yield from read_seed_text(name, content, published, manifest)
     elif suffix == ".csv":
         yield from read_csv(name, content, published)
@@ -193,11 +241,13 @@ def read_bytes(name: str, data: bytes, published: dt.date | None = None, manifes
 
 
 def iter_files(paths: list[Path]) -> Iterator[Path | ReadError]:
-    """The article files named, folders expanded (sorted, manifests skipped)."""
+    """The article files named, folders expanded (sorted, manifests skipped); `-` is standard input."""
     for path in paths:
-        if path.is_dir():
+        if str(path) == STDIN:
+            yield path
+        elif path.is_dir():
             for f in sorted(path.rglob("*")):
-                if f.is_file() and f.suffix.lower() in SUFFIXES and f.name != MANIFEST:
+                if not f.is_dir() and f.suffix.lower() in SUFFIXES and f.name != MANIFEST:
                     yield f
         elif path.is_file():
             yield path
@@ -205,12 +255,16 @@ def iter_files(paths: list[Path]) -> Iterator[Path | ReadError]:
             yield ReadError(str(path), "no such file or folder")
 
 
-def read_paths(paths: list[Path], published: dt.date | None = None) -> Iterator[Article | ReadError]:
-    """Articles of all files and folders named, with read errors in place of bad inputs."""
+def read_paths(paths: list[Path], published: dt.date | None = None, fetch: Fetcher | None = None
+               ) -> Iterator[Article | ReadError]:
+    """Articles of all files and folders named (`-`: standard input), with read errors in place of bad inputs."""
     manifests: dict[Path, dict] = {}
-    for item in iter_files(paths):
+    for item in iter_files([Path(p) for p in paths]):
         if isinstance(item, ReadError):
             yield item
+            continue
+        if str(item) == STDIN:
+            yield from read_bytes(STDIN, sys.stdin.buffer.read(), published, None, fetch)
             continue
         if item.parent not in manifests:
             manifests[item.parent], problem = read_manifest(item.parent)
@@ -218,7 +272,10 @@ def read_paths(paths: list[Path], published: dt.date | None = None) -> Iterator[
                 yield problem
         try:
             data = item.read_bytes()
+        except FileNotFoundError:
+            yield ReadError(str(item), "file disappeared before it was read")
+            continue
         except OSError as exc:
             yield ReadError(str(item), f"cannot read ({exc.strerror})")
             continue
-        yield from read_bytes(str(item), data, published, manifests[item.parent])
+        yield from read_bytes(str(item), data, published, manifests[item.parent], fetch)

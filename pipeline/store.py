@@ -1,23 +1,52 @@
-"""The embedded SQLite store of articles, place mentions and claims (WAL mode)."""
+"""The embedded SQLite store of articles, place mentions and claims (WAL mode, versioned schema)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sqlite3
+from collections.abc import Callable, Iterator
+from enum import StrEnum
 from pathlib import Path
 
 import pandas as pd
 
 from gazetteer.matcher import MATCHER_VERSION, Matcher
+from gazetteer.records import Place
 from pipeline.claims import ArticleAnalysis
+from pipeline.frame import CLAIM_COLUMNS, CLAIM_FIELDS, PLACE_COLUMNS, claim_id, claim_values, finish_frame
+from pipeline.models import Article
+from pipeline.published import TimedArticle
+from pipeline.regions import admin1_of
 
-SCHEMA = """
+__all__ = [
+    "CLAIM_COLUMNS",
+    "DEFAULT_DB",
+    "SCHEMA_VERSION",
+    "StoreOutcome",
+    "claim_id",
+    "db_path",
+    "has_article",
+    "load_claims_frame",
+    "open_db",
+    "open_db_readonly",
+    "store_analyses",
+    "store_analysis",
+    "store_batch",
+    "stored_text",
+]
+
+DEFAULT_DB = "data/mihwar.db"
+SCHEMA_VERSION = 3
+
+_CLAIM_COLUMNS_SQL = ",\n    ".join(f'"{f.name}" {f.sql}' for f in CLAIM_FIELDS)
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, text TEXT NOT NULL, published TEXT, source TEXT,
-    url TEXT, lang TEXT, origin TEXT, matcher_version TEXT, ingested_at TEXT NOT NULL
+    url TEXT, lang TEXT, origin TEXT, matcher_version TEXT, ingested_at TEXT NOT NULL, published_at TEXT
 );
 CREATE TABLE IF NOT EXISTS places (
     id TEXT PRIMARY KEY, name TEXT, name_ar TEXT, lat REAL NOT NULL, lon REAL NOT NULL, kind TEXT,
-    geo_precision INTEGER
+    geo_precision INTEGER, admin1 TEXT
 );
 CREATE TABLE IF NOT EXISTS mentions (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE, start INTEGER NOT NULL,
@@ -26,40 +55,106 @@ CREATE TABLE IF NOT EXISTS mentions (
 );
 CREATE TABLE IF NOT EXISTS claims (
     id TEXT PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    place_id TEXT NOT NULL REFERENCES places(id), claim TEXT NOT NULL, side TEXT, claimed_by TEXT,
-    date TEXT, date_precision TEXT, evidence TEXT NOT NULL, start INTEGER, "end" INTEGER,
-    confidence REAL, pattern TEXT, matcher_version TEXT, why TEXT
+    {_CLAIM_COLUMNS_SQL},
+    matcher_version TEXT
 );
 CREATE INDEX IF NOT EXISTS claims_date ON claims(date);
 CREATE INDEX IF NOT EXISTS claims_place ON claims(place_id);
+CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
 """
 
-CLAIM_COLUMNS = [
-    "claim_id", "article_id", "place_id", "place", "place_ar", "lat", "lon", "side", "claim", "claimed_by", "date",
-    "date_precision", "geo_precision", "evidence", "confidence", "why", "title", "source", "url", "published",
-]
+
+class StoreOutcome(StrEnum):
+    """What storing one article did."""
+
+    STORED = "stored"
+    ALREADY = "already stored"
+    CONFLICT = "id taken by another text"
 
 
-def open_db(path: str | Path) -> sqlite3.Connection:
-    """A connection to the store at path (created with its schema if new), in WAL mode."""
-    path = Path(path)
+def db_path(value: str | os.PathLike | None = None) -> Path:
+    """The database file: the value given, else $MIHWAR_DB, else data/mihwar.db."""
+    return Path(value or os.environ.get("MIHWAR_DB") or DEFAULT_DB)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
+
+
+def _add_columns(conn: sqlite3.Connection, table: str, columns: dict[str, str]) -> None:
+    """Adds the columns a table lacks (ALTER TABLE ... ADD COLUMN; constraints dropped, as SQLite wants)."""
+    have = _columns(conn, table)
+    for name, sql in columns.items():
+        if name not in have:
+            kind = sql.split()[0]
+            conn.execute(f'ALTER TABLE "{table}" ADD COLUMN "{name}" {kind}')
+
+
+def _migrate_1(conn: sqlite3.Connection) -> None:
+    """Version 1: the tables as first released (created by SCHEMA when missing)."""
+
+
+def _migrate_2(conn: sqlite3.Connection) -> None:
+    """Version 2: articles.published_at (time and zone as given), places.admin1 (filled from the regions)."""
+    _add_columns(conn, "articles", {"published_at": "TEXT"})
+    _add_columns(conn, "places", {"admin1": "TEXT"})
+    rows = conn.execute("SELECT id, lat, lon FROM places WHERE admin1 IS NULL OR admin1 = ''").fetchall()
+    conn.executemany("UPDATE places SET admin1 = ? WHERE id = ?",
+                     [(admin1_of(lat, lon), pid) for pid, lat, lon in rows])
+
+
+def _migrate_3(conn: sqlite3.Connection) -> None:
+    """Version 3: claims.why, the kind of evidence for the claim's side (empty for claims stored before)."""
+    _add_columns(conn, "claims", {"why": "TEXT"})
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
+assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Brings the schema to SCHEMA_VERSION (PRAGMA user_version); the version found before."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(f"database schema version {found} is newer than this Mihwar's "
+                                    f"({SCHEMA_VERSION}); upgrade Mihwar")
+    if found == SCHEMA_VERSION and {f.name for f in CLAIM_FIELDS} <= _columns(conn, "claims"):
+        return found  # up to date: nothing is written
+    with conn:
+        conn.executescript(SCHEMA)
+        for version in range(found, SCHEMA_VERSION):
+            MIGRATIONS[version](conn)
+        _add_columns(conn, "claims", {f.name: f.sql for f in CLAIM_FIELDS})  # a column added to CLAIM_FIELDS
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    return found
+
+
+def open_db(path: str | os.PathLike | None = None) -> sqlite3.Connection:
+    """A connection to the store (path, else $MIHWAR_DB, else data/mihwar.db), created or migrated, in WAL mode."""
+    path = Path(path) if path is not None else db_path()
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commits
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.executescript(SCHEMA)
-    _add_why_column(conn)
+    migrate(conn)
     return conn
 
 
-def _add_why_column(conn: sqlite3.Connection) -> None:
-    """Adds the claims' `why` column (the kind of evidence for the side) to a store made before it."""
-    columns = {row[1] for row in conn.execute("PRAGMA table_info(claims)")}
-    if "why" not in columns:
-        with conn:
-            conn.execute("ALTER TABLE claims ADD COLUMN why TEXT")
+def open_db_readonly(path: str | os.PathLike | None = None) -> sqlite3.Connection:
+    """A read-only connection for readers (export, the dashboard); an older schema is migrated first."""
+    path = Path(path) if path is not None else db_path()
+    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False)
+    if schema_version(conn) < SCHEMA_VERSION:
+        conn.close()
+        conn = open_db(path)
+    return conn
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    """The schema version of an open store."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def has_article(conn: sqlite3.Connection, article_id: str) -> bool:
@@ -73,74 +168,164 @@ def stored_text(conn: sqlite3.Connection, article_id: str) -> str | None:
     return row[0] if row else None
 
 
-def claim_id(article_id: str, place_id: str, claim: str, side: str | None, date: str | None) -> str:
-    """A stable id for a claim."""
-    return f"{article_id}|{place_id}|{claim}|{side or '-'}|{date or '-'}"
-
-
 def store_analysis(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher) -> int:
     """Stores one analysed article with its mentions and claims (no-op if stored); the number of new claims."""
-    with conn:  # one transaction per article: all of it or nothing
+    return store_article(conn, analysis, matcher)[1]
+
+
+def store_article(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher
+                  ) -> tuple[StoreOutcome, int]:
+    """Stores one analysed article in one transaction (INSERT ... ON CONFLICT DO NOTHING, outcome read back)."""
+    with conn:
         return _insert(conn, analysis, matcher)
+
+
+def store_batch(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], matcher: Matcher
+                ) -> list[tuple[StoreOutcome, int] | Exception]:
+    """Stores analysed articles in one transaction, each under its own savepoint.
+
+    An article that fails is rolled back alone and its exception stands in its place in the result;
+    a database error (sqlite3.OperationalError: disk full, I/O, lock) rolls back the batch and is raised.
+    """
+    results: list[tuple[StoreOutcome, int] | Exception] = []
+    conn.execute("BEGIN")
+    try:
+        for an in analyses:
+            conn.execute("SAVEPOINT article")
+            try:
+                results.append(_insert(conn, an, matcher))
+            except sqlite3.OperationalError:
+                raise
+            except Exception as exc:
+                conn.execute("ROLLBACK TO article")
+                results.append(exc)
+            conn.execute("RELEASE article")
+        conn.commit()
+    except BaseException:
+        conn.rollback()
+        raise
+    return results
 
 
 def store_analyses(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], matcher: Matcher) -> int:
     """Stores several analysed articles in one transaction (all or none); the number of new claims."""
     with conn:
-        return sum(_insert(conn, an, matcher) for an in analyses)
+        return sum(_insert(conn, an, matcher)[1] for an in analyses)
 
 
-def _insert(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher) -> int:
+def _insert(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher) -> tuple[StoreOutcome, int]:
     art = analysis.article
-    if has_article(conn, art.id):
-        return 0
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    conn.execute(
-        "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?)",
+    cur = conn.execute(
+        "INSERT INTO articles (id, title, text, published, source, url, lang, origin, matcher_version, "
+        "ingested_at, published_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
         (art.id, art.title, art.text, art.published.isoformat() if art.published else None, art.source,
-         art.url, art.lang, art.origin, MATCHER_VERSION, now),
+         art.url, art.lang, art.origin, MATCHER_VERSION, now, getattr(art, "published_at", "") or None),
     )
-    places = {m.place.id: m.place for m in analysis.mentions}
+    if cur.rowcount == 0:
+        same = stored_text(conn, art.id) == art.text
+        return (StoreOutcome.ALREADY if same else StoreOutcome.CONFLICT), 0
+    return StoreOutcome.STORED, _insert_findings(conn, analysis, matcher)
+
+
+def _insert_findings(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher,
+                     update_places: bool = False) -> int:
+    """Inserts the places, mentions and claims of an analysed article; the number of new claims.
+
+    update_places: stored place records take the matcher's name, point and region (reprocess after a
+    gazetteer change); otherwise a stored place is left as it is.
+    """
+    art = analysis.article
+    places: dict[str, Place] = {m.place.id: m.place for m in analysis.mentions}
     for c in analysis.claims:
         places.setdefault(c.place_id, matcher.by_id[c.place_id])
     conn.executemany(
-        "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?)",
-        [(p.id, p.name, p.name_ar, p.lat, p.lon, p.kind, p.geo_precision) for p in places.values()],
+        "INSERT INTO places (id, name, name_ar, lat, lon, kind, geo_precision, admin1) VALUES (?,?,?,?,?,?,?,?) "
+        + (_PLACE_UPSERT if update_places else "ON CONFLICT(id) DO NOTHING"),
+        [(p.id, p.name, p.name_ar, p.lat, p.lon, p.kind, p.geo_precision, p.admin1 or admin1_of(p.lat, p.lon))
+         for p in places.values()],
     )
     conn.executemany(
-        "INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
+        'INSERT INTO mentions (article_id, start, "end", surface, place_id, score, how) VALUES (?,?,?,?,?,?,?) '
+        "ON CONFLICT DO NOTHING",
         [(art.id, m.start, m.end, m.surface, m.place.id, m.score, m.how.value) for m in analysis.mentions],
     )
-    rows = []
-    for c in analysis.claims:
-        date = c.date.date.isoformat() if c.date else None
-        side = c.side.value if c.side else None
-        rows.append((
-            claim_id(art.id, c.place_id, c.claim.value, side, date), art.id, c.place_id, c.claim.value, side,
-            c.claimed_by.value if c.claimed_by else None, date, c.date.precision.value if c.date else None,
-            c.evidence, c.start, c.end, c.confidence, c.pattern, MATCHER_VERSION, c.why.value,
-        ))
+    names = ["id", "article_id", *(f.name for f in CLAIM_FIELDS), "matcher_version"]
+    rows = [(v["id"], art.id, *(v[f.name] for f in CLAIM_FIELDS), MATCHER_VERSION)
+            for v in (claim_values(art.id, c) for c in analysis.claims)]
+    quoted = ", ".join('"' + n + '"' for n in names)
     before = conn.total_changes
     conn.executemany(
-        "INSERT OR IGNORE INTO claims (id, article_id, place_id, claim, side, claimed_by, date, date_precision,"
-        ' evidence, start, "end", confidence, pattern, matcher_version, why) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-        rows)
+        f"INSERT INTO claims ({quoted}) VALUES ({', '.join('?' * len(names))}) ON CONFLICT(id) DO NOTHING", rows)
     return conn.total_changes - before
+
+
+_PLACE_UPSERT = ("ON CONFLICT(id) DO UPDATE SET name = excluded.name, name_ar = excluded.name_ar, lat = excluded.lat, "
+                 "lon = excluded.lon, kind = excluded.kind, geo_precision = excluded.geo_precision, "
+                 "admin1 = excluded.admin1")
+
+
+def replace_findings(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher) -> None:
+    """Replaces an article's mentions and claims by these, in one transaction (the old stay if it fails)."""
+    art = analysis.article
+    with conn:
+        conn.execute("DELETE FROM claims WHERE article_id = ?", (art.id,))
+        conn.execute("DELETE FROM mentions WHERE article_id = ?", (art.id,))
+        _insert_findings(conn, analysis, matcher, update_places=True)
+        conn.execute("UPDATE articles SET matcher_version = ? WHERE id = ?", (MATCHER_VERSION, art.id))
+
+
+def claim_sides(conn: sqlite3.Connection, article_id: str) -> dict[str, tuple[str, str | None]]:
+    """The stored claims of an article: id -> (place|claim|date key, side)."""
+    rows = conn.execute("SELECT id, place_id, claim, date, side FROM claims WHERE article_id = ?", (article_id,))
+    return {cid: (f"{pid}|{kind}|{date or '-'}", side) for cid, pid, kind, date, side in rows}
+
+
+def article_ids(conn: sqlite3.Connection) -> list[str]:
+    """The ids of every stored article, in storage order."""
+    return [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY rowid")]
+
+
+def stored_article(conn: sqlite3.Connection, aid: str) -> Article | None:
+    """A stored article as it was read (its publication time kept), or None."""
+    row = conn.execute("SELECT id, title, text, published, source, url, lang, origin, published_at "
+                       "FROM articles WHERE id = ?", (aid,)).fetchone()
+    if row is None:
+        return None
+    published = dt.date.fromisoformat(row[3][:10]) if row[3] else None
+    return TimedArticle(id=row[0], title=row[1], text=row[2], published=published, source=row[4] or "",
+                        url=row[5] or "", lang=row[6] or "", origin=row[7] or "", published_at=row[8] or "")
+
+
+def iter_articles(conn: sqlite3.Connection) -> Iterator[Article]:
+    """Every stored article, one at a time."""
+    for aid in article_ids(conn):
+        art = stored_article(conn, aid)
+        if art is not None:
+            yield art
 
 
 def load_claims_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     """All stored claims with their place and article, one row a claim (columns CLAIM_COLUMNS)."""
-    query = """
-        SELECT c.id AS claim_id, c.article_id, c.place_id, p.name AS place, p.name_ar AS place_ar, p.lat, p.lon,
-               c.side, c.claim, c.claimed_by, c.date, c.date_precision, p.geo_precision, c.evidence,
-               c.confidence, c.why, a.title, a.source, a.url, a.published
-        FROM claims c JOIN places p ON p.id = c.place_id JOIN articles a ON a.id = c.article_id
-        ORDER BY c.date, c.article_id, c.start
-    """
-    df = pd.read_sql_query(query, conn)
-    df["date"] = pd.to_datetime(df["date"], errors="coerce")
-    df["published"] = pd.to_datetime(df["published"], errors="coerce")
-    for col in ("side", "claimed_by", "date_precision"):
-        df[col] = df[col].astype(object).where(df[col].notna(), None)
-    df["url"] = df["url"].fillna("")
-    return df[CLAIM_COLUMNS]
+    return finish_frame(pd.read_sql_query(_claims_query(), conn))
+
+
+def iter_claims_frames(conn: sqlite3.Connection, rows: int = 20_000) -> Iterator[pd.DataFrame]:
+    """The stored claims as frames of at most `rows` rows, in the order of load_claims_frame (bounded memory)."""
+    for chunk in pd.read_sql_query(_claims_query(), conn, chunksize=rows):
+        yield finish_frame(chunk)
+
+
+def _claims_query() -> str:
+    select = []
+    for col in CLAIM_COLUMNS:
+        if col == "claim_id":
+            select.append("c.id AS claim_id")
+        elif col in PLACE_COLUMNS:
+            select.append(f'p."{PLACE_COLUMNS[col]}" AS "{col}"')
+        elif col in ("title", "source", "url", "published"):
+            select.append(f'a."{col}" AS "{col}"')
+        else:
+            select.append(f'c."{col}" AS "{col}"')
+    return (f"SELECT {', '.join(select)} FROM claims c JOIN places p ON p.id = c.place_id "
+            "JOIN articles a ON a.id = c.article_id ORDER BY c.date, c.article_id, c.start")

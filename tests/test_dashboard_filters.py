@@ -36,8 +36,10 @@ def test_date_range_inclusive_and_undated() -> None:
     df = seed_like_claims()
     day = dt.date(2020, 6, 3)
     assert len(apply_filters(df, Filters(date_from=day, date_to=day, include_undated=False))) == 6
-    assert ids(apply_filters(df, Filters(date_from=dt.date(2020, 6, 4)))) == {"c7"}
+    assert ids(apply_filters(df, Filters(date_from=dt.date(2020, 6, 4), include_undated=True))) == {"c7"}
+    assert apply_filters(df, Filters(date_from=dt.date(2020, 6, 4))).empty  # undated left out by default
     assert apply_filters(df, Filters(date_to=dt.date(2020, 6, 2), include_undated=False)).empty
+    assert "c7" in ids(apply_filters(df, Filters()))  # no date bound: undated claims stay
 
 
 def test_place_search_english_and_arabic_variants() -> None:
@@ -71,3 +73,11 @@ def test_claims_per_day_empty() -> None:
     empty = normalize_claims(pd.DataFrame([make_claim("x", "tripoli", "GNA", "attack", None)]))
     assert claims_per_day(empty).empty
     assert claims_per_day(empty.iloc[0:0]).empty
+
+
+def test_place_query_by_id_and_missing_arabic_name() -> None:
+    df = seed_like_claims()
+    assert ids(apply_filters(df, Filters(place_query="TRIPOLI_AIRPORT"))) == {"c2", "c4"}
+    df.loc[df["claim_id"] == "c7", "place_ar"] = None
+    assert apply_filters(df, Filters(place_query="nan")).empty  # a missing name is no text "nan"
+    assert ids(apply_filters(df, Filters(place_query="tripoli", sides=frozenset({"LNA"})))) == {"c2", "c7"}
