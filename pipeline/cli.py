@@ -14,7 +14,7 @@ from pathlib import Path
 from gazetteer.matcher import default_matcher
 from pipeline import __version__
 from pipeline.claims import ArticleAnalysis, extract
-from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, export_text, write_export_stream
+from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, atomic_write, export_text, write_export_stream
 from pipeline.fetch import FetchError, fetch_url, read_url
 from pipeline.filters import Filters, apply_filters
 from pipeline.frame import CLAIM_TYPES, SIDE_LABELS
@@ -184,9 +184,7 @@ def _write_text(text: str, output: str) -> None:
     if output == "-":
         sys.stdout.write(text)
     else:
-        from pipeline.export import _atomic
-
-        _atomic(Path(output), lambda p: p.write_text(text, encoding="utf-8"))
+        atomic_write(Path(output), lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def build_parser(prog: str = "mihwar") -> argparse.ArgumentParser:

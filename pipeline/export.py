@@ -104,18 +104,10 @@ def frame_to_geojson(df: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": list(iter_features(df))}
 
 
-def write_geojson(df: pd.DataFrame, out: TextIO) -> None:
-    """Writes the GeoJSON FeatureCollection feature by feature (the whole text is never built)."""
-    out.write('{"type": "FeatureCollection", "features": [')
-    for n, feature in enumerate(iter_features(df)):
-        out.write(("\n" if n == 0 else ",\n") + json.dumps(feature, ensure_ascii=False))
-    out.write("\n]}\n")
-
-
 def geojson_text(df: pd.DataFrame) -> str:
     """The GeoJSON of a claims frame as UTF-8 text, Arabic kept as text, one feature a line."""
     buf = io.StringIO()
-    write_geojson(df, buf)
+    write_text_stream([df], Format.GEOJSON, buf)
     return buf.getvalue()
 
 
@@ -192,7 +184,7 @@ def geo_frame(df: pd.DataFrame):  # -> geopandas.GeoDataFrame
     return gpd.GeoDataFrame(out, geometry=gpd.points_from_xy(out["lon"], out["lat"]), crs="EPSG:4326")
 
 
-def _atomic(path: Path, write: Callable[[Path], None]) -> None:
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
     """Writes through a temporary file in the same folder, renamed into place: never a half-written file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
@@ -262,7 +254,7 @@ def write_export_stream(frames: Iterable[pd.DataFrame], fmt: Format, output: str
         with open(p, "w", encoding="utf-8", newline="") as fh:
             written[0] = write_text_stream(frames, fmt, fh, bom)
 
-    _atomic(Path(output), stream)
+    atomic_write(Path(output), stream)
     return written[0]
 
 
@@ -270,15 +262,8 @@ def write_export(df: pd.DataFrame, fmt: Format, path: str | Path, bom: bool = Fa
     """Writes the claims to a file in a format (GeoPackage layer 'claims'; GeoParquet with WKB points)."""
     path = Path(path)
     if fmt is Format.GPKG:
-        _atomic(path, lambda p: geo_frame(df).to_file(p, driver="GPKG", layer="claims", engine="pyogrio"))
+        atomic_write(path, lambda p: geo_frame(df).to_file(p, driver="GPKG", layer="claims", engine="pyogrio"))
     elif fmt is Format.PARQUET:
-        _atomic(path, lambda p: geo_frame(df).to_parquet(p, index=False))
-    elif fmt is Format.GEOJSON:
-        def stream(p: Path) -> None:
-            with open(p, "w", encoding="utf-8") as fh:
-                write_geojson(df, fh)
-
-        _atomic(path, stream)
+        atomic_write(path, lambda p: geo_frame(df).to_parquet(p, index=False))
     else:
-        text = export_text(df, fmt, bom)
-        _atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+        write_export_stream([df], fmt, path, bom)

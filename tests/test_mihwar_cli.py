@@ -294,3 +294,17 @@ def test_fetch_a_feed_with_full_text_follows_entry_links(tmp_path):
         assert art["published"] == "2019-08-16T09:30:00+02:00"  # the feed's time, not the page's date
     finally:
         httpd.shutdown()
+
+
+def test_two_concurrent_ingests_of_one_file_both_succeed(tmp_path):
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(json.dumps({"id": f"c{i}", "published": "2019-08-16", "text": f"{MISRATA} ({i})"}) + "\n"
+                           for i in range(60)), encoding="utf-8")
+    db = tmp_path / "c.db"
+    procs = [subprocess.Popen([sys.executable, "-m", "pipeline", "ingest", str(src), "--db", str(db), "--batch", b],
+                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for b in ("1", "8")]
+    outs = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert all("error:" not in err and "0 errors" in err for _, err in outs)
+    assert sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone() == (60,)
