@@ -22,6 +22,8 @@ from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
 
 BIND_TOKENS = 4
+#: How far a trigger after a place (with none before it) may stand and still be about it.
+AFTER_TOKENS = 6
 _LATIN = re.compile(r"[a-z]{2}")
 #: What may stand between a place and a trigger that follows it and still concerns it:
 #: nothing ("طرابلس لهجوم", "the Tarhuna offensive") or a passive auxiliary ("Ain Zara was repelled").
@@ -365,7 +367,7 @@ def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Matc
         chosen = [t for t in triggers if prev_end <= t.start and t.end <= ms][-1:]
         if not chosen:
             # "local officials in Zuwara said the shelling…": a place before a speech verb describes the speaker
-            chosen = inherited or [t for t in triggers if t.start >= me
+            chosen = inherited or [t for t in triggers if t.start >= me and tx.tokens_between(me, t.start) <= AFTER_TOKENS
                                    and not _between(speech_starts, speech_starts, me, t.start)
                                    and not complement.search(tx.norm, me, t.start)][:1]
         adjacent = [t for t in triggers if t.start >= me and _PASSIVE_GAP.fullmatch(tx.norm[me : t.start])
@@ -420,13 +422,25 @@ def _is_hypothetical(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lex
 
 def _is_intent(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     surface = tx.norm[trig.start : trig.end]
-    if lex.purpose_prefix.match(surface):
+    if lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig):
         return True
     prev = tx.prev_tokens(trig.start, lex.modal_window, clause[0])
     if prev and lex.purpose_before.match(prev[-1]):
         return True
     return any(lex.modal.fullmatch(tok) or lex.modal.match(tok) for tok in prev) or bool(
         lex.modal.search(" ".join(prev)))
+
+
+def _purpose_lam(surface: str, trig: Trigger) -> bool:
+    """The trigger word carries the preposition ل of purpose ("حملة لتحرير طرابلس"): the word without
+    it is still the trigger (so "لاحقت", pursued, is no purpose)."""
+    if trig.pattern.type not in (ClaimType.CONTROL, ClaimType.ADVANCE):
+        return False  # "تعرضت لقصف", "تصدت لهجوم": the ل of a verb's object, the event happened
+    rest = surface[1:] if surface[:1] in ("و", "ف") else surface
+    if not rest.startswith("ل"):
+        return False
+    bare = rest[2:] if rest.startswith("لل") else rest[1:]
+    return bool(trig.pattern.regex.fullmatch(bare) or trig.pattern.regex.fullmatch("ال" + bare))
 
 
 def _is_negated(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:

@@ -165,3 +165,14 @@ def test_the_side_things_are_taken_from_does_not_take_the_next_place():
 def test_a_dash_dateline_is_no_claim():
     text = "TRIPOLI – The Libyan National Army shot down a drone near Tarhuna on Tuesday."
     assert at(text, TRIPOLI) == set()
+
+
+def test_a_campaign_to_liberate_a_city_is_no_control_of_it():
+    text = "أطلقت قوات حفتر حملة عسكرية لتحرير مدينة غريان."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, GHARYAN)
+    assert (Side.LNA, ClaimType.ATTACK) in at(text, GHARYAN)
+
+
+def test_a_town_mobilizing_against_an_attack_elsewhere_is_not_attacked():
+    text = "أعلنت مدينة ترهونة حالة النفير العام دفاعا عن مدينة غريان في مواجهة هجوم تشنه قوات حفتر."
+    assert at(text, TARHUNA) == set()
