@@ -178,8 +178,9 @@ def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers:
     gap = tx.norm[trig.end : actor.start]
     if lex.agent_gap.search(gap):
         return Binding(trig, actor, Role.AGENT)
-    if lex.opponent_gap.search(gap) or lex.victim_before.search(gap):
-        return Binding(trig, actor, Role.OPPONENT)
+    offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
+    if lex.opponent_gap.search(gap) or (offensive and lex.victim_before.search(gap)):
+        return Binding(trig, actor, Role.OPPONENT)  # "struck positions of X"; but "فرت عناصر X": X flees
     if tx.norm[trig.start : trig.end].isascii():
         if not _OBJECT_GAP.fullmatch(gap):
             return None  # "the advance came after the army seized": the army acts in another clause

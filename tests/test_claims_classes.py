@@ -176,3 +176,18 @@ def test_a_campaign_to_liberate_a_city_is_no_control_of_it():
 def test_a_town_mobilizing_against_an_attack_elsewhere_is_not_attacked():
     text = "أعلنت مدينة ترهونة حالة النفير العام دفاعا عن مدينة غريان في مواجهة هجوم تشنه قوات حفتر."
     assert at(text, TARHUNA) == set()
+
+
+def test_a_town_that_fell_to_a_side_is_that_sides():
+    assert at("سقطت غريان بيد قوات الوفاق صباح الأربعاء.", GHARYAN) == {(Side.GNA, ClaimType.CONTROL)}
+    assert at("The fall of Gharyan to GNA forces on Wednesday stunned Haftar.", GHARYAN) == {
+        (Side.GNA, ClaimType.CONTROL)}
+    assert at("Tarhuna was retaken by government forces on Friday.", TARHUNA) == {(Side.GNA, ClaimType.CONTROL)}
+
+
+def test_the_fall_of_a_town_with_no_side_named_is_no_claim():
+    assert at("The fall of Gharyan shocked the region.", GHARYAN) == set()
+
+
+def test_elements_that_flee_are_the_ones_withdrawing():
+    assert at("وفرت عناصر الوفاق من مدينة غريان.", GHARYAN) == {(Side.GNA, ClaimType.WITHDRAWAL)}
