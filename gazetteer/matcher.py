@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from gazetteer.normalize import (
     LATIN_ARTICLES,
     TOKEN_RE,
+    Token,
     clitic_forms,
     fold_latin,
     is_arabic,
@@ -157,7 +158,8 @@ class Matcher:
     # ---- public ------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
         """All place mentions in a text, in order, after disambiguation."""
-        toks = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text) if not _is_latin_article(m.group())]
+        toks = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)
+                if not _is_latin_article(m.group())]
         if not toks:
             return []
         cands = self._exact(text, toks)

@@ -6,10 +6,12 @@ common transliteration pairs (Ain/Ayn/Ein, Zara/Zarah, q/g/gh).
 """
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import NamedTuple
 
 # Arabic combining marks (harakat, Quranic marks, superscript alef) and tatweel.
 _AR_MARKS = "".join(
@@ -139,9 +141,17 @@ def clitic_forms(token: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-def tokenize(text: str) -> Iterator[tuple[int, int, str]]:
+class Token(NamedTuple):
+    """A word of a text with its character offsets (in whichever text it was read from)."""
+
+    start: int
+    end: int
+    text: str
+
+
+def tokenize(text: str) -> Iterator[Token]:
     """Word tokens of a text with their character offsets."""
-    return ((m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text))
+    return (Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text))
 
 
 def name_key(name: str) -> tuple[str, ...]:
@@ -196,3 +206,29 @@ def normalize_aligned(text: str) -> tuple[str, list[int] | None]:
 def normalize_pattern(pattern: str) -> str:
     """A regex written in plain Arabic spelling, with letters unified like normalize_aligned."""
     return pattern.translate({k: v for k, v in _ALIGNED_MAP.items() if k >= 0x0600})
+
+
+class NormalizedText:
+    """A text with its normalized form (normalize_aligned), the map between their offsets, and the
+    normalized form's tokens: the one position system the claim extractor works in. The place matcher
+    reads the original text; `n` brings its offsets here."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.norm, self.to_orig = normalize_aligned(text)
+        self._deleted = deleted_offsets(text) if self.to_orig is not None else []
+        self.tokens = list(tokenize(self.norm))
+        self._starts = [t.start for t in self.tokens]
+
+    def n(self, i: int) -> int:
+        """Normalized offset of an original offset."""
+        return i - bisect.bisect_left(self._deleted, i) if self._deleted else i
+
+    def tokens_between(self, a: int, b: int) -> int:
+        """How many tokens start in norm[a:b]."""
+        return bisect.bisect_left(self._starts, b) - bisect.bisect_left(self._starts, a)
+
+    def prev_tokens(self, pos: int, k: int, floor: int = 0) -> list[str]:
+        """The texts of the k tokens before a normalized offset (none before floor)."""
+        i = bisect.bisect_left(self._starts, pos)
+        return [t.text for t in self.tokens[max(0, i - k) : i] if t.start >= floor]

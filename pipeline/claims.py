@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from gazetteer.matcher import Match, Matcher, default_matcher
-from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, deleted_offsets, is_arabic, normalize_aligned
+from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_arabic
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
@@ -56,35 +56,6 @@ class ArticleAnalysis:
     article: Article
     mentions: tuple[Match, ...]
     claims: tuple[Claim, ...]
-
-
-class _Text:
-    """An article's text with its normalized form, offset maps and token positions."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.norm, self.to_orig = normalize_aligned(text)
-        self._deleted = deleted_offsets(text) if self.to_orig is not None else []
-        self.tok_starts = [m.start() for m in TOKEN_RE.finditer(self.norm)]
-
-    def n(self, i: int) -> int:
-        """Normalized offset of an original offset."""
-        return i - bisect.bisect_left(self._deleted, i) if self._deleted else i
-
-    def tokens_between(self, a: int, b: int) -> int:
-        """How many tokens start in norm[a:b]."""
-        return bisect.bisect_left(self.tok_starts, b) - bisect.bisect_left(self.tok_starts, a)
-
-    def prev_tokens(self, pos: int, k: int, floor: int = 0) -> list[str]:
-        """The k tokens before a normalized offset (not before floor)."""
-        i = bisect.bisect_left(self.tok_starts, pos)
-        out = []
-        for j in range(max(0, i - k), i):
-            s = self.tok_starts[j]
-            if s >= floor:
-                m = TOKEN_RE.match(self.norm, s)
-                out.append(m.group() if m else "")
-        return out
 
 
 def _scripts(norm: str) -> set[bool]:
@@ -130,7 +101,7 @@ def _is_modifier(norm: str, t: Trigger, lex: Lexicon) -> bool:
                 and not latin_before.search(norm, max(0, t.start - 12), t.start))
 
 
-def _clauses(tx: _Text, start: int, end: int, mentions: list[Match], lex: Lexicon) -> list[tuple[int, int]]:
+def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], lex: Lexicon) -> list[tuple[int, int]]:
     """Clauses of a sentence (normalized offsets); a list of places or a short aside stays joined."""
     raw = clause_bounds(tx.norm, tx.n(start), tx.n(end))
     starts = {tx.n(m.start) for m in mentions}
@@ -154,7 +125,7 @@ def _clauses(tx: _Text, start: int, end: int, mentions: list[Match], lex: Lexico
     return [(a, b) for a, b in merged]
 
 
-def _bound_actor(tx: _Text, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger], lex: Lexicon
+def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger], lex: Lexicon
                  ) -> Binding | None:
     """An actor tied to the trigger and its role: right before it (the agent), or just after it.
 
@@ -212,7 +183,7 @@ class Binding:
 class _Context:
     """What side resolution needs to know about a sentence."""
 
-    tx: _Text
+    tx: NormalizedText
     sent: tuple[int, int]
     actors: list[ActorMention]
     bound: dict[Trigger, Binding]
@@ -311,7 +282,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     return None, Evidence.NONE
 
 
-def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
+def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
              lex: Lexicon) -> list[tuple[Match, bool]]:
     """Places a clause's claims are about, each with whether it is only a reference point."""
     inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
@@ -348,7 +319,7 @@ def _targets(tx: _Text, clause: tuple[int, int], mentions: list[Match], actors: 
     return out
 
 
-def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Match, bool]],
+def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[tuple[Match, bool]],
                     speech_starts: list[int], complement: re.Pattern[str]) -> dict[Trigger, list[tuple[Match, bool]]]:
     """Which of a clause's places each trigger is about.
 
@@ -380,7 +351,7 @@ def _trigger_places(tx: _Text, triggers: list[Trigger], targets: list[tuple[Matc
     return out
 
 
-def _is_goal(tx: _Text, trig: Trigger, m: Match, lex: Lexicon) -> bool:
+def _is_goal(tx: NormalizedText, trig: Trigger, m: Match, lex: Lexicon) -> bool:
     """The place is where a movement goes ("fled to X", "تراجعت نحو X", "flown … to the X base"),
     not where it starts."""
     ms = tx.n(m.start)
@@ -388,13 +359,13 @@ def _is_goal(tx: _Text, trig: Trigger, m: Match, lex: Lexicon) -> bool:
     return bool(lex.goal_before.search(tx.norm, lo, ms))
 
 
-def _is_origin(tx: _Text, m: Match, lex: Lexicon) -> bool:
+def _is_origin(tx: NormalizedText, m: Match, lex: Lexicon) -> bool:
     """The place is where forces come from ("fighters from Misrata", "قادمة من مصراتة")."""
     ms = tx.n(m.start)
     return bool(lex.origin_before.search(tx.norm, max(0, ms - 50), ms))
 
 
-def _dateline_end(tx: _Text, lex: Lexicon) -> int:
+def _dateline_end(tx: NormalizedText, lex: Lexicon) -> int:
     """The original offset where the dateline ("TRIPOLI (Reuters) -") ends, 0 without one."""
     m = lex.dateline.match(tx.text)
     return m.end() if m else 0
@@ -415,13 +386,13 @@ def _list_gap(gap: str, next_surface: str) -> bool:
                                                             or next_surface.startswith("و"))
 
 
-def _is_hypothetical(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     """A warning or a condition before the trigger: the event is not claimed to have happened."""
     return bool(lex.hypothetical.search(tx.norm, clause[0], trig.start)) and tx.tokens_between(
         lex.hypothetical.search(tx.norm, clause[0], trig.start).start(), trig.start) <= 8
 
 
-def _is_intent(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _is_intent(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     surface = tx.norm[trig.start : trig.end]
     if lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig):
         return True
@@ -444,13 +415,13 @@ def _purpose_lam(surface: str, trig: Trigger) -> bool:
     return bool(trig.pattern.regex.fullmatch(bare) or trig.pattern.regex.fullmatch("ال" + bare))
 
 
-def _is_negated(tx: _Text, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _is_negated(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     prev = tx.prev_tokens(trig.start, 2, clause[0])
     return bool(prev) and (prev[-1] in lex.negation or (len(prev) == 2 and prev[0] in lex.negation
                                                         and prev[1] in ("did", "has", "have", "was", "were")))
 
 
-def _is_denied(tx: _Text, trig: Trigger, sent: tuple[int, int], lex: Lexicon) -> bool:
+def _is_denied(tx: NormalizedText, trig: Trigger, sent: tuple[int, int], lex: Lexicon) -> bool:
     for m in lex.deny.finditer(tx.norm, sent[0], trig.start):
         if not lex.deny_end.search(tx.norm, m.end(), trig.start):
             return True
@@ -474,7 +445,7 @@ class _Dates:
         return first[0].date if first else self.reference
 
 
-def _event_date(tx: _Text, dates: _Dates, trig: Trigger, clause: tuple[int, int], sent: tuple[int, int],
+def _event_date(tx: NormalizedText, dates: _Dates, trig: Trigger, clause: tuple[int, int], sent: tuple[int, int],
                 others: list[Trigger]) -> EventDate | None:
     """The date of a claim: a phrase counting back to it ("two days after X seized", "بعد يومين من
     استعادة"), the date of its own predicate (between the triggers around it), the clause's, the
@@ -494,7 +465,7 @@ def _event_date(tx: _Text, dates: _Dates, trig: Trigger, clause: tuple[int, int]
     return dates.default
 
 
-def _not_actors(tx: _Text, mentions: list[Match], actors: list[ActorMention], starts: list[int]) -> list[Match]:
+def _not_actors(tx: NormalizedText, mentions: list[Match], actors: list[ActorMention], starts: list[int]) -> list[Match]:
     """Drops mentions that end an actor's name (فايز السراج the prime minister, not the suburb)."""
     out = []
     for m in mentions:
@@ -527,7 +498,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     matcher = matcher or default_matcher()
     lex = lex or load_lexicon()
     confidence = evidence_confidence()
-    tx = _Text(article.text)
+    tx = NormalizedText(article.text)
     dateline = _dateline_end(tx, lex)
     own_side = load_conventions().own_media_side(article.source)
     outlet_side = load_conventions().outlet_side(article.source)

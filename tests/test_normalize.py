@@ -39,3 +39,13 @@ def test_aligned_normalization_keeps_a_map_to_original_offsets():
 def test_normalization_is_idempotent(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+def test_one_position_system_for_matcher_and_claims():
+    from gazetteer.normalize import NormalizedText
+    tx = NormalizedText("قصفت\u0651 قواتُ حفتر غريان")  # diacritics are dropped from the normalized text
+    assert tx.norm == "قصفت قوات حفتر غريان"
+    assert tx.n("قصفت\u0651 قواتُ حفتر ".__len__()) == tx.norm.index("غريان")
+    assert [t.text for t in tx.tokens] == ["قصفت", "قوات", "حفتر", "غريان"]
+    assert tx.tokens_between(0, tx.norm.index("غريان")) == 3 and tx.prev_tokens(tx.norm.index("غريان"), 2) == [
+        "قوات", "حفتر"]
