@@ -191,3 +191,11 @@ def test_the_fall_of_a_town_with_no_side_named_is_no_claim():
 
 def test_elements_that_flee_are_the_ones_withdrawing():
     assert at("وفرت عناصر الوفاق من مدينة غريان.", GHARYAN) == {(Side.GNA, ClaimType.WITHDRAWAL)}
+
+
+def test_an_unknown_speaker_is_not_the_previous_one():
+    text = ("The Tripoli government said its forces had repelled an attack on Gharyan. "
+            "Residents said rockets hit Tarhuna on Monday, without saying who fired them.")
+    assert at(text, TARHUNA) == {(None, ClaimType.STRIKE)}
+    text = "The Tripoli government said its forces had repelled an attack on Gharyan. It said drones struck Tarhuna."
+    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.STRIKE)}
