@@ -82,7 +82,6 @@ class Speech:
     accuser: ActorMention | None = None
 
 
-_PRONOUN_NEAR = re.compile(r"(?<!\w)(?:he|she|it|they|we)(?!\w)")
 _AFTER_CLAUSE = re.compile(r"[,،\"”»']\s*$")
 
 
@@ -119,10 +118,7 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
     verb_found = False
     for spans, continues in ((verbs.report, False), (verbs.cont, True)):
         for vs, ve in _spans_in(spans, start, end):
-            # An English "said" names its subject: an unknown one ("residents said") is no earlier speaker,
-            # a pronoun ("he said", "said it") is.
-            verb_found = verb_found or not norm[vs:ve].isascii() or bool(
-                _PRONOUN_NEAR.search(norm, max(start, vs - 12), min(end, ve + 8)))
+            verb_found = True
             cand = _speaker_near(norm, vs, ve, end, named, tokens_between, lex)
             if cand is not None:
                 speaker = cand
