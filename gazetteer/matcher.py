@@ -108,6 +108,7 @@ class Matcher:
         self._foreign = _keys(cues["foreign_markers"])
         self._institution = _keys(cues["institution_before"])
         self._reference_point = _keys(cues["reference_point_before"])
+        self._not_a_reference = _keys(cues["reference_not_after"])
         self._minor_refs = frozenset(normalize_text(w) for w in cues["minor_references"]["words"])
         self._minor_max = float(cues["minor_references"]["max_importance"])
         self._common_words = frozenset(k for w in load_word_list("ambiguous_words.txt") for k in name_key(w)[:1])
@@ -402,6 +403,8 @@ class Matcher:
                     continue
                 if text[e : e + 4].lower() == " of " or text[e : e + 2] == "'s":
                     continue  # "the town of Gharyan", "the airport's runway": not a reference
+                if i > 0 and self._tok_keys(toks[i - 1][2]) & self._not_a_reference:
+                    continue  # "تنظيم القاعدة" is al-Qaeda
                 named = [m for m in found if m.place.kind in kinds]
                 if normalize_text(text[s + max(shift, 0) : e]) in self._minor_refs:
                     named = [m for m in named if m.place.importance < self._minor_max]

@@ -148,3 +148,10 @@ def test_the_town_refers_to_the_town_not_to_the_capital():
     text = "Government forces seized Gharyan in an offensive on Tripoli. Fighting broke out inside the town."
     found = default_matcher().find(text)
     assert [m.place.id for m in found if m.how is MatchKind.REFERENCE] == ["mihwar:gharyan"]
+
+
+def test_the_base_refers_to_the_base_named_before_but_al_qaeda_does_not():
+    found = default_matcher().find("أعلنت قوات الوفاق تحرير قاعدة الوطية الجوية. وقال قنونو إن قواتنا دخلت القاعدة.")
+    assert [m.place.id for m in found if m.how is MatchKind.REFERENCE] == ["mihwar:al_watiya_air_base"]
+    found = default_matcher().find("سيطرت القوات على قاعدة الوطية في الحرب على تنظيم القاعدة.")
+    assert [m.how for m in found] == [MatchKind.ALIAS]
