@@ -109,6 +109,8 @@ class Matcher:
         self._institution = _keys(cues["institution_before"])
         self._reference_point = _keys(cues["reference_point_before"])
         self._not_a_reference = _keys(cues["reference_not_after"])
+        self._dual = frozenset(" ".join(normalize_text(w).split()[1:] if w.startswith("the ") else normalize_text(w).split())
+                               for w in cues["dual_references"])
         self._minor_refs = frozenset(normalize_text(w) for w in cues["minor_references"]["words"])
         self._minor_max = float(cues["minor_references"]["max_importance"])
         self._common_words = frozenset(k for w in load_word_list("ambiguous_words.txt") for k in name_key(w)[:1])
@@ -366,6 +368,25 @@ class Matcher:
             score += 0.3
         return score
 
+    def _last_pair(self, text: str, toks: list[tuple[int, int, str]], before: list[Match], kinds: tuple[str, ...]
+                   ) -> list[Place]:
+        """The last two places of the kinds named as a pair ("Sabratha and Surman", «صبراتة وصرمان»), not
+        inside a longer list and not as reference points."""
+        def joined(a: Match, b: Match) -> bool:
+            gap = _LATIN_ARTICLE_GAP.sub("", text[a.end : b.start].lower()).strip()
+            return gap in ("", ",", "،", "and", ", and", "و") or (gap == "" and b.surface.startswith("و"))
+
+        for k in range(len(before) - 1, 0, -1):
+            a, b = before[k - 1], before[k]
+            if not (a.place.kind in kinds and b.place.kind in kinds and a.place.id != b.place.id and joined(a, b)):
+                continue
+            if (k >= 2 and joined(before[k - 2], a)) or (k + 1 < len(before) and joined(b, before[k + 1])):
+                continue  # part of a longer list
+            if self._is_reference_point(toks, a) or self._is_reference_point(toks, b):
+                continue
+            return [a.place, b.place]
+        return []
+
     def _is_reference_point(self, toks: list[tuple[int, int, str]], m: Match) -> bool:
         """The place is named only to locate another ("south of Tripoli", "جنوب العاصمة طرابلس")."""
         i = next((k for k, t in enumerate(toks) if t[0] == m.start), None)
@@ -376,7 +397,7 @@ class Matcher:
             keys = self._tok_keys(word)
             if keys & self._reference_point:
                 return True
-            if not keys & {"عاصمه", "capital", "the", "ليبيه", "libyan"}:
+            if not keys & {"عاصمه", "capital", "the", "ليبيه", "libyan", "of"}:
                 return False
         return False
 
@@ -412,6 +433,10 @@ class Matcher:
                     continue
                 before = [m for m in named if m.start < s and not self._is_reference_point(toks, m)] or [
                     m for m in named if m.start < s]
+                if " ".join(words) in self._dual:  # "the two cities": the last pair named together before
+                    pair = self._last_pair(text, toks, [m for m in found if m.start < s], kinds)
+                    out += [Match(s + shift, e, text[s + shift : e], p, 0.8, MatchKind.REFERENCE) for p in pair]
+                    continue
                 ref = (before[-1] if before else named[0]).place
                 out.append(Match(s + shift, e, text[s + shift : e], ref, 0.8, MatchKind.REFERENCE))
         return out
@@ -437,6 +462,9 @@ def _short_with_clitic(token: str, entries: Iterable[_Entry]) -> bool:
     forms = clitic_forms(token)
     short = [f for f in forms if len(f) <= SHORT_NAME_LETTERS]
     return bool(short) and short[0] != key and all(e.place.importance < SHORT_NAME_MAJOR for e in entries)
+
+
+_LATIN_ARTICLE_GAP = re.compile(r"(?<![a-z])(?:al|el|ad|as|az|ash|an|ar|at)[-\s]\s*$")
 
 
 @lru_cache(maxsize=200_000)

@@ -149,7 +149,8 @@ def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[Act
     comp = lex.complement.search(norm, vend, send)
     limit = comp.start() if comp else send
     verb = norm[vstart:vend]
-    before = [a for a in actors if a.end <= vstart and tokens_between(a.end, vstart) <= 6]
+    before = [a for a in actors if a.end <= vstart and tokens_between(a.end, vstart) <= 6
+              and not any(q in norm[a.end : vstart] for q in '"”»')]  # a name quoted is not who speaks
     if verb.isascii():
         # English: "X said …"; "…, said X" and "according to X" name the speaker after the verb.
         after_ok = verb.startswith("according") or bool(_AFTER_CLAUSE.search(norm[max(0, vstart - 3) : vstart]))

@@ -209,6 +209,17 @@ def _evidence(actor: ActorMention, kind: Evidence) -> Evidence:
     return Evidence.OUTLET if actor.by_outlet else kind
 
 
+_QUOTE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
+
+
+def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
+    """One of two offsets lies inside a quotation of the sentence and the other not."""
+    for q in _QUOTE.finditer(ctx.tx.norm, *ctx.sent):
+        if (q.start() <= a < q.end()) != (q.start() <= b < q.end()):
+            return True
+    return False
+
+
 def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
     """The clause says both sides act ("mutual shelling", "between the LNA and GNA militias")."""
     if ctx.lex.mutual.search(ctx.tx.norm, *clause):
@@ -250,6 +261,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             side = a.side_for(ctx.speaker, ctx.outlet)
             if side is None or ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 12), a.start):
                 continue  # "seized towns from the LNA": the LNA is no candidate
+            if _quoted_apart(ctx, a.start, trig.start):
+                continue  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
             if ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start]) or (
                     a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
                 if group != "offensive":
@@ -307,7 +320,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             gap = tx.norm[tx.n(m.end) : tx.n(nxt.start)]
             listed = nxt.surface.startswith("و") and not nxt.place.name_ar.startswith("و")
             if (len(gap) <= 3 and not any(c.isalnum() for c in gap) and not listed
-                    and nxt.place.id != m.place.id):
+                    and nxt.place.id != m.place.id and nxt.start != m.start):
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
         before = tx.norm[max(clause[0], ms - 30) : ms]
         background = k > 0 and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
@@ -362,7 +375,10 @@ def _is_goal(tx: NormalizedText, trig: Trigger, m: Match, lex: Lexicon) -> bool:
 def _is_origin(tx: NormalizedText, m: Match, lex: Lexicon) -> bool:
     """The place is where forces come from ("fighters from Misrata", "قادمة من مصراتة")."""
     ms = tx.n(m.start)
-    return bool(lex.origin_before.search(tx.norm, max(0, ms - 50), ms))
+    if lex.origin_before.search(tx.norm, max(0, ms - 50), ms):
+        return True
+    listed = tx.norm[max(0, ms - 5) : ms].rstrip().endswith(("and", "or")) or m.surface.startswith("و")
+    return listed and bool(lex.origin_list_before.search(tx.norm, max(0, ms - 60), ms))
 
 
 def _dateline_end(tx: NormalizedText, lex: Lexicon) -> int:

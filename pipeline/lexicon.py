@@ -66,6 +66,7 @@ class Lexicon:
     victim_after: re.Pattern[str]
     goal_before: re.Pattern[str]
     origin_before: re.Pattern[str]
+    origin_list_before: re.Pattern[str]
     background: re.Pattern[str]
     dateline: re.Pattern[str]
     list_continuation: re.Pattern[str]
@@ -185,6 +186,7 @@ def load_lexicon() -> Lexicon:
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
         goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),
         origin_before=re.compile(normalize_pattern(claims["roles"]["origin_before"])),
+        origin_list_before=re.compile(normalize_pattern(claims["roles"]["origin_list_before"])),
         background=re.compile(normalize_pattern(claims["locators"]["background_regex"])),
         dateline=re.compile(normalize_pattern(claims["locators"]["dateline_regex"]), re.IGNORECASE),
         list_continuation=re.compile(normalize_pattern(claims["locators"]["list_continuation_regex"])),

@@ -202,3 +202,19 @@ def test_a_neutral_speaker_gives_no_side():
 def test_wire_spellings_of_the_spokesmen():
     assert at("Ahmed al-Mosmari said LNA troops recaptured Tarhuna.", TARHUNA) == {(Side.LNA, ClaimType.CONTROL)}
     assert at("Its forces entered Tarhuna on Friday, Mohamed Gnono said.", TARHUNA) == {(Side.GNA, ClaimType.CONTROL)}
+
+
+def test_the_two_towns_are_both_places_named_before():
+    text = "Haftar's forces shelled Gharyan and Tarhuna overnight. GNA forces later entered the two towns."
+    assert (Side.GNA, ClaimType.CONTROL) in at(text, GHARYAN) and (Side.GNA, ClaimType.CONTROL) in at(text, TARHUNA)
+
+
+def test_a_side_quoted_in_another_statement_is_not_the_agent():
+    text = ('"Haftar\'s militias collapsed within hours," a commander said, adding that forces '
+            "from the coast had advanced on Tarhuna.")
+    assert (Side.LNA, ClaimType.ADVANCE) not in at(text, TARHUNA)
+
+
+def test_both_places_forces_come_from_are_origins():
+    text = "GNA forces from Gharyan and Tarhuna advanced on the airport."
+    assert at(text, GHARYAN) == set() and at(text, TARHUNA) == set()

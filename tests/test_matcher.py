@@ -155,3 +155,9 @@ def test_the_base_refers_to_the_base_named_before_but_al_qaeda_does_not():
     assert [m.place.id for m in found if m.how is MatchKind.REFERENCE] == ["mihwar:al_watiya_air_base"]
     found = default_matcher().find("سيطرت القوات على قاعدة الوطية في الحرب على تنظيم القاعدة.")
     assert [m.how for m in found] == [MatchKind.ALIAS]
+
+
+def test_the_two_cities_are_the_last_pair_named_together():
+    text = ("GNA forces entered Sabratha and Surman. Fighters from Zuwara and Zawiya had advanced on the two cities.")
+    found = default_matcher().find(text)
+    assert sorted(m.place.id for m in found if m.how is MatchKind.REFERENCE) == ["mihwar:sabratha", "mihwar:surman"]
