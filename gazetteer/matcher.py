@@ -323,16 +323,19 @@ class Matcher:
 
     def _decide(self, text: str, toks: list[tuple[int, int, str]], cands: list[_Candidate]) -> list[Match]:
         kept: list[tuple[_Candidate, bool]] = []
+        abroad: set[str] = set()  # places named once as a namesake abroad ("Tripoli, Lebanon"): so in all the text
         for c in cands:
             i, j = c.start_tok, c.end_tok
             if i > 0 and self._tok_keys(toks[i - 1][2]) & self._institution:
                 continue
             if self._near_any(toks, i, j, self._foreign, 2):
+                abroad.update(e.place.id for e in c.entries)
                 continue
             if normalize_text(text[toks[i][0] : toks[j - 1][1]]) in self._generic_words:
                 continue  # "المدينة", "the airport": a reference, resolved later
             cue = self._has_cue_before(toks, i) or self._has_cue_after(toks, j)
             kept.append((c, cue))
+        kept = [(c, cue) for c, cue in kept if not all(e.place.id in abroad for e in c.entries)]
         accepted = [c for c, cue in kept if cue or not self._needs_cue(c, toks)]
         accepted_ids = {id(c) for c in accepted}
         pending = [(c, cue) for c, cue in kept if id(c) not in accepted_ids]

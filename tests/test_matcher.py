@@ -161,3 +161,8 @@ def test_the_two_cities_are_the_last_pair_named_together():
     text = ("GNA forces entered Sabratha and Surman. Fighters from Zuwara and Zawiya had advanced on the two cities.")
     found = default_matcher().find(text)
     assert sorted(m.place.id for m in found if m.how is MatchKind.REFERENCE) == ["mihwar:sabratha", "mihwar:surman"]
+
+
+def test_a_namesake_abroad_once_is_abroad_in_the_whole_text():
+    text = "Tripoli, Lebanon's second city, saw protests. Crowds in Tripoli chanted all night."
+    assert ids(text) == []
