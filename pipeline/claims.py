@@ -7,6 +7,7 @@ the speaker; its date from the clause, else the sentence, else the publication d
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -548,6 +549,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     published = EventDate(article.published, DatePrecision.DAY) if article.published else None
     reference = published
     claims: dict[tuple, Claim] = {}
+    unsided: list[tuple] = []  # the side-less attacks of the sentence before
     previous: ActorMention | None = None
     for sentence in sentences:
         sent = (tx.n(sentence.start), tx.n(sentence.end))
@@ -560,6 +562,10 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         s_dates = _Dates(_between(dates, date_starts, *sent), _between(anchored, anchored_starts, *sent),
                          reference, reference if continues_reference(tx.norm, *sent) else published)
         reference = next((d.date for d in s_dates.absolute if d.date.precision is DatePrecision.DAY), reference)
+        told_before, unsided = unsided, []
+        accused = speech.accused.side if speech.accused is not None else None
+        if accused is not None and told_before and lex.back_reference.search(tx.norm, *sent):
+            _blame(claims, told_before, accused, confidence[Evidence.ACCUSATION])  # "blamed both attacks on X"
         if not s_mentions or not s_triggers:
             continue
         bound = {}
@@ -608,7 +614,18 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     key = (c.place_id, c.side, c.claim, c.date)
                     if key not in claims or claims[key].confidence < c.confidence:
                         claims[key] = c
+                    if side is None and _GROUP[kind] == "offensive":
+                        unsided.append(key)
     return ArticleAnalysis(article, tuple(mentions), _without_sideless_doubles(claims.values()))
+
+
+def _blame(claims: dict[tuple, Claim], keys: list[tuple], side: Side, confidence: float) -> None:
+    """Gives side-less attacks told before the side an accusation names."""
+    for key in keys:
+        c = claims.pop(key, None)
+        if c is not None:
+            blamed = dataclasses.replace(c, side=side, why=Evidence.ACCUSATION, confidence=confidence)
+            claims[(blamed.place_id, blamed.side, blamed.claim, blamed.date)] = blamed
 
 
 def _without_sideless_doubles(claims: Iterable[Claim]) -> tuple[Claim, ...]:

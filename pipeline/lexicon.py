@@ -75,6 +75,7 @@ class Lexicon:
     mutual: re.Pattern[str]
     between: re.Pattern[str]
     source_before: re.Pattern[str]
+    back_reference: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -195,6 +196,7 @@ def load_lexicon() -> Lexicon:
         mutual=re.compile(normalize_pattern(claims["roles"]["mutual"])),
         between=re.compile(normalize_pattern(claims["roles"]["between"])),
         source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
+        back_reference=re.compile(normalize_pattern(claims["roles"]["back_reference"])),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

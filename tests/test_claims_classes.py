@@ -218,3 +218,10 @@ def test_a_side_quoted_in_another_statement_is_not_the_agent():
 def test_both_places_forces_come_from_are_origins():
     text = "GNA forces from Gharyan and Tarhuna advanced on the airport."
     assert at(text, GHARYAN) == set() and at(text, TARHUNA) == set()
+
+
+def test_an_accusation_gives_the_attacks_told_before_their_side():
+    text = "Rockets hit Tarhuna on Monday. The GNA blamed the attack on Haftar's forces."
+    assert at(text, TARHUNA) == {(Side.LNA, ClaimType.STRIKE)}
+    text = "Rockets hit Tarhuna on Monday. The GNA accused Haftar's forces of corruption."
+    assert at(text, TARHUNA) == {(None, ClaimType.STRIKE)}
