@@ -452,9 +452,15 @@ SHORT_NAME_MAJOR = 0.85
 
 
 def _hamza_inside(toks: list[tuple[int, int, str]], entries: Iterable[_Entry]) -> bool:
-    """A text word holds a hamza (ء) the name lacks: the name only matched once it was dropped, inside
-    another word ("جاءت", it came, is not Ghat «جات»)."""
-    return any("ء" in t for _s, _e, t in toks) and not any("ء" in e.alias for e in entries)
+    """A text word holds a hamza the name lacks: the name only matched once it was dropped, inside
+    another word ("جاءت", it came, is not Ghat «جات»; "وأدان", and he condemned, is not Waddan «وادان»:
+    a و before a hamza is the conjunction, not the first letter of a name)."""
+    entries = list(entries)
+    if any("ء" in t for _s, _e, t in toks) and not any("ء" in e.alias for e in entries):
+        return True
+    first = toks[0][2]
+    return (first[:1] in ("و", "ف") and first[1:2] in ("أ", "إ", "آ")
+            and all(normalize_text(e.alias).startswith(first[0] + "ا") for e in entries))
 
 
 def _short_with_clitic(token: str, entries: Iterable[_Entry]) -> bool:

@@ -11,6 +11,9 @@ from pipeline.lexicon import Lexicon
 from pipeline.models import Side
 
 TokenCount = Callable[[int, int], int]
+#: How far after an accusing verb the accuser and the accused may be named
+#: ("أدان المجلس الرئاسي القصف الذي استهدف المطار أمس، محملا قوات حفتر المسؤولية").
+ACCUSED_TOKENS = 14
 
 
 @dataclass(frozen=True)
@@ -131,7 +134,7 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
         speaker = previous
     accused = accuser = None
     for vs, ve in _spans_in(verbs.accuse, start, end):
-        after = [a for a in named if a.start >= ve and tokens_between(ve, a.start) <= 8]
+        after = [a for a in named if a.start >= ve and tokens_between(ve, a.start) <= ACCUSED_TOKENS]
         if len(after) >= 2:
             accuser, accused = after[0], after[1]
         elif len(after) == 1:

@@ -225,3 +225,18 @@ def test_an_accusation_gives_the_attacks_told_before_their_side():
     assert at(text, TARHUNA) == {(Side.LNA, ClaimType.STRIKE)}
     text = "Rockets hit Tarhuna on Monday. The GNA accused Haftar's forces of corruption."
     assert at(text, TARHUNA) == {(None, ClaimType.STRIKE)}
+
+
+def test_who_condemns_a_shelling_is_not_who_shelled():
+    text = "وأدان المجلس الرئاسي القصف الذي استهدف مدينة غريان أمس، محملا قوات حفتر المسؤولية."
+    assert at(text, GHARYAN) == {(Side.LNA, ClaimType.STRIKE)}
+
+
+def test_a_convoy_of_a_side_is_struck_by_the_other():
+    text = "قال آمر غرفة العمليات إن الطيران المسير التابع للوفاق استهدف رتلا لقوات حفتر قرب ترهونة."
+    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.STRIKE)}
+
+
+def test_a_commander_is_not_an_order():
+    text = "وقال آمر غرفة العمليات التابعة لحكومة الوفاق إن قواته تتقدم نحو ترهونة."
+    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.ADVANCE)}

@@ -166,3 +166,7 @@ def test_the_two_cities_are_the_last_pair_named_together():
 def test_a_namesake_abroad_once_is_abroad_in_the_whole_text():
     text = "Tripoli, Lebanon's second city, saw protests. Crowds in Tripoli chanted all night."
     assert ids(text) == []
+
+
+def test_a_conjunction_before_a_hamza_is_not_the_first_letter_of_a_name():
+    assert ids("وأدان المجلس الرئاسي القصف") == []  # "and he condemned", not Waddan «وادان»
