@@ -119,9 +119,13 @@ def reliability_table(scored: list[Scored]) -> str:
                       "| why (evidence) | claims | precision |", "| --- | --- | --- |", *_rows(kinds)])
 
 
-def suggested_confidence(scored: list[Scored], prior_weight: float = 4.0) -> dict[str, float]:
+PRIOR_WEIGHT = 8.0
+
+
+def suggested_confidence(scored: list[Scored], prior_weight: float = PRIOR_WEIGHT) -> dict[str, float]:
     """Each evidence kind's precision, shrunk toward 0.5 by `prior_weight` pseudo-claims (so that a kind
-    seen twice is not trusted as if seen a hundred times): the values for pipeline/data/evidence.json."""
+    seen twice is not trusted as if seen a hundred times, and the split the rules were written on does
+    not overstate unseen text): the values for pipeline/data/evidence.json."""
     out = {}
     for why in sorted({s.why for s in scored}):
         items = [s for s in scored if s.why == why]
@@ -136,12 +140,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("gold", type=Path, help="gold JSON Lines (articles with gold claims)")
     ap.add_argument("--places", type=Path, default=None, help="reference places (default: places.json by the gold)")
     ap.add_argument("--suggest", action="store_true", help="also print smoothed precisions by evidence kind (JSON)")
+    ap.add_argument("--prior-weight", type=float, default=PRIOR_WEIGHT, help="pseudo-claims at 0.5 per kind")
     args = ap.parse_args(argv)
     places = args.places or args.gold.resolve().parent / "places.json"
     scored = score_claims(args.gold, places)
     print(reliability_table(scored))
     if args.suggest:
-        print(json.dumps(suggested_confidence(scored), indent=1))
+        print(json.dumps(suggested_confidence(scored, args.prior_weight), indent=1))
     return 0
 
 

@@ -11,5 +11,5 @@ def test_reliability_table_bins_and_kinds():
 
 def test_a_rare_kind_is_shrunk_toward_even_odds():
     scored = [Scored(0.6, "accusation", True)] + [Scored(0.9, "agent", True)] * 96
-    suggested = suggested_confidence(scored)
+    suggested = suggested_confidence(scored, prior_weight=4)
     assert suggested["accusation"] == 0.6 and suggested["agent"] == 0.98
