@@ -323,6 +323,8 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             if (len(gap) <= 3 and not any(c.isalnum() for c in gap) and not listed
                     and nxt.place.id != m.place.id and nxt.start != m.start):
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
+            if nxt.place.id != m.place.id and lex.container_between.match(gap):
+                continue  # "the Tripoli suburb of Tajoura"
         before = tx.norm[max(clause[0], ms - 30) : ms]
         background = k > 0 and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too

@@ -76,6 +76,7 @@ class Lexicon:
     between: re.Pattern[str]
     source_before: re.Pattern[str]
     back_reference: re.Pattern[str]
+    container_between: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -197,6 +198,7 @@ def load_lexicon() -> Lexicon:
         between=re.compile(normalize_pattern(claims["roles"]["between"])),
         source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
         back_reference=re.compile(normalize_pattern(claims["roles"]["back_reference"])),
+        container_between=re.compile(normalize_pattern(claims["locators"]["container_between_regex"])),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

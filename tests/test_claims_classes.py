@@ -240,3 +240,17 @@ def test_a_convoy_of_a_side_is_struck_by_the_other():
 def test_a_commander_is_not_an_order():
     text = "وقال آمر غرفة العمليات التابعة لحكومة الوفاق إن قواته تتقدم نحو ترهونة."
     assert at(text, TARHUNA) == {(Side.GNA, ClaimType.ADVANCE)}
+
+
+def test_a_suburb_of_a_city_is_the_place_not_the_city():
+    text = "The LNA said its air force struck a military camp in the Tripoli suburb of Tajoura."
+    assert at(text, TRIPOLI) == set() and at(text, "mihwar:tajoura") == {(Side.LNA, ClaimType.STRIKE)}
+
+
+def test_a_resident_speaks_for_no_side():
+    text = "The LNA said it repelled an attack on Gharyan. A Tripoli resident said shells fell on Tarhuna overnight."
+    assert at(text, TARHUNA) == {(None, ClaimType.STRIKE)}
+
+
+def test_reach_as_a_noun_is_no_advance():
+    assert at("Eastern Libyan forces took Gharyan, extending their reach towards Tarhuna.", TARHUNA) == set()
