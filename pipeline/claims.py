@@ -561,15 +561,17 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         speaker_side = speech.speaker.side if speech.speaker is not None else own_side
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
-        s_dates = _Dates(_between(dates, date_starts, *sent), _between(anchored, anchored_starts, *sent),
-                         reference, reference if continues_reference(tx.norm, *sent) else published)
-        reference = next((d.date for d in s_dates.absolute if d.date.precision is DatePrecision.DAY), reference)
+        s_absolute = _between(dates, date_starts, *sent)
+        before_sentence, reference = reference, next(
+            (d.date for d in s_absolute if d.date.precision is DatePrecision.DAY), reference)
         told_before, unsided = unsided, []
         accused = speech.accused.side if speech.accused is not None else None
         if accused is not None and told_before and lex.back_reference.search(tx.norm, *sent):
             _blame(claims, told_before, accused, confidence[Evidence.ACCUSATION])  # "blamed both attacks on X"
         if not s_mentions or not s_triggers:
             continue
+        s_dates = _Dates(s_absolute, _between(anchored, anchored_starts, *sent), before_sentence,
+                         before_sentence if continues_reference(tx.norm, *sent) else published)
         bound = {}
         for t in s_triggers:
             binding = _bound_actor(tx, t, s_actors, s_triggers, lex)
