@@ -254,3 +254,8 @@ def test_a_resident_speaks_for_no_side():
 
 def test_reach_as_a_noun_is_no_advance():
     assert at("Eastern Libyan forces took Gharyan, extending their reach towards Tarhuna.", TARHUNA) == set()
+
+
+def test_a_side_acknowledging_its_pull_out_withdrew():
+    text = "Hifter's Libyan Arab Armed Forces acknowledged in a statement that they had pulled out of Tarhuna."
+    assert at(text, TARHUNA) == {(Side.LNA, ClaimType.WITHDRAWAL)}
