@@ -119,7 +119,12 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
             head.startswith("و") and first + 1 in starts) or any(
             lex.list_continuation.match(tx.norm[a:s]) for s in starts if a < s < b)
         has_place = any(a <= s < b for s in starts)
-        if merged and (list_item or (len(toks) < 3 and not has_place)):
+        aside = bool(merged) and not any(merged[-1][0] <= s < merged[-1][1] for s in starts)
+        if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in starts if a < s < b):
+            if len(merged) > 1:
+                merged.pop()  # "…شنته مليشيات حفتر، مدعومة بمرتزقة، على محور X": the aside and X join the predicate
+            merged[-1][1] = b
+        elif merged and (list_item or (len(toks) < 3 and not has_place)):
             merged[-1][1] = b
         else:
             merged.append([a, b])

@@ -259,3 +259,8 @@ def test_reach_as_a_noun_is_no_advance():
 def test_a_side_acknowledging_its_pull_out_withdrew():
     text = "Hifter's Libyan Arab Armed Forces acknowledged in a statement that they had pulled out of Tarhuna."
     assert at(text, TARHUNA) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_an_aside_does_not_cut_a_place_from_its_predicate():
+    text = "قواتنا تصد هجوما واسعا شنته مليشيات حفتر، مدعومة بمرتزقة فاغنر، على محور غريان."
+    assert (Side.GNA, ClaimType.REPELLED) in at(text, GHARYAN, "المركز الإعلامي لعملية بركان الغضب")
