@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from gazetteer.matcher import Match, Matcher, default_matcher
 from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_arabic
-from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find_speech
+from pipeline.actors import ActorMention, Speech, SpeechVerbs, attach_possessors, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
@@ -350,7 +350,8 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
     Grain" Sirte is advanced on and Abu Grain seized, not both. A passive trigger right after its place
     applies too ("an attack on Ain Zara was repelled"). Of several triggers before a place, the nearest
     ("the advance came after the army seized X": X is seized). A speech verb between a place and the
-    trigger after it makes the place the speaker's ("officials in X said the shelling…").
+    trigger after it makes the place the speaker's ("officials in X said the shelling…"). A withdrawal
+    after the last place, with none of its own, is from that place.
     """
     out: dict[Trigger, list[tuple[Match, bool]]] = {}
     inherited: list[Trigger] = []
@@ -369,6 +370,13 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
             out.setdefault(t, []).append((m, locator))
         inherited = chosen
         prev_end = me
+    # "took control of X after Haftar's militias withdrew southwards": a withdrawal with no place of its own
+    # after the clause's last place left that place
+    last = [(m, loc) for m, loc in targets if not loc][-1:]
+    for t in triggers:
+        if (t.pattern.type is ClaimType.WITHDRAWAL and t not in out and last
+                and t.start >= tx.n(last[0][0].end)):
+            out[t] = last
     return out
 
 
@@ -535,7 +543,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     spans = [(tx.n(s.start), tx.n(s.end)) for s in sentences]
     needed = [sp for s, sp in zip(sentences, spans, strict=True)
               if _between(found, found_starts, s.start, s.end) or _between(verb_starts, verb_starts, *sp)]
-    actors = resolve_army(tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed)))
+    actors = attach_possessors(tx.norm, resolve_army(
+        tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed))))
     actor_starts = [a.start for a in actors]
     mentions = _not_actors(tx, found, actors, actor_starts)
     mention_starts = [m.start for m in mentions]

@@ -264,3 +264,13 @@ def test_a_side_acknowledging_its_pull_out_withdrew():
 def test_an_aside_does_not_cut_a_place_from_its_predicate():
     text = "قواتنا تصد هجوما واسعا شنته مليشيات حفتر، مدعومة بمرتزقة فاغنر، على محور غريان."
     assert (Side.GNA, ClaimType.REPELLED) in at(text, GHARYAN, "المركز الإعلامي لعملية بركان الغضب")
+
+
+def test_a_withdrawal_after_a_capture_is_from_the_captured_place():
+    text = "GNA forces took control of Tarhuna on Monday after Haftar's militias withdrew southwards."
+    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.CONTROL), (Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_a_sides_militias_are_that_side_whoever_speaks():
+    assert at("مليشيات حفتر تقصف غريان.", GHARYAN) == {(Side.LNA, ClaimType.STRIKE)}
+    assert at("GNA militias shelled Tarhuna.", TARHUNA, "Libya Observer") == {(Side.GNA, ClaimType.STRIKE)}
