@@ -1,8 +1,10 @@
 """Tags claims in an article: who claims what, where and when, with the evidence sentence.
 
-A claim trigger (pattern lexicon) applies to the places of its clause; its side comes
-from an actor bound to the trigger, else the clause, an accusation, the sentence, or
-the speaker; its date from the clause, else the sentence, else the publication date.
+A claim trigger (pattern lexicon) applies to the places of its clause; its side comes from named
+side rules, in order: an actor bound to the trigger (agent, or the one acted upon), the clause, the
+enemy of a repelled attacker, an accusation, the sentence, the speaker; the rule that decided is the
+claim's `why` and sets its confidence (data/evidence.json). Its date comes from a phrase counting back
+to it, its own predicate, the clause, the sentence, else the article's reference or publication date.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gazetteer.matcher import Match, Matcher, default_matcher
+from gazetteer.matcher import Match, Matcher, MatchKind, default_matcher
 from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_arabic
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, attach_possessors, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
@@ -470,6 +472,11 @@ class _Dates:
     reference: EventDate | None  # the article's last date before the sentence
     default: EventDate | None  # the date of an undated claim: the reference or the publication date
 
+    @property
+    def dated(self) -> bool:
+        """The sentence names a date of its own."""
+        return bool(self.absolute or self.anchored)
+
     def anchor(self, before: int | None = None) -> EventDate | None:
         """The date phrases of the sentence count from: its first absolute date (before `before` if one
         is), else the article's reference date."""
@@ -626,7 +633,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "TRIPOLI (Reuters) -"
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,
-                        claimed_by=speaker_side, date=date, evidence=sentence.text, start=m.start, end=m.end,
+                        claimed_by=speaker_side, evidence=sentence.text, start=m.start, end=m.end,
+                        # "the city" in an undated sentence: the event told before, at its date
+                        date=s_dates.reference if (m.how is MatchKind.REFERENCE and not s_dates.dated) else date,
                         confidence=confidence[why], pattern=trig.pattern.id, why=why,
                     )
                     key = (c.place_id, c.side, c.claim, c.date)

@@ -274,3 +274,9 @@ def test_a_withdrawal_after_a_capture_is_from_the_captured_place():
 def test_a_sides_militias_are_that_side_whoever_speaks():
     assert at("مليشيات حفتر تقصف غريان.", GHARYAN) == {(Side.LNA, ClaimType.STRIKE)}
     assert at("GNA militias shelled Tarhuna.", TARHUNA, "Libya Observer") == {(Side.GNA, ClaimType.STRIKE)}
+
+
+def test_the_city_in_an_undated_sentence_is_the_event_told_before():
+    text = "دخلت قوات الوفاق، أمس الثلاثاء، مدينة ترهونة.\n\nوأعلن المركز الإعلامي أن القوات تمكنت من تحرير المدينة بالكامل."
+    an = extract(Article("d", "", text, dt.date(2020, 6, 3)))
+    assert {c.date.date for c in an.claims if c.place_id == TARHUNA} == {dt.date(2020, 6, 2)}
