@@ -7,6 +7,7 @@ names (a place cue, a list of places), namesakes abroad and shared names.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -21,7 +22,6 @@ from rapidfuzz import fuzz, process
 from gazetteer.normalize import (
     LATIN_ARTICLES,
     TOKEN_RE,
-    Token,
     clitic_forms,
     fold_latin,
     is_arabic,
@@ -188,8 +188,8 @@ class Matcher:
     # ---- public ------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
         """All place mentions in a text, in order, after disambiguation."""
-        toks = [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text)
-                if not _is_latin_article(m.group())]
+        # plain (start, end, text) tuples, the shape of normalize.Token, built fast on the hot path
+        toks = [(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(text) if not _is_latin_article(m.group())]
         if not toks:
             return []
         cands = self._exact(text, toks)
@@ -422,8 +422,8 @@ class Matcher:
 
     def _is_reference_point(self, toks: list[tuple[int, int, str]], m: Match) -> bool:
         """The place is named only to locate another ("south of Tripoli", "جنوب العاصمة طرابلس")."""
-        i = next((k for k, t in enumerate(toks) if t[0] == m.start), None)
-        if i is None:
+        i = bisect.bisect_left(toks, (m.start,))
+        if i >= len(toks) or toks[i][0] != m.start:
             return False
         prev = [t for _s, _e, t in toks[max(0, i - 3) : i]]
         for word in reversed(prev):

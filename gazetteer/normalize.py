@@ -223,8 +223,15 @@ class NormalizedText:
         self.text = text
         self.norm, self.to_orig = normalize_aligned(text)
         self._deleted = deleted_offsets(text) if self.to_orig is not None else []
-        self.tokens = list(tokenize(self.norm))
-        self._starts = [t.start for t in self.tokens]
+        self._starts = [m.start() for m in TOKEN_RE.finditer(self.norm)]
+        self._tokens: list[Token] | None = None
+
+    @property
+    def tokens(self) -> list[Token]:
+        """The tokens of the normalized text (built on first use)."""
+        if self._tokens is None:
+            self._tokens = list(tokenize(self.norm))
+        return self._tokens
 
     def n(self, i: int) -> int:
         """Normalized offset of an original offset."""
@@ -237,4 +244,9 @@ class NormalizedText:
     def prev_tokens(self, pos: int, k: int, floor: int = 0) -> list[str]:
         """The texts of the k tokens before a normalized offset (none before floor)."""
         i = bisect.bisect_left(self._starts, pos)
-        return [t.text for t in self.tokens[max(0, i - k) : i] if t.start >= floor]
+        out = []
+        for s in self._starts[max(0, i - k) : i]:
+            if s >= floor:
+                m = TOKEN_RE.match(self.norm, s)
+                out.append(m.group() if m else "")
+        return out

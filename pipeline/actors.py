@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -74,6 +75,23 @@ def _actors_in(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon
                     continue
             found.append(ActorMention(m.start(), m.end(), pat.side, pat.relative))
     return found
+
+
+def attach_possessors(norm: str, actors: list[ActorMention]) -> list[ActorMention]:
+    """Words for "the militias" or "the enemy" joined to a side's name take its side: "Haftar's militias",
+    «مليشيات حفتر», "GNA militias" are that side's, whoever speaks."""
+    out = list(actors)
+    for k, a in enumerate(out):
+        if a.relative != "enemy":
+            continue
+        for j in (k - 1, k + 1):
+            if not 0 <= j < len(out) or out[j].relative or out[j].side is None:
+                continue
+            lo, hi = (out[j].end, a.start) if j < k else (a.end, out[j].start)
+            if norm[lo:hi].strip() in ("", "'s", "s"):
+                out[k] = dataclasses.replace(a, side=out[j].side, relative="")
+                break
+    return out
 
 
 @dataclass(frozen=True)

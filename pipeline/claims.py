@@ -1,8 +1,10 @@
 """Tags claims in an article: who claims what, where and when, with the evidence sentence.
 
-A claim trigger (pattern lexicon) applies to the places of its clause; its side comes
-from an actor bound to the trigger, else the clause, an accusation, the sentence, or
-the speaker; its date from the clause, else the sentence, else the publication date.
+A claim trigger (pattern lexicon) applies to the places of its clause; its side comes from named
+side rules, in order: an actor bound to the trigger (agent, or the one acted upon), the clause, the
+enemy of a repelled attacker, an accusation, the sentence, the speaker; the rule that decided is the
+claim's `why` and sets its confidence (data/evidence.json). Its date comes from a phrase counting back
+to it, its own predicate, the clause, the sentence, else the article's reference or publication date.
 """
 from __future__ import annotations
 
@@ -13,9 +15,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from gazetteer.matcher import Match, Matcher, default_matcher
+from gazetteer.matcher import Match, Matcher, MatchKind, default_matcher
 from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_arabic
-from pipeline.actors import ActorMention, Speech, SpeechVerbs, find_actors, find_speech
+from pipeline.actors import ActorMention, Speech, SpeechVerbs, attach_possessors, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
@@ -119,7 +121,12 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
             head.startswith("و") and first + 1 in starts) or any(
             lex.list_continuation.match(tx.norm[a:s]) for s in starts if a < s < b)
         has_place = any(a <= s < b for s in starts)
-        if merged and (list_item or (len(toks) < 3 and not has_place)):
+        aside = bool(merged) and not any(merged[-1][0] <= s < merged[-1][1] for s in starts)
+        if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in starts if a < s < b):
+            if len(merged) > 1:
+                merged.pop()  # "…شنته مليشيات حفتر، مدعومة بمرتزقة، على محور X": the aside and X join the predicate
+            merged[-1][1] = b
+        elif merged and (list_item or (len(toks) < 3 and not has_place)):
             merged[-1][1] = b
         else:
             merged.append([a, b])
@@ -345,7 +352,8 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
     Grain" Sirte is advanced on and Abu Grain seized, not both. A passive trigger right after its place
     applies too ("an attack on Ain Zara was repelled"). Of several triggers before a place, the nearest
     ("the advance came after the army seized X": X is seized). A speech verb between a place and the
-    trigger after it makes the place the speaker's ("officials in X said the shelling…").
+    trigger after it makes the place the speaker's ("officials in X said the shelling…"). A withdrawal
+    after the last place, with none of its own, is from that place.
     """
     out: dict[Trigger, list[tuple[Match, bool]]] = {}
     inherited: list[Trigger] = []
@@ -364,6 +372,13 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
             out.setdefault(t, []).append((m, locator))
         inherited = chosen
         prev_end = me
+    # "took control of X after Haftar's militias withdrew southwards": a withdrawal with no place of its own
+    # after the clause's last place left that place
+    last = [(m, loc) for m, loc in targets if not loc][-1:]
+    for t in triggers:
+        if (t.pattern.type is ClaimType.WITHDRAWAL and t not in out and last
+                and t.start >= tx.n(last[0][0].end)):
+            out[t] = last
     return out
 
 
@@ -457,6 +472,11 @@ class _Dates:
     reference: EventDate | None  # the article's last date before the sentence
     default: EventDate | None  # the date of an undated claim: the reference or the publication date
 
+    @property
+    def dated(self) -> bool:
+        """The sentence names a date of its own."""
+        return bool(self.absolute or self.anchored)
+
     def anchor(self, before: int | None = None) -> EventDate | None:
         """The date phrases of the sentence count from: its first absolute date (before `before` if one
         is), else the article's reference date."""
@@ -530,7 +550,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     spans = [(tx.n(s.start), tx.n(s.end)) for s in sentences]
     needed = [sp for s, sp in zip(sentences, spans, strict=True)
               if _between(found, found_starts, s.start, s.end) or _between(verb_starts, verb_starts, *sp)]
-    actors = resolve_army(tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed)))
+    actors = attach_possessors(tx.norm, resolve_army(
+        tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed))))
     actor_starts = [a.start for a in actors]
     mentions = _not_actors(tx, found, actors, actor_starts)
     mention_starts = [m.start for m in mentions]
@@ -561,15 +582,17 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         speaker_side = speech.speaker.side if speech.speaker is not None else own_side
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
-        s_dates = _Dates(_between(dates, date_starts, *sent), _between(anchored, anchored_starts, *sent),
-                         reference, reference if continues_reference(tx.norm, *sent) else published)
-        reference = next((d.date for d in s_dates.absolute if d.date.precision is DatePrecision.DAY), reference)
+        s_absolute = _between(dates, date_starts, *sent)
+        before_sentence, reference = reference, next(
+            (d.date for d in s_absolute if d.date.precision is DatePrecision.DAY), reference)
         told_before, unsided = unsided, []
         accused = speech.accused.side if speech.accused is not None else None
         if accused is not None and told_before and lex.back_reference.search(tx.norm, *sent):
             _blame(claims, told_before, accused, confidence[Evidence.ACCUSATION])  # "blamed both attacks on X"
         if not s_mentions or not s_triggers:
             continue
+        s_dates = _Dates(s_absolute, _between(anchored, anchored_starts, *sent), before_sentence,
+                         before_sentence if continues_reference(tx.norm, *sent) else published)
         bound = {}
         for t in s_triggers:
             binding = _bound_actor(tx, t, s_actors, s_triggers, lex)
@@ -610,7 +633,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "TRIPOLI (Reuters) -"
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,
-                        claimed_by=speaker_side, date=date, evidence=sentence.text, start=m.start, end=m.end,
+                        claimed_by=speaker_side, evidence=sentence.text, start=m.start, end=m.end,
+                        # "the city" in an undated sentence: the event told before, at its date
+                        date=s_dates.reference if (m.how is MatchKind.REFERENCE and not s_dates.dated) else date,
                         confidence=confidence[why], pattern=trig.pattern.id, why=why,
                     )
                     key = (c.place_id, c.side, c.claim, c.date)

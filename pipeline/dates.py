@@ -125,6 +125,9 @@ def _year_for(month: int, day: int, published: dt.date | None) -> int | None:
 
 #: Every phrase find_anchored knows holds one of these (a quick test before its patterns run).
 _DAY_WORDS = ("day", "يوم", "ايام", "اسبوع", "week")
+#: Every "N days after" phrase holds one of these.
+_OFFSET_WORDS = ("days after", "day after", "days following", "day following", "بعد يوم", "بعد اسبوع", "ايام من",
+                 "ايام علي", "عقب يوم")
 
 
 def find_anchored(text: str) -> list[AnchoredDate]:
@@ -133,6 +136,8 @@ def find_anchored(text: str) -> list[AnchoredDate]:
     if not any(w in text for w in _DAY_WORDS):
         return []
     out = [AnchoredDate(m.start(), m.end(), lex.anchored[m.group()]) for m in lex.anchored_pattern.finditer(text)]
+    if not any(w in text for w in _OFFSET_WORDS):
+        return out
     for m in (m for rx in lex.offset_patterns for m in rx.finditer(text)):
         n = m.groupdict().get("n")
         days = 1 if n is None else (int(n) if n.isdigit() else lex.offset_counts.get(n, 0))

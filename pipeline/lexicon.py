@@ -70,6 +70,7 @@ class Lexicon:
     background: re.Pattern[str]
     dateline: re.Pattern[str]
     list_continuation: re.Pattern[str]
+    place_continuation: re.Pattern[str]
     background_state: re.Pattern[str]
     relative: re.Pattern[str]
     mutual: re.Pattern[str]
@@ -192,6 +193,7 @@ def load_lexicon() -> Lexicon:
         background=re.compile(normalize_pattern(claims["locators"]["background_regex"])),
         dateline=re.compile(normalize_pattern(claims["locators"]["dateline_regex"]), re.IGNORECASE),
         list_continuation=re.compile(normalize_pattern(claims["locators"]["list_continuation_regex"])),
+        place_continuation=re.compile(normalize_pattern(claims["locators"]["place_continuation_regex"])),
         background_state=re.compile(normalize_pattern(claims["background_state"]["regex"])),
         relative=re.compile(normalize_pattern(claims["locators"]["relative_regex"])),
         mutual=re.compile(normalize_pattern(claims["roles"]["mutual"])),

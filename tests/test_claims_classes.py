@@ -254,3 +254,29 @@ def test_a_resident_speaks_for_no_side():
 
 def test_reach_as_a_noun_is_no_advance():
     assert at("Eastern Libyan forces took Gharyan, extending their reach towards Tarhuna.", TARHUNA) == set()
+
+
+def test_a_side_acknowledging_its_pull_out_withdrew():
+    text = "Hifter's Libyan Arab Armed Forces acknowledged in a statement that they had pulled out of Tarhuna."
+    assert at(text, TARHUNA) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_an_aside_does_not_cut_a_place_from_its_predicate():
+    text = "قواتنا تصد هجوما واسعا شنته مليشيات حفتر، مدعومة بمرتزقة فاغنر، على محور غريان."
+    assert (Side.GNA, ClaimType.REPELLED) in at(text, GHARYAN, "المركز الإعلامي لعملية بركان الغضب")
+
+
+def test_a_withdrawal_after_a_capture_is_from_the_captured_place():
+    text = "GNA forces took control of Tarhuna on Monday after Haftar's militias withdrew southwards."
+    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.CONTROL), (Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_a_sides_militias_are_that_side_whoever_speaks():
+    assert at("مليشيات حفتر تقصف غريان.", GHARYAN) == {(Side.LNA, ClaimType.STRIKE)}
+    assert at("GNA militias shelled Tarhuna.", TARHUNA, "Libya Observer") == {(Side.GNA, ClaimType.STRIKE)}
+
+
+def test_the_city_in_an_undated_sentence_is_the_event_told_before():
+    text = "دخلت قوات الوفاق، أمس الثلاثاء، مدينة ترهونة.\n\nوأعلن المركز الإعلامي أن القوات تمكنت من تحرير المدينة بالكامل."
+    an = extract(Article("d", "", text, dt.date(2020, 6, 3)))
+    assert {c.date.date for c in an.claims if c.place_id == TARHUNA} == {dt.date(2020, 6, 2)}
