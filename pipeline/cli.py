@@ -5,7 +5,6 @@ import argparse
 import datetime as dt
 import json
 import logging
-import os
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator
@@ -14,11 +13,12 @@ from pathlib import Path
 from gazetteer.matcher import default_matcher
 from pipeline import __version__
 from pipeline.claims import ArticleAnalysis, extract
+from pipeline.engine import default_workers
 from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, atomic_write, export_text, write_export_stream
 from pipeline.fetch import FetchError, fetch_url, read_url
 from pipeline.filters import Filters, apply_filters
 from pipeline.frame import CLAIM_TYPES, SIDE_LABELS
-from pipeline.ingest import StorageFault, ingest_items
+from pipeline.ingest import StorageFault, ingest_dask, ingest_items
 from pipeline.models import Article
 from pipeline.progress import progress_bar
 from pipeline.readers import ReadError, parse_date, read_paths
@@ -83,6 +83,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def _ingest_report(report, db: Path) -> int:
+    for w in report.warnings:
+        log.warning("%s", w)
     for e in report.errors:
         log.error("%s", e)
     log.warning("%d articles read, %d new, %d new claims, %d errors -> %s", report.articles_seen,
@@ -95,9 +97,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     db = db_path(args.db)
     conn = open_db(db)
     fetch = fetch_url if args.full_text else None
+    items = read_paths(args.paths, args.published, fetch)
+    workers = args.workers or default_workers()
     with progress_bar("ingest", args.quiet) as bar:
-        report = ingest_items(read_paths(args.paths, args.published, fetch), conn, bar,
-                              workers=args.workers or os.cpu_count() or 1, batch=max(1, args.batch))
+        if args.engine == "dask":
+            shards = args.shards or db.with_name(db.name + ".shards")
+            report = ingest_dask(items, conn, shards, args.scheduler, workers, bar)
+        else:
+            report = ingest_items(items, conn, bar, workers=workers, batch=max(1, args.batch))
     return _ingest_report(report, db)
 
 
@@ -235,8 +242,16 @@ def build_parser(prog: str = "mihwar") -> argparse.ArgumentParser:
     database(p)
     p.add_argument("--full-text", action="store_true",
                    help="for feed entries, fetch each entry's link and store the page's full text")
-    p.add_argument("--workers", type=int, default=1, metavar="N",
-                   help="extract in N processes (0: one per core; default 1); one writer stores")
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="extract in N processes (default 0: one per available core); one writer stores")
+    p.add_argument("--engine", choices=("local", "dask"), default="local",
+                   help="local: this machine's processes; dask: a Dask cluster (a LocalCluster of --workers "
+                   "processes unless --scheduler is given), partitions written as Parquet shards then stored")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: a running scheduler, e.g. tcp://10.0.0.5:8786 (its workers need "
+                   "`pip install mihwar`)")
+    p.add_argument("--shards", type=Path, metavar="DIR",
+                   help="with --engine dask: where the Parquet shards go (default: a folder next to the database)")
     p.add_argument("--batch", type=int, default=64, metavar="N",
                    help="articles stored per transaction, each under a savepoint (default 64; 1: one each)")
     p.set_defaults(func=cmd_ingest)
@@ -293,6 +308,8 @@ def _logging(args: argparse.Namespace) -> None:
     logging.basicConfig(level=level, handlers=[handler], force=True)
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # its own per-page chatter
     logging.getLogger("htmldate").setLevel(logging.CRITICAL)
+    for name in ("distributed", "dask"):  # a LocalCluster's start and stop chatter
+        logging.getLogger(name).setLevel(max(level, logging.WARNING))
 
 
 def main(argv: list[str] | None = None, prog: str = "mihwar") -> int:

@@ -11,6 +11,7 @@ cluster's workers are used, and they must have this package installed (`pip inst
 """
 from __future__ import annotations
 
+import logging
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -87,10 +88,15 @@ def _partitions(items: Iterable[Article | ReadError], size: int, errors: list[st
 def _client(scheduler: str | None, workers: int | None) -> Any:
     from dask.distributed import Client, LocalCluster
 
+    quiet = logging.getLogger("mihwar").getEffectiveLevel() > logging.INFO
+    if quiet:  # importing distributed sets its loggers to INFO: a cluster's start and stop chatter
+        for name in ("distributed", "distributed.scheduler", "distributed.nanny", "distributed.worker",
+                     "distributed.core", "distributed.http.proxy"):
+            logging.getLogger(name).setLevel(logging.ERROR)
     if scheduler:
         return Client(scheduler)
     cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=None, silence_logs=logging.ERROR if quiet else logging.WARNING)
     return Client(cluster)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -79,8 +80,12 @@ def analyse(article: Article, matcher: Matcher | None = None,
     return Analysed(article, tuple(analyses), tuple(warnings))
 
 
+_WORKER_MATCHER: dict[str, Matcher | None] = {"matcher": None}  # set before a pool forks: workers inherit it
+
+
 def _analyse_chunk(items: tuple[Article | ReadError, ...]) -> list[Outcome]:
-    return [item if isinstance(item, ReadError) else analyse(item) for item in items]
+    matcher = _WORKER_MATCHER["matcher"]
+    return [item if isinstance(item, ReadError) else analyse(item, matcher) for item in items]
 
 
 def _chunks(items: Iterable[Article | ReadError], size: int) -> Iterator[tuple[Article | ReadError, ...]]:
@@ -90,7 +95,8 @@ def _chunks(items: Iterable[Article | ReadError], size: int) -> Iterator[tuple[A
 
 
 def _warm() -> None:
-    default_matcher()
+    if _WORKER_MATCHER["matcher"] is None:
+        default_matcher()
 
 
 def default_workers() -> int:
@@ -101,15 +107,20 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1,
+def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1, matcher: Matcher | None = None,
                    executor: Executor | None = None) -> Iterator[Outcome]:
-    """Each input item's outcome, in input order; with workers > 1 extraction runs in worker processes."""
+    """Each input item's outcome, in input order; with workers > 1 extraction runs in worker processes.
+
+    Items are pulled from `items` only as workers free up, so a lazy stream stays lazy.
+    """
     if workers <= 1 and executor is None:
         for item in items:
-            yield item if isinstance(item, ReadError) else analyse(item)
+            yield item if isinstance(item, ReadError) else analyse(item, matcher)
         return
     own = executor is None
-    pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=_warm)
+    _WORKER_MATCHER["matcher"] = matcher  # a forked worker inherits the caller's matcher
+    pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=_warm,
+                                           mp_context=multiprocessing.get_context("fork"))
     try:
         pending: deque[Future[list[Outcome]]] = deque()
         for chunk in _chunks(items, CHUNK):
@@ -121,3 +132,4 @@ def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1,
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
+        _WORKER_MATCHER["matcher"] = None

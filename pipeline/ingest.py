@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import multiprocessing
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazetteer.matcher import Matcher, default_matcher
-from pipeline.claims import ArticleAnalysis, extract
+from pipeline.claims import ArticleAnalysis
+from pipeline.engine import Analysed, ArticleFailure, analyse, analyse_stream
 from pipeline.models import Article
 from pipeline.readers import ReadError, read_bytes, read_paths
 from pipeline.sources import Fetcher
@@ -29,6 +30,7 @@ class IngestReport:
     articles_new: int = 0
     claims_new: int = 0
     errors: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()  # stored all the same: a long article split, claims over the cap dropped
 
     @property
     def ok(self) -> bool:
@@ -57,22 +59,6 @@ def _check_new(conn: sqlite3.Connection, art: Article) -> str | None:
     return None
 
 
-CHUNK = 32  # articles handed to each worker at a time: memory stays bounded, workers stay busy
-_WORKER: dict[str, Matcher | None] = {"matcher": None}  # set before the pool forks; workers inherit it
-
-
-def _extract_with(art: Article, matcher: Matcher) -> ArticleAnalysis | str:
-    """The analysis of an article, or why it could not be made (the batch goes on)."""
-    try:
-        return extract(art, matcher)
-    except Exception as exc:
-        return f"{art.origin}: not extracted ({type(exc).__name__}: {exc})"
-
-
-def _extract_in_worker(art: Article) -> ArticleAnalysis | str:
-    return _extract_with(art, _WORKER["matcher"] or default_matcher())
-
-
 def _store(conn: sqlite3.Connection, ready: list[tuple[Article, ArticleAnalysis]], matcher: Matcher,
            so_far: IngestReport) -> list[tuple[Article, tuple[StoreOutcome, int] | Exception]]:
     """Stores a batch in one transaction (one article: its own); a storage fault stops the run."""
@@ -90,62 +76,91 @@ def _store(conn: sqlite3.Connection, ready: list[tuple[Article, ArticleAnalysis]
         return [item for one in ready for item in _store(conn, [one], matcher, so_far)]  # find the culprit alone
 
 
-def _chunks(items: Iterable[Article | ReadError], size: int) -> Iterator[list[Article | ReadError]]:
-    it = iter(items)
-    while chunk := list(itertools.islice(it, size)):
-        yield chunk
+def _new_articles(items: Iterable[Article | ReadError], conn: sqlite3.Connection, tally: _Tally
+                  ) -> Iterator[Article | ReadError]:
+    """The articles not stored yet (and the read errors, passed on); known ones counted, id clashes reported."""
+    for item in items:
+        if isinstance(item, ReadError):
+            yield item
+            continue
+        tally.seen += 1
+        try:  # whatever stage fails, only this article is lost
+            problem = _check_new(conn, item)
+            if problem is not None:
+                tally.errors.append(problem)
+            elif not has_article(conn, item.id):
+                yield item
+        except Exception as exc:
+            if is_storage_fault(exc):
+                raise StorageFault(f"{item.origin}: {exc}", tally.report()) from exc
+            tally.errors.append(f"{item.origin}: not stored ({type(exc).__name__}: {exc})")
+
+
+@dataclass
+class _Tally:
+    """Running counts of one ingest."""
+
+    seen: int = 0
+    new: int = 0
+    claims: int = 0
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def report(self) -> IngestReport:
+        return IngestReport(self.seen, self.new, self.claims, tuple(self.errors), tuple(self.warnings))
+
+    def stored(self, conn: sqlite3.Connection, ready: list[tuple[Article, ArticleAnalysis]], matcher: Matcher) -> None:
+        """Store a batch and count what it did."""
+        for art, outcome in _store(conn, ready, matcher, self.report()):
+            if isinstance(outcome, Exception):
+                self.errors.append(f"{art.origin}: not stored ({type(outcome).__name__}: {outcome})")
+            elif outcome[0] is StoreOutcome.STORED:
+                self.new, self.claims = self.new + 1, self.claims + outcome[1]
+            elif outcome[0] is StoreOutcome.CONFLICT:
+                self.errors.append(f"{art.origin}: id {art.id!r} is already stored with a different text; "
+                                   "not replaced")
 
 
 def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matcher: Matcher,
             progress: Progress | None, workers: int = 1, batch: int = 1) -> IngestReport:
-    seen = new = claims = 0
-    errors: list[str] = []
-    pool = None
-    if workers > 1:
-        _WORKER["matcher"] = matcher
-        pool = multiprocessing.get_context("fork").Pool(workers)
-    try:
-        for chunk in _chunks(items, max(batch, CHUNK * workers if pool else 1)):
-            todo: list[Article] = []
-            for item in chunk:
-                if isinstance(item, ReadError):
-                    errors.append(str(item))
-                    continue
-                seen += 1
-                try:  # whatever stage fails, only this article is lost
-                    problem = _check_new(conn, item)
-                    if problem is not None:
-                        errors.append(problem)
-                    elif not has_article(conn, item.id):
-                        todo.append(item)
-                except Exception as exc:
-                    if is_storage_fault(exc):
-                        raise StorageFault(f"{item.origin}: {exc}", IngestReport(seen, new, claims, tuple(errors))
-                                           ) from exc
-                    errors.append(f"{item.origin}: not stored ({type(exc).__name__}: {exc})")
-            results = pool.map(_extract_in_worker, todo) if pool else [_extract_with(a, matcher) for a in todo]
-            ready: list[tuple[Article, ArticleAnalysis]] = []
-            for art, result in zip(todo, results, strict=True):
-                if isinstance(result, str):
-                    errors.append(result)
-                else:
-                    ready.append((art, result))
-            for art, outcome in _store(conn, ready, matcher, IngestReport(seen, new, claims, tuple(errors))):
-                if isinstance(outcome, Exception):
-                    errors.append(f"{art.origin}: not stored ({type(outcome).__name__}: {outcome})")
-                elif outcome[0] is StoreOutcome.STORED:
-                    new, claims = new + 1, claims + outcome[1]
-                elif outcome[0] is StoreOutcome.CONFLICT:
-                    errors.append(f"{art.origin}: id {art.id!r} is already stored with a different text; "
-                                  "not replaced")
-            if progress is not None:
-                progress(seen, 0)
-    finally:
-        if pool is not None:
-            pool.terminate()
-            pool.join()
-            _WORKER["matcher"] = None
-    return IngestReport(seen, new, claims, tuple(errors))
+    tally = _Tally()
+    ready: list[tuple[Article, ArticleAnalysis]] = []
+    fresh = _new_articles(items, conn, tally)
+    for outcome in analyse_stream(fresh, workers=workers, matcher=matcher):
+        if isinstance(outcome, Analysed):
+            tally.warnings.extend(outcome.warnings)
+            ready.extend((an.article, an) for an in outcome.analyses)
+        else:
+            tally.errors.append(str(outcome))
+        if len(ready) >= batch:
+            tally.stored(conn, ready, matcher)
+            ready = []
+        if progress is not None:
+            progress(tally.seen, 0)
+    tally.stored(conn, ready, matcher)
+    return tally.report()
+
+
+def ingest_dask(items: Iterable[Article | ReadError], conn: sqlite3.Connection, shard_dir: Path,
+                scheduler: str | None = None, workers: int | None = None, progress: Progress | None = None,
+                matcher: Matcher | None = None) -> IngestReport:
+    """Extracts on a Dask cluster (a LocalCluster without a scheduler address), one Parquet shard per
+    partition under shard_dir, and stores each shard as it arrives (idempotently)."""
+    from pipeline.dask_ingest import read_shard, run_dask
+
+    matcher = matcher or default_matcher()
+    tally = _Tally()
+
+    def store_shard(shard: Path) -> None:
+        analyses = list(read_shard(shard, matcher))
+        tally.stored(conn, [(an.article, an) for an in analyses], matcher)
+        if progress is not None:
+            progress(tally.seen, 0)
+
+    warnings, errors = run_dask(_new_articles(items, conn, tally), shard_dir, store_shard, scheduler, workers)
+    tally.warnings.extend(warnings)
+    tally.errors.extend(errors)
+    return tally.report()
 
 
 def ingest_items(items: Iterable[Article | ReadError], conn: sqlite3.Connection, progress: Progress | None = None,
@@ -167,8 +182,12 @@ def ingest_paths(paths: list[Path], conn: sqlite3.Connection, published: dt.date
 
 
 def ingest_upload(name: str, data: bytes, conn: sqlite3.Connection, published: dt.date | None = None,
-                  matcher: Matcher | None = None) -> IngestReport:
-    """Stores an uploaded file's articles only if the whole file reads and extracts cleanly (nothing half-made)."""
+                  matcher: Matcher | None = None, isolate: bool = False) -> IngestReport:
+    """Stores an uploaded file's articles only if the whole file reads and extracts cleanly (nothing half-made).
+
+    The bounds of a CLI ingest apply (pipeline.bounds). isolate: extract in a separate process, so that
+    a server calling this stays responsive and the per-article time budget holds.
+    """
     matcher = matcher or default_matcher()
     items = list(read_bytes(name, data, published))
     errors = [str(x) for x in items if isinstance(x, ReadError)]
@@ -176,10 +195,21 @@ def ingest_upload(name: str, data: bytes, conn: sqlite3.Connection, published: d
     errors += [p for p in (_check_new(conn, a) for a in articles) if p is not None]
     if errors:
         return IngestReport(len(articles), 0, 0, tuple(errors))
-    fresh = {a.id: a for a in articles if not has_article(conn, a.id)}
+    fresh = list({a.id: a for a in articles if not has_article(conn, a.id)}.values())
+    outcomes = _analyse_apart(fresh) if isolate and fresh else [analyse(a, matcher) for a in fresh]
+    failures = tuple(str(o) for o in outcomes if not isinstance(o, Analysed))
+    if failures:
+        return IngestReport(len(articles), 0, 0, failures)
+    done = [o for o in outcomes if isinstance(o, Analysed)]
+    warnings = tuple(w for o in done for w in o.warnings)
     try:
-        analyses = [extract(a, matcher) for a in fresh.values()]
-        claims = store_analyses(conn, analyses, matcher)
+        claims = store_analyses(conn, [an for o in done for an in o.analyses], matcher)
     except Exception as exc:
         return IngestReport(len(articles), 0, 0, (f"{name}: not stored ({type(exc).__name__}: {exc})",))
-    return IngestReport(len(articles), len(fresh), claims, ())
+    return IngestReport(len(articles), len(fresh), claims, (), warnings)
+
+
+def _analyse_apart(articles: list[Article]) -> list[Analysed | ArticleFailure]:
+    """The bounded analyses of the articles, made in a fresh worker process (spawned: safe in a threaded server)."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(analyse, articles, chunksize=8))

@@ -1,4 +1,4 @@
-"""Ingest on a Dask LocalCluster stores exactly the claims of the plain ingest."""
+"""Ingest on a Dask LocalCluster stores exactly the claims of the plain ingest, and loads shards idempotently."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,46 +8,36 @@ import pytest
 from bench.corpus import make_corpus
 from gazetteer.matcher import default_matcher
 from pipeline import store
-from pipeline.dask_ingest import read_shard, run_dask
-from pipeline.engine import Analysed, analyse_stream
+from pipeline.dask_ingest import read_shard
+from pipeline.ingest import ingest_dask, ingest_items
 from pipeline.readers import ReadError
 
 pytest.importorskip("dask.distributed")
 
 
-def _claims(db: Path) -> set[tuple]:
-    conn = store.open_db(db)
-    try:
-        return set(conn.execute("SELECT id, place_id, claim, side, date, evidence FROM claims").fetchall())
-    finally:
-        conn.close()
+def _claims(conn) -> set[tuple]:
+    return set(conn.execute("SELECT id, place_id, claim, side, date, evidence, why FROM claims").fetchall())
 
 
 def test_dask_ingest_stores_the_claims_of_the_plain_ingest(tmp_path: Path) -> None:
-    matcher = default_matcher()
     articles = list(make_corpus(24, words=150, seed=3))
     items = [*articles[:10], ReadError("feed.xml:4", "not XML"), *articles[10:]]
 
     plain = store.open_db(tmp_path / "plain.db")
-    for outcome in analyse_stream(items):
-        if isinstance(outcome, Analysed):
-            for analysis in outcome.analyses:
-                store.store_analysis(plain, analysis, matcher)
-    plain.close()
-
+    plain_report = ingest_items(items, plain)
     conn = store.open_db(tmp_path / "dask.db")
+    report = ingest_dask(items, conn, tmp_path / "shards", workers=2)
 
-    def load(shard: Path) -> None:
-        for analysis in read_shard(shard, matcher):
-            store.store_analysis(conn, analysis, matcher)
-
-    _warnings, errors = run_dask(items, tmp_path / "shards", load, workers=2, partition=7)
-    assert errors == ["feed.xml:4: not XML"]
-    assert len(list((tmp_path / "shards").glob("part-*.parquet"))) == 4  # 24 articles in partitions of 7
-    # Loading the shards again changes nothing: ids are deterministic and stored articles are skipped.
-    before = _claims(tmp_path / "dask.db")
+    assert report.errors == plain_report.errors == ("feed.xml:4: not XML",)
+    assert (report.articles_seen, report.articles_new, report.claims_new) == (24, 24, plain_report.claims_new)
+    assert _claims(conn) == _claims(plain) and _claims(conn)
+    # Loading a shard again changes nothing: claim ids are deterministic and stored articles are skipped.
+    before = _claims(conn)
+    matcher = default_matcher()
     for shard in sorted((tmp_path / "shards").glob("part-*.parquet")):
-        load(shard)
-    conn.close()
-    assert before == _claims(tmp_path / "dask.db") == _claims(tmp_path / "plain.db")
-    assert before
+        for analysis in read_shard(shard, matcher):
+            store.store_article(conn, analysis, matcher)
+    assert _claims(conn) == before
+    # A second run finds every article stored and extracts nothing.
+    again = ingest_dask(items, conn, tmp_path / "shards2", workers=1)
+    assert again.articles_new == 0 and not list((tmp_path / "shards2").glob("*.parquet"))

@@ -120,16 +120,16 @@ def test_an_id_reused_for_another_text_is_reported_and_the_stored_one_kept(tmp_p
 
 
 def test_upload_failing_during_extraction_stores_nothing(tmp_path, monkeypatch):
-    import pipeline.ingest as ingest_module
+    import pipeline.engine as engine_module
 
-    real = ingest_module.extract
+    real = engine_module.extract
 
     def flaky(article, matcher=None):
         if article.id == "a2":
             raise RuntimeError("boom")
         return real(article, matcher)
 
-    monkeypatch.setattr(ingest_module, "extract", flaky)
+    monkeypatch.setattr(engine_module, "extract", flaky)
     conn = open_db(tmp_path / "m.db")
     lines = [dict(GOOD), dict(GOOD, id="a2"), dict(GOOD, id="a3")]
     data = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines).encode()
