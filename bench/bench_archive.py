@@ -88,12 +88,23 @@ def head(src: Path, dst: Path, n: int) -> None:
 
 
 def plain_dump_seconds(path: Path) -> float:
-    """Time to write a file's bytes again in 1 MiB blocks (the floor for an export of that size)."""
+    """Time to serialise the export's features again with json.dumps and write them (the floor for an export).
+
+    The features are parsed first (untimed); then each is dumped and written, one a line, as the export does.
+    """
+    features = []
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip().rstrip(",")
+            if line.startswith('{"type": "Feature"') or line.startswith('{"type":"Feature"'):
+                features.append(json.loads(line))
     target = path.with_suffix(".copy")
     t0 = time.perf_counter()
-    with path.open("rb") as src, target.open("wb") as dst:
-        while block := src.read(2**20):
-            dst.write(block)
+    with target.open("w", encoding="utf-8") as out:
+        out.write('{"type": "FeatureCollection", "features": [\n')
+        for i, f in enumerate(features):
+            out.write(("," if i else "") + json.dumps(f, ensure_ascii=False) + "\n")
+        out.write("]}\n")
     seconds = time.perf_counter() - t0
     target.unlink()
     return seconds
@@ -146,7 +157,8 @@ def main(argv: list[str] | None = None) -> None:
     if export.exists():
         size = export.stat().st_size
         dump = plain_dump_seconds(export)
-        print(f"export: {size / 2**20:.0f} MB; a plain dump of the same bytes takes {dump:.1f} s")
+        print(f"export: {size / 2**20:.0f} MB; json.dumps of the same features takes {dump:.1f} s "
+              f"(export / dump: {runs[-1].seconds / max(dump, 1e-9):.2f}x)")
     db_mb = sum(p.stat().st_size for p in OUT.glob("archive.db*")) / 2**20
     print(f"archive database: {db_mb:.0f} MB")
 
