@@ -12,8 +12,8 @@ from pathlib import Path
 
 from gazetteer.matcher import default_matcher
 from pipeline import __version__
-from pipeline.claims import ArticleAnalysis, extract
-from pipeline.engine import default_workers
+from pipeline.claims import ArticleAnalysis
+from pipeline.engine import Analysed, analyse_stream, default_workers
 from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, atomic_write, export_text, write_export_stream
 from pipeline.fetch import FetchError, fetch_url, read_url
 from pipeline.filters import Filters, apply_filters
@@ -49,12 +49,25 @@ def _reported(items: Iterable[Article | ReadError], errors: list[str]) -> Iterat
 
 
 def _analyses(args: argparse.Namespace, errors: list[str]) -> Iterator[ArticleAnalysis]:
-    matcher = default_matcher()
-    for art in _reported(read_paths(args.paths, args.published), errors):
-        try:
-            yield extract(art, matcher)
-        except Exception as exc:  # one article's failure is reported, the batch goes on
-            errors.append(f"{art.origin}: not extracted ({type(exc).__name__}: {exc})")
+    """The bounded analyses of the input articles (a long article gives one per part); problems reported."""
+    seen: set[str] = set()
+
+    def unique(items: Iterable[Article]) -> Iterator[Article]:
+        for art in items:
+            if art.id in seen:
+                errors.append(f"{art.origin}: id {art.id!r} repeats an earlier article's; skipped")
+                log.error("%s", errors[-1])
+                continue
+            seen.add(art.id)
+            yield art
+
+    for outcome in analyse_stream(unique(_reported(read_paths(args.paths, args.published), errors))):
+        if isinstance(outcome, Analysed):
+            for warning in outcome.warnings:
+                log.warning("%s", warning)
+            yield from outcome.analyses
+        else:  # one article's failure is reported, the batch goes on
+            errors.append(str(outcome))
             log.error("%s", errors[-1])
 
 

@@ -49,3 +49,17 @@ def test_an_upload_with_an_unboundable_article_stores_nothing_and_says_why(tmp_p
     assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 0
     ok = ingest_upload("up.jsonl", _jsonl(tmp_path / "ok.jsonl", GOOD).read_bytes(), conn, isolate=True)
     assert ok.ok and ok.articles_new == 1 and ok.claims_new >= 1
+
+
+def test_extract_reports_a_repeated_article_id_instead_of_repeating_claim_ids(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+    first = dict(GOOD, id="x")
+    second = dict(GOOD, id="x", text="اشتباكات عنيفة في عين زارة ووادي الربيع.")
+    src = _jsonl(tmp_path / "dup.jsonl", first, second)
+    out = tmp_path / "out.geojson"
+    run = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(src), "-o", str(out)],
+                         cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True, check=False)
+    assert run.returncode == 1 and "dup.jsonl:2: id 'x' repeats" in run.stderr
+    ids = [f["id"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]]
+    assert ids and len(ids) == len(set(ids))
