@@ -15,7 +15,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from dashboard.areas import DEFAULT_RADIUS_KM, control_areas
+from dashboard.areas import DEFAULT_RADIUS_KM, control_areas, pack_areas
 from dashboard.assets import localize
 from dashboard.escape import clip, esc, safe_url
 from dashboard.i18n import direction, text
@@ -102,6 +102,14 @@ class MapBuild:
         return self.layers.control_places
 
 
+def js_json(value: Any) -> str:
+    """JSON for a <script>: compact, UTF-8 (not \\u-escaped), with <, >, & and ' escaped as in Jinja's tojson,
+    so no text can close the script or open markup."""
+    text_ = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text_.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027"))
+
+
 @lru_cache(maxsize=4)
 def load_boundary(name: str) -> dict:
     """A committed boundary GeoJSON from dashboard/data ('libya_outline' or 'libya_admin1')."""
@@ -151,8 +159,19 @@ class PointsLayer(JSCSSMixin, Layer):
                     });
                 }
             }) : L.featureGroup();
+            var words = {{ this.words|tojson }};
+            function counts(pairs) {
+                return pairs.map(function (kv) { return kv[0] + ": " + kv[1]; }).join(", ");
+            }
+            // Every string in p was escaped by dashboard.escape.esc on the server; here only fixed markup is added.
+            function placePopup(p) {
+                return '<div class="mihwar-popup"><b>' + p.name + '</b> · <span dir="auto" lang="ar">' + p.name_ar +
+                    '</span><br>' + p.n + ' ' + words.claims + ' — ' + counts(p.sides) + '<br>' + counts(p.types) +
+                    '<br>' + words.latest + ':<ul style="padding-left:16px;margin:2px 0"><li>' +
+                    p.latest.join('</li><li>') + '</li></ul></div>';
+            }
             var markers = [];
-            L.geoJson({{ this.data|tojson }}, {
+            L.geoJson({{ this.data_json }}, {
                 pointToLayer: function (feature, latlng) {
                     var p = feature.properties;
                     var c = styles.claims[p.claim] || styles.fallback;
@@ -164,8 +183,14 @@ class PointsLayer(JSCSSMixin, Layer):
                     });
                 },
                 onEachFeature: function (feature, layer) {
-                    layer.bindPopup(feature.properties.popup, popupOptions());
-                    layer.bindTooltip(feature.properties.tooltip, {sticky: true});
+                    var p = feature.properties;
+                    if (p.popup === undefined) {  // a place aggregate: markup around server-escaped pieces
+                        layer.bindPopup(function () { return placePopup(p); }, popupOptions());
+                        layer.bindTooltip(p.name + " · " + p.n + " " + words.claims, {sticky: true});
+                    } else {
+                        layer.bindPopup(p.popup, popupOptions());
+                        layer.bindTooltip(p.tooltip, {sticky: true});
+                    }
                     markers.push(layer);
                 }
             });
@@ -191,10 +216,12 @@ class PointsLayer(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointsLayer"
         self.data = data
+        self.data_json = js_json(data)
         self.kind = kind
         self.styles = styles
         self.cluster = cluster
         self.uncluster_zoom = uncluster_zoom
+        self.words = {"claims": "claims", "latest": "Latest"}
 
 
 class AreasLayer(Layer):
@@ -211,14 +238,26 @@ class AreasLayer(Layer):
             var colors = {{ this.colors|tojson }};
             if (!map.getPane("mihwarAreas")) { map.createPane("mihwarAreas").style.zIndex = 350; }
             var renderer = L.svg({pane: "mihwarAreas"});
-            var layer = L.geoJson({{ this.data|tojson }}, {
-                pane: "mihwarAreas", renderer: renderer, interactive: false,
-                style: function (f) {
-                    var c = colors[f.properties.side] || colors.none;
-                    return {color: c, weight: f.properties.contested ? 2 : 1,
-                            dashArray: f.properties.contested ? "6 4" : null, opacity: 0.8,
-                            fillColor: c, fillOpacity: f.properties.contested ? 0.28 : 0.22};
-                }
+            var layer = L.featureGroup();
+            {{ this.packed_json }}.forEach(function (a) {  // [side, contested, polygons of delta-coded rings]
+                var side = a[0], contested = a[1], c = colors[side] || colors.none;
+                var latlngs = a[2].map(function (polygon) {
+                    return polygon.map(function (flat) {
+                        var ring = [], lat = 0, lon = 0;
+                        for (var i = 0; i < flat.length; i += 2) {
+                            lat += flat[i]; lon += flat[i + 1];
+                            ring.push([lat / {{ this.scale }}, lon / {{ this.scale }}]);
+                        }
+                        return ring;
+                    });
+                });
+                var poly = L.polygon(latlngs, {
+                    pane: "mihwarAreas", renderer: renderer, interactive: false,
+                    color: c, weight: contested ? 2 : 1, dashArray: contested ? "6 4" : null, opacity: 0.8,
+                    fillColor: c, fillOpacity: contested ? 0.28 : 0.22
+                });
+                poly.feature = {properties: {side: side, contested: contested}};
+                layer.addLayer(poly);
             });
             layer.on("add", function () {
                 var svg = renderer._container;
@@ -259,6 +298,8 @@ class AreasLayer(Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "AreasLayer"
         self.data = data
+        self.scale = 1000
+        self.packed_json = js_json(pack_areas(data, self.scale))
         self.colors = SIDE_COLORS
 
 
@@ -272,7 +313,7 @@ class HeatLayer(JSCSSMixin, Layer):
                 return this.latLngToLayerPoint(latlng).subtract(this.latLngToLayerPoint(this.getCenter()));
             }});
         }
-        var {{ this.get_name() }} = L.heatLayer({{ this.points|tojson }},
+        var {{ this.get_name() }} = L.heatLayer({{ this.points_json }},
             {radius: 22, blur: 18, maxZoom: 12, max: {{ this.max|tojson }}});
         {% endmacro %}
     """)
@@ -283,6 +324,7 @@ class HeatLayer(JSCSSMixin, Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "HeatLayer"
         self.points = points
+        self.points_json = js_json(points)
         self.max = max((p[2] for p in points), default=1.0)
 
 
@@ -297,7 +339,7 @@ class LabelsLayer(Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
             var map = {{ this._parent.get_name() }};
-            var rows = {{ this.labels|tojson }};
+            var rows = {{ this.labels_json }};
             var arabic = {{ this.arabic|tojson }};
             if (!map.getPane("mihwarLabels")) {
                 var pane = map.createPane("mihwarLabels");
@@ -345,6 +387,7 @@ class LabelsLayer(Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LabelsLayer"
         self.labels = labels
+        self.labels_json = js_json(labels)
         self.arabic = arabic
 
 
@@ -612,19 +655,24 @@ def claims_features(claims: pd.DataFrame) -> list[dict]:
 
 
 def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
-    """One point feature per place summarising its claims (count by side and type, latest few)."""
+    """One point feature per place summarising its claims: n (claims), sides/types ([name, count], most
+    first), latest (tooltips of the latest few claims); every text escaped. The map builds the popup."""
     df = claims[pd.to_numeric(claims["lat"], errors="coerce").notna()]
     if df.empty:
         return []
-    sides = pd.crosstab(df["place_id"], df["side"].map(side_label))
-    types = pd.crosstab(df["place_id"], df["claim"])
-    firsts = df.groupby("place_id", sort=True).first()
+    side_counts: dict[str, dict[str, int]] = {}
+    for (place_id, side), n in df.groupby(["place_id", df["side"].map(side_label)], sort=False).size().items():
+        side_counts.setdefault(place_id, {})[side] = int(n)
+    type_counts: dict[str, dict[str, int]] = {}
+    for (place_id, claim), n in df.groupby(["place_id", "claim"], sort=False).size().items():
+        type_counts.setdefault(place_id, {})[claim] = int(n)
+    firsts = df.drop_duplicates("place_id").set_index("place_id").sort_index()[["place", "place_ar", "lat", "lon"]]
     latest = df.sort_values("date", ascending=False, na_position="last").groupby("place_id").head(recent)
     items: dict[str, list[str]] = {}
-    for r in latest.to_dict("records"):
-        items.setdefault(r["place_id"], []).append(f"<li>{claim_tooltip(r)}</li>")
-    side_counts = sides.to_dict("index")
-    type_counts = types.to_dict("index")
+    cols = ["place_id", "place", "side", "claim", "date", "date_precision"]
+    for r in latest[cols].to_dict("records"):
+        items.setdefault(r["place_id"], []).append(
+            f'{esc(side_label(r["side"]))} {esc(r["claim"])} · {esc(_date_text(r["date"], r["date_precision"]))}')
 
     def ranked(counts: dict) -> list[tuple[str, int]]:
         return sorted(((k, int(v)) for k, v in counts.items() if v > 0), key=lambda kv: -kv[1])
@@ -635,17 +683,12 @@ def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
         by_type = ranked(type_counts[place_id])
         total = sum(c for _s, c in by_side)
         top = by_side[0][0] if len(by_side) == 1 or by_side[0][1] > by_side[1][1] else "none"
-        popup = (
-            f'<div style="max-width:360px"><b>{esc(first["place"])}</b> · '
-            f'<span dir="auto" lang="ar">{esc(first["place_ar"])}</span><br>{total} claims — '
-            + ", ".join(f"{esc(s)}: {c}" for s, c in by_side) + "<br>"
-            + ", ".join(f"{esc(t)}: {c}" for t, c in by_type)
-            + f"<br>Latest:<ul style='padding-left:16px;margin:2px 0'>{''.join(items.get(place_id, []))}</ul></div>"
-        )
         features.append(_feature(float(first["lat"]), float(first["lon"]), {
             "id": str(place_id), "side": top, "claim": by_type[0][0],
-            "radius": min(6 + 2 * math.log2(total), 20), "n": total, "popup": popup,
-            "tooltip": f'{esc(first["place"])} · {total} claims',
+            "radius": round(min(6 + 2 * math.log2(total), 20), 1), "n": total,
+            "name": esc(first["place"]), "name_ar": esc(first["place_ar"]),
+            "sides": [[esc(k), c] for k, c in by_side], "types": [[esc(k), c] for k, c in by_type],
+            "latest": items.get(place_id, []),
         }))
     return features
 
