@@ -82,13 +82,13 @@ def cached_control(path: str, version: tuple, filters: Filters, as_of: dt.date, 
     return control_as_of(claims, as_of, window)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int,
                   show_control: bool, lang: str) -> MapLayers:
     """The map's layer data for the filtered claims (cached per database version, filters and control settings).
 
-    Only plain data is cached: the folium map is built anew on every run, because rendering one map
-    object twice draws a blank map.
+    Only plain data is cached (shared, never mutated; a resource cache, so it is not copied on every run):
+    the folium map is built anew on every run, because rendering one map object twice draws a blank map.
     """
     shown = apply_filters(load_claims(path, version), until(filters, as_of))
     control = cached_control(path, version, filters, as_of, window) if show_control else None

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -24,6 +24,7 @@ from dashboard.schema import side_label
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_MAX_POINTS = 2_000  # above this the map aggregates per place (keeps a redraw under ~1.5 s, <1 MB)
+AREA_SCALE = 1000  # control-area coordinates go to the map as integers of 1/1000 degree
 UNCLUSTER_ZOOM = 13  # from this zoom every point is drawn on its own (spread apart at one place)
 OPEN_FROM_PX = 600  # legend and layer list start open on maps at least this wide
 TRIPOLI = (32.80, 13.20)
@@ -68,6 +69,21 @@ class MapLayers:
     def control_places(self) -> int:
         """Areas in the control layer."""
         return len(self.control["features"]) if self.control else 0
+
+    @cached_property
+    def claims_json(self) -> str:
+        """The claims layer as script data (made once per cached MapLayers)."""
+        return js_json(self.claims)
+
+    @cached_property
+    def areas_json(self) -> str:
+        """The control areas, packed, as script data."""
+        return js_json(pack_areas(self.control, AREA_SCALE)) if self.control else "[]"
+
+    @cached_property
+    def heat_json(self) -> str:
+        """The density points as script data."""
+        return js_json([list(p) for p in self.heat])
 
 
 @dataclass
@@ -212,11 +228,11 @@ class PointsLayer(JSCSSMixin, Layer):
     default_css: ClassVar[list[tuple[str, str]]] = [("markercluster_css", "vendored:MarkerCluster.css")]
 
     def __init__(self, data: dict, kind: str, name: str, styles: dict, show: bool = True,
-                 cluster: bool = True, uncluster_zoom: int = UNCLUSTER_ZOOM) -> None:
+                 cluster: bool = True, uncluster_zoom: int = UNCLUSTER_ZOOM, data_json: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointsLayer"
         self.data = data
-        self.data_json = js_json(data)
+        self.data_json = data_json if data_json is not None else js_json(data)
         self.kind = kind
         self.styles = styles
         self.cluster = cluster
@@ -294,12 +310,12 @@ class AreasLayer(Layer):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict, name: str, show: bool = True) -> None:
+    def __init__(self, data: dict, name: str, show: bool = True, packed_json: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "AreasLayer"
         self.data = data
-        self.scale = 1000
-        self.packed_json = js_json(pack_areas(data, self.scale))
+        self.scale = AREA_SCALE
+        self.packed_json = packed_json if packed_json is not None else js_json(pack_areas(data, self.scale))
         self.colors = SIDE_COLORS
 
 
@@ -320,11 +336,11 @@ class HeatLayer(JSCSSMixin, Layer):
 
     default_js: ClassVar[list[tuple[str, str]]] = [("leaflet_heat", "vendored:leaflet-heat.js")]
 
-    def __init__(self, points: list[list[float]], name: str, show: bool = False) -> None:
+    def __init__(self, points: list[list[float]], name: str, show: bool = False, points_json: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "HeatLayer"
         self.points = points
-        self.points_json = js_json(points)
+        self.points_json = points_json if points_json is not None else js_json(points)
         self.max = max((p[2] for p in points), default=1.0)
 
 
@@ -762,11 +778,13 @@ def render_map(layers: MapLayers, *, tiles: bool = False, lang: str = "en", heat
     if tiles:
         OnlineTiles(text("map_tiles", lang), text("map_tiles_failed", lang)).add_to(m)
     if layers.control is not None:
-        AreasLayer(layers.control, name=text("map_areas", lang), show=layers.show_control).add_to(m)
+        AreasLayer(layers.control, name=text("map_areas", lang), show=layers.show_control,
+                   packed_json=layers.areas_json).add_to(m)
     PointsLayer(layers.claims, kind="claims",
                 name=text("map_claims_aggregated" if layers.aggregated else "map_claims", lang),
-                styles=_styles()).add_to(m)
-    HeatLayer([list(p) for p in layers.heat], name=text("map_heat", lang), show=heat).add_to(m)
+                styles=_styles(), data_json=layers.claims_json).add_to(m)
+    HeatLayer([list(p) for p in layers.heat], name=text("map_heat", lang), show=heat,
+              points_json=layers.heat_json).add_to(m)
     LabelsLayer(place_labels(layers.front_places), name=text("map_labels", lang), arabic=lang == "ar").add_to(m)
     Legend(legend_html(text("legend_aggregated", lang) if layers.aggregated else "", lang, radius_km,
                        areas=layers.control is not None), open_from=OPEN_FROM_PX).add_to(m)
