@@ -495,6 +495,7 @@ class MapStyle(MacroElement):
             background: #fff8e1; border: 1px solid #e0b000; padding: 4px 10px; font: 12px sans-serif;
             border-radius: 4px; max-width: 80%; }
         .leaflet-control-layers-list { max-height: 50vh; overflow-y: auto; }
+        .leaflet-control-scale, .leaflet-control-attribution { direction: ltr; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
