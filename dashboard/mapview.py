@@ -748,11 +748,11 @@ def _base_map(lang: str) -> folium.Map:
 
 def map_layers(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
                max_points: int = DEFAULT_MAX_POINTS, show_control: bool = True, lang: str = "en",
-               radius_km: float = DEFAULT_RADIUS_KM) -> MapLayers:
+               radius_km: float = DEFAULT_RADIUS_KM, areas: dict | None = None) -> MapLayers:
     """The layer data of the dashboard map for the (already filtered) claims and a control_as_of() frame.
 
     Above `max_points` claims the points are aggregated per place (and say so); the control frame becomes
-    areas (dashboard.areas.control_areas).
+    areas (dashboard.areas.control_areas), unless the areas are given already made (`areas`).
     """
     aggregated = len(claims) > max_points
     if aggregated:
@@ -761,7 +761,7 @@ def map_layers(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
     else:
         features = claims_features(claims)
         message = text("msg_points", lang, n=len(features))
-    control_fc = control_areas(control, radius_km) if control is not None else None
+    control_fc = areas if areas is not None else control_areas(control, radius_km) if control is not None else None
     front = tuple(sorted(str(p) for p in claims["place_id"].dropna().unique())) if len(claims) else ()
     return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=control_fc,
                      bounds=_bounds(claims), aggregated=aggregated, message=message, show_control=show_control,
