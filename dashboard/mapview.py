@@ -379,12 +379,13 @@ class LabelsLayer(Layer):
                     if (show) {  // greedy placement: skip a label that would overlap a more prominent one
                         var p = map.latLngToContainerPoint(x.marker.getLatLng());
                         var w = 3.3 * x.chars + 8, h = 9;
-                        if (p.x < -w || p.y < -20 || p.x > size.x + w || p.y > size.y + 20) { show = false; }
+                        var cx = p.x + 17 + w;  // the text starts 17 px right of the place
+                        if (cx < -w || p.y < -20 || cx > size.x + w || p.y > size.y + 20) { show = false; }
                         for (var i = 0; show && i < taken.length; i++) {
                             var t = taken[i];
-                            if (Math.abs(t.x - p.x) < t.w + w && Math.abs(t.y - p.y) < 2 * h) { show = false; }
+                            if (Math.abs(t.x - cx) < t.w + w && Math.abs(t.y - p.y) < 2 * h) { show = false; }
                         }
-                        if (show) { taken.push({x: p.x, y: p.y, w: w}); }
+                        if (show) { taken.push({x: cx, y: p.y, w: w}); }
                     }
                     if (show) { if (!group.hasLayer(x.marker)) { group.addLayer(x.marker); } shown++; }
                     else if (group.hasLayer(x.marker)) { group.removeLayer(x.marker); }
@@ -483,7 +484,9 @@ class MapStyle(MacroElement):
         {% macro header(this, kwargs) %}
         <style>
         .mihwar-label { white-space: nowrap; font: 600 11px/1.1 sans-serif; color: #222;
-            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(-50%, -140%); }
+            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(17px, -50%); }
+        .mihwar-label::before { content: ""; position: absolute; left: -19px; top: 50%; width: 4px; height: 4px;
+            margin-top: -2px; border-radius: 50%; background: #333; }
         .mihwar-label.z5, .mihwar-label.z7 { font-size: 13px; font-weight: 700; }
         .mihwar-cluster div { border-radius: 50%; color: #fff; font: 700 12px sans-serif; text-align: center;
             opacity: .88; box-sizing: border-box; }
