@@ -359,7 +359,7 @@ class LabelsLayer(Layer):
             var arabic = {{ this.arabic|tojson }};
             if (!map.getPane("mihwarLabels")) {
                 var pane = map.createPane("mihwarLabels");
-                pane.style.zIndex = 450; pane.style.pointerEvents = "none";
+                pane.style.zIndex = 620; pane.style.pointerEvents = "none";  // above points, under tooltips and popups
             }
             var group = L.layerGroup();
             var made = rows.map(function (r) {
