@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from dashboard.areas import control_areas
 from dashboard.control import control_as_of
 from dashboard.filters import Filters, apply_filters, claims_per_day
 from dashboard.i18n import LANGUAGES, direction, text
@@ -77,22 +78,30 @@ def load_claims(path: str, version: tuple) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_control(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int) -> pd.DataFrame:
-    """The control view as of a date for the claims passing the side/claimed-by/confidence filters."""
+    """The control view as of a date for the claims passing the side/claimed-by/confidence filters
+    (only those parts of `filters` count: control_filters)."""
     claims = apply_filters(load_claims(path, version), control_filters(filters))
     return control_as_of(claims, as_of, window)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_areas(path: str, version: tuple, control_by: Filters, as_of: dt.date, window: int) -> dict:
+    """The control areas (GeoJSON) for the control filters and date (shared, never mutated)."""
+    return control_areas(cached_control(path, version, control_by, as_of, window))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int,
                   show_control: bool, lang: str) -> MapLayers:
     """The map's layer data for the filtered claims (cached per database version, filters and control settings).
 
-    Only plain data is cached: the folium map is built anew on every run, because rendering one map
-    object twice draws a blank map.
+    Only plain data is cached (shared, never mutated; a resource cache, so it is not copied on every run):
+    the folium map is built anew on every run, because rendering one map object twice draws a blank map.
     """
     shown = apply_filters(load_claims(path, version), until(filters, as_of))
-    control = cached_control(path, version, filters, as_of, window) if show_control else None
-    return map_layers(shown, control, max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang)
+    areas = cached_areas(path, version, control_filters(filters), as_of, window) if show_control else None
+    return map_layers(shown, None, max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang,
+                      areas=areas)
 
 
 def ensure_database(path: Path, lang: str) -> None:
@@ -364,7 +373,7 @@ def main() -> None:
 
     st.subheader(text("control_header", lang, date=f"{as_of:%Y-%m-%d}", window=window))
     st.caption(text("control_caption", lang))
-    control = cached_control(str(path), version, filters, as_of, window)
+    control = cached_control(str(path), version, control_filters(filters), as_of, window)
     st.dataframe(control_table(control), hide_index=True, key="control_table", column_config=column_config(lang))
 
     st.subheader(text("claims_header", lang))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 import shapely
-from shapely.geometry import MultiPoint, mapping, shape
+from shapely.geometry import MultiPoint, shape
 from shapely.ops import unary_union
 
 from dashboard.schema import side_label
@@ -75,25 +75,61 @@ def control_cells(control: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM) -
         envelope = MultiPoint(points).envelope.buffer(radius * 4)
         regions = shapely.voronoi_polygons(MultiPoint(points), extend_to=envelope, ordered=True)
         cells = list(regions.geoms)  # ordered: the i-th region is the i-th point's
-    circles = shapely.buffer(points, radius, quad_segs=12)
+    circles = shapely.buffer(points, radius, quad_segs=6)
     shapely.prepare(outline)
     clipped = shapely.intersection(shapely.intersection(cells, circles), outline)
-    return [spot | {"geometry": _from_plane(geom, lat0)}
-            for spot, geom in zip(spots, clipped, strict=True) if not geom.is_empty and geom.area > 0]
+    keep = ~shapely.is_empty(clipped) & (shapely.area(clipped) > 0)
+    back = _from_plane(clipped[keep], lat0)
+    return [spot | {"geometry": geom} for spot, geom in zip([s for s, k in zip(spots, keep, strict=True) if k], back,
+                                                             strict=True)]
 
 
-def control_areas(control: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM, precision: int = 4) -> dict:
+def control_areas(control: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM, precision: int = 3) -> dict:
     """GeoJSON FeatureCollection of the control cells (properties: side, contested, places = how many).
 
     No article text: the areas are not interactive (the control table and the claims' popups say more).
     """
+    cells = control_cells(control, radius_km)
+    geoms = shapely.set_precision([c["geometry"] for c in cells], 10 ** -precision)
     features = []
-    for cell in control_cells(control, radius_km):
-        geom = shapely.set_precision(cell["geometry"], 10 ** -precision)
+    for cell, geom, text in zip(cells, geoms, shapely.to_geojson(geoms), strict=True):
         if geom.is_empty:
             continue
         features.append({
-            "type": "Feature", "geometry": mapping(geom),
+            "type": "Feature", "geometry": json.loads(text),
             "properties": {"side": cell["side"], "contested": cell["contested"], "places": len(cell["places"])},
         })
     return {"type": "FeatureCollection", "features": features}
+
+
+def pack_areas(fc: dict, scale: int = 1000) -> list[list]:
+    """The control areas compactly, for the map: one [side, contested, polygons] per area, each polygon a
+    list of rings, each ring a flat list of integers: lat and lon times `scale`, the first pair absolute and
+    the others as differences from the previous pair (the map's script undoes this)."""
+    out = []
+    for f in fc["features"]:
+        geom = f["geometry"]
+        polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        packed = []
+        for polygon in polygons:
+            rings = []
+            for ring in polygon:
+                flat: list[int] = []
+                prev = (0, 0)
+                for lon, lat in ring[:-1]:  # Leaflet closes rings itself
+                    cur = (round(lat * scale), round(lon * scale))
+                    flat += [cur[0] - prev[0], cur[1] - prev[1]]
+                    prev = cur
+                rings.append(flat)
+            packed.append(rings)
+        out.append([f["properties"]["side"], bool(f["properties"]["contested"]), packed])
+    return out
+
+
+def unpack_ring(flat: list[int], scale: int = 1000) -> list[tuple[float, float]]:
+    """(lat, lon) pairs of one packed ring (what the map's script computes)."""
+    pts, lat, lon = [], 0, 0
+    for i in range(0, len(flat), 2):
+        lat, lon = lat + flat[i], lon + flat[i + 1]
+        pts.append((lat / scale, lon / scale))
+    return pts

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,7 +15,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer
 from folium.template import Template
 
-from dashboard.areas import DEFAULT_RADIUS_KM, control_areas
+from dashboard.areas import DEFAULT_RADIUS_KM, control_areas, pack_areas
 from dashboard.assets import localize
 from dashboard.escape import clip, esc, safe_url
 from dashboard.i18n import direction, text
@@ -24,6 +24,7 @@ from dashboard.schema import side_label
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_MAX_POINTS = 2_000  # above this the map aggregates per place (keeps a redraw under ~1.5 s, <1 MB)
+AREA_SCALE = 1000  # control-area coordinates go to the map as integers of 1/1000 degree
 UNCLUSTER_ZOOM = 13  # from this zoom every point is drawn on its own (spread apart at one place)
 OPEN_FROM_PX = 600  # legend and layer list start open on maps at least this wide
 TRIPOLI = (32.80, 13.20)
@@ -69,6 +70,21 @@ class MapLayers:
         """Areas in the control layer."""
         return len(self.control["features"]) if self.control else 0
 
+    @cached_property
+    def claims_json(self) -> str:
+        """The claims layer as script data (made once per cached MapLayers)."""
+        return js_json(self.claims)
+
+    @cached_property
+    def areas_json(self) -> str:
+        """The control areas, packed, as script data."""
+        return js_json(pack_areas(self.control, AREA_SCALE)) if self.control else "[]"
+
+    @cached_property
+    def heat_json(self) -> str:
+        """The density points as script data."""
+        return js_json([list(p) for p in self.heat])
+
 
 @dataclass
 class MapBuild:
@@ -100,6 +116,14 @@ class MapBuild:
     def control_places(self) -> int:
         """Areas in the control layer."""
         return self.layers.control_places
+
+
+def js_json(value: Any) -> str:
+    """JSON for a <script>: compact, UTF-8 (not \\u-escaped), with <, >, & and ' escaped as in Jinja's tojson,
+    so no text can close the script or open markup."""
+    text_ = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return (text_.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("'", "\\u0027"))
 
 
 @lru_cache(maxsize=4)
@@ -151,8 +175,19 @@ class PointsLayer(JSCSSMixin, Layer):
                     });
                 }
             }) : L.featureGroup();
+            var words = {{ this.words|tojson }};
+            function counts(pairs) {
+                return pairs.map(function (kv) { return kv[0] + ": " + kv[1]; }).join(", ");
+            }
+            // Every string in p was escaped by dashboard.escape.esc on the server; here only fixed markup is added.
+            function placePopup(p) {
+                return '<div class="mihwar-popup"><b>' + p.name + '</b> · <span dir="auto" lang="ar">' + p.name_ar +
+                    '</span><br>' + p.n + ' ' + words.claims + ' — ' + counts(p.sides) + '<br>' + counts(p.types) +
+                    '<br>' + words.latest + ':<ul style="padding-left:16px;margin:2px 0"><li>' +
+                    p.latest.join('</li><li>') + '</li></ul></div>';
+            }
             var markers = [];
-            L.geoJson({{ this.data|tojson }}, {
+            L.geoJson({{ this.data_json }}, {
                 pointToLayer: function (feature, latlng) {
                     var p = feature.properties;
                     var c = styles.claims[p.claim] || styles.fallback;
@@ -164,8 +199,14 @@ class PointsLayer(JSCSSMixin, Layer):
                     });
                 },
                 onEachFeature: function (feature, layer) {
-                    layer.bindPopup(feature.properties.popup, popupOptions());
-                    layer.bindTooltip(feature.properties.tooltip, {sticky: true});
+                    var p = feature.properties;
+                    if (p.popup === undefined) {  // a place aggregate: markup around server-escaped pieces
+                        layer.bindPopup(function () { return placePopup(p); }, popupOptions());
+                        layer.bindTooltip(p.name + " · " + p.n + " " + words.claims, {sticky: true});
+                    } else {
+                        layer.bindPopup(p.popup, popupOptions());
+                        layer.bindTooltip(p.tooltip, {sticky: true});
+                    }
                     markers.push(layer);
                 }
             });
@@ -187,14 +228,16 @@ class PointsLayer(JSCSSMixin, Layer):
     default_css: ClassVar[list[tuple[str, str]]] = [("markercluster_css", "vendored:MarkerCluster.css")]
 
     def __init__(self, data: dict, kind: str, name: str, styles: dict, show: bool = True,
-                 cluster: bool = True, uncluster_zoom: int = UNCLUSTER_ZOOM) -> None:
+                 cluster: bool = True, uncluster_zoom: int = UNCLUSTER_ZOOM, data_json: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "PointsLayer"
         self.data = data
+        self.data_json = data_json if data_json is not None else js_json(data)
         self.kind = kind
         self.styles = styles
         self.cluster = cluster
         self.uncluster_zoom = uncluster_zoom
+        self.words = {"claims": "claims", "latest": "Latest"}
 
 
 class AreasLayer(Layer):
@@ -211,14 +254,26 @@ class AreasLayer(Layer):
             var colors = {{ this.colors|tojson }};
             if (!map.getPane("mihwarAreas")) { map.createPane("mihwarAreas").style.zIndex = 350; }
             var renderer = L.svg({pane: "mihwarAreas"});
-            var layer = L.geoJson({{ this.data|tojson }}, {
-                pane: "mihwarAreas", renderer: renderer, interactive: false,
-                style: function (f) {
-                    var c = colors[f.properties.side] || colors.none;
-                    return {color: c, weight: f.properties.contested ? 2 : 1,
-                            dashArray: f.properties.contested ? "6 4" : null, opacity: 0.8,
-                            fillColor: c, fillOpacity: f.properties.contested ? 0.28 : 0.22};
-                }
+            var layer = L.featureGroup();
+            {{ this.packed_json }}.forEach(function (a) {  // [side, contested, polygons of delta-coded rings]
+                var side = a[0], contested = a[1], c = colors[side] || colors.none;
+                var latlngs = a[2].map(function (polygon) {
+                    return polygon.map(function (flat) {
+                        var ring = [], lat = 0, lon = 0;
+                        for (var i = 0; i < flat.length; i += 2) {
+                            lat += flat[i]; lon += flat[i + 1];
+                            ring.push([lat / {{ this.scale }}, lon / {{ this.scale }}]);
+                        }
+                        return ring;
+                    });
+                });
+                var poly = L.polygon(latlngs, {
+                    pane: "mihwarAreas", renderer: renderer, interactive: false,
+                    color: c, weight: contested ? 2 : 1, dashArray: contested ? "6 4" : null, opacity: 0.8,
+                    fillColor: c, fillOpacity: contested ? 0.28 : 0.22
+                });
+                poly.feature = {properties: {side: side, contested: contested}};
+                layer.addLayer(poly);
             });
             layer.on("add", function () {
                 var svg = renderer._container;
@@ -255,10 +310,12 @@ class AreasLayer(Layer):
         {% endmacro %}
     """)
 
-    def __init__(self, data: dict, name: str, show: bool = True) -> None:
+    def __init__(self, data: dict, name: str, show: bool = True, packed_json: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "AreasLayer"
         self.data = data
+        self.scale = AREA_SCALE
+        self.packed_json = packed_json if packed_json is not None else js_json(pack_areas(data, self.scale))
         self.colors = SIDE_COLORS
 
 
@@ -272,17 +329,18 @@ class HeatLayer(JSCSSMixin, Layer):
                 return this.latLngToLayerPoint(latlng).subtract(this.latLngToLayerPoint(this.getCenter()));
             }});
         }
-        var {{ this.get_name() }} = L.heatLayer({{ this.points|tojson }},
+        var {{ this.get_name() }} = L.heatLayer({{ this.points_json }},
             {radius: 22, blur: 18, maxZoom: 12, max: {{ this.max|tojson }}});
         {% endmacro %}
     """)
 
     default_js: ClassVar[list[tuple[str, str]]] = [("leaflet_heat", "vendored:leaflet-heat.js")]
 
-    def __init__(self, points: list[list[float]], name: str, show: bool = False) -> None:
+    def __init__(self, points: list[list[float]], name: str, show: bool = False, points_json: str | None = None) -> None:
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "HeatLayer"
         self.points = points
+        self.points_json = points_json if points_json is not None else js_json(points)
         self.max = max((p[2] for p in points), default=1.0)
 
 
@@ -297,11 +355,11 @@ class LabelsLayer(Layer):
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
             var map = {{ this._parent.get_name() }};
-            var rows = {{ this.labels|tojson }};
+            var rows = {{ this.labels_json }};
             var arabic = {{ this.arabic|tojson }};
             if (!map.getPane("mihwarLabels")) {
                 var pane = map.createPane("mihwarLabels");
-                pane.style.zIndex = 450; pane.style.pointerEvents = "none";
+                pane.style.zIndex = 620; pane.style.pointerEvents = "none";  // above points, under tooltips and popups
             }
             var group = L.layerGroup();
             var made = rows.map(function (r) {
@@ -321,12 +379,13 @@ class LabelsLayer(Layer):
                     if (show) {  // greedy placement: skip a label that would overlap a more prominent one
                         var p = map.latLngToContainerPoint(x.marker.getLatLng());
                         var w = 3.3 * x.chars + 8, h = 9;
-                        if (p.x < -w || p.y < -20 || p.x > size.x + w || p.y > size.y + 20) { show = false; }
+                        var cx = p.x + 17 + w;  // the text starts 17 px right of the place
+                        if (cx < -w || p.y < -20 || cx > size.x + w || p.y > size.y + 20) { show = false; }
                         for (var i = 0; show && i < taken.length; i++) {
                             var t = taken[i];
-                            if (Math.abs(t.x - p.x) < t.w + w && Math.abs(t.y - p.y) < 2 * h) { show = false; }
+                            if (Math.abs(t.x - cx) < t.w + w && Math.abs(t.y - p.y) < 2 * h) { show = false; }
                         }
-                        if (show) { taken.push({x: p.x, y: p.y, w: w}); }
+                        if (show) { taken.push({x: cx, y: p.y, w: w}); }
                     }
                     if (show) { if (!group.hasLayer(x.marker)) { group.addLayer(x.marker); } shown++; }
                     else if (group.hasLayer(x.marker)) { group.removeLayer(x.marker); }
@@ -345,6 +404,7 @@ class LabelsLayer(Layer):
         super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "LabelsLayer"
         self.labels = labels
+        self.labels_json = js_json(labels)
         self.arabic = arabic
 
 
@@ -424,7 +484,9 @@ class MapStyle(MacroElement):
         {% macro header(this, kwargs) %}
         <style>
         .mihwar-label { white-space: nowrap; font: 600 11px/1.1 sans-serif; color: #222;
-            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(-50%, -140%); }
+            text-shadow: 0 0 2px #fff, 0 0 2px #fff, 0 0 3px #fff; transform: translate(17px, -50%); }
+        .mihwar-label::before { content: ""; position: absolute; left: -19px; top: 50%; width: 4px; height: 4px;
+            margin-top: -2px; border-radius: 50%; background: #333; }
         .mihwar-label.z5, .mihwar-label.z7 { font-size: 13px; font-weight: 700; }
         .mihwar-cluster div { border-radius: 50%; color: #fff; font: 700 12px sans-serif; text-align: center;
             opacity: .88; box-sizing: border-box; }
@@ -436,6 +498,7 @@ class MapStyle(MacroElement):
             background: #fff8e1; border: 1px solid #e0b000; padding: 4px 10px; font: 12px sans-serif;
             border-radius: 4px; max-width: 80%; }
         .leaflet-control-layers-list { max-height: 50vh; overflow-y: auto; }
+        .leaflet-control-scale, .leaflet-control-attribution { direction: ltr; }
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
@@ -613,19 +676,24 @@ def claims_features(claims: pd.DataFrame) -> list[dict]:
 
 
 def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
-    """One point feature per place summarising its claims (count by side and type, latest few)."""
+    """One point feature per place summarising its claims: n (claims), sides/types ([name, count], most
+    first), latest (tooltips of the latest few claims); every text escaped. The map builds the popup."""
     df = claims[pd.to_numeric(claims["lat"], errors="coerce").notna()]
     if df.empty:
         return []
-    sides = pd.crosstab(df["place_id"], df["side"].map(side_label))
-    types = pd.crosstab(df["place_id"], df["claim"])
-    firsts = df.groupby("place_id", sort=True).first()
+    side_counts: dict[str, dict[str, int]] = {}
+    for (place_id, side), n in df.groupby(["place_id", df["side"].map(side_label)], sort=False).size().items():
+        side_counts.setdefault(place_id, {})[side] = int(n)
+    type_counts: dict[str, dict[str, int]] = {}
+    for (place_id, claim), n in df.groupby(["place_id", "claim"], sort=False).size().items():
+        type_counts.setdefault(place_id, {})[claim] = int(n)
+    firsts = df.drop_duplicates("place_id").set_index("place_id").sort_index()[["place", "place_ar", "lat", "lon"]]
     latest = df.sort_values("date", ascending=False, na_position="last").groupby("place_id").head(recent)
     items: dict[str, list[str]] = {}
-    for r in latest.to_dict("records"):
-        items.setdefault(r["place_id"], []).append(f"<li>{claim_tooltip(r)}</li>")
-    side_counts = sides.to_dict("index")
-    type_counts = types.to_dict("index")
+    cols = ["place_id", "place", "side", "claim", "date", "date_precision"]
+    for r in latest[cols].to_dict("records"):
+        items.setdefault(r["place_id"], []).append(
+            f'{esc(side_label(r["side"]))} {esc(r["claim"])} · {esc(_date_text(r["date"], r["date_precision"]))}')
 
     def ranked(counts: dict) -> list[tuple[str, int]]:
         return sorted(((k, int(v)) for k, v in counts.items() if v > 0), key=lambda kv: -kv[1])
@@ -636,17 +704,12 @@ def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
         by_type = ranked(type_counts[place_id])
         total = sum(c for _s, c in by_side)
         top = by_side[0][0] if len(by_side) == 1 or by_side[0][1] > by_side[1][1] else "none"
-        popup = (
-            f'<div style="max-width:360px"><b>{esc(first["place"])}</b> · '
-            f'<span dir="auto" lang="ar">{esc(first["place_ar"])}</span><br>{total} claims — '
-            + ", ".join(f"{esc(s)}: {c}" for s, c in by_side) + "<br>"
-            + ", ".join(f"{esc(t)}: {c}" for t, c in by_type)
-            + f"<br>Latest:<ul style='padding-left:16px;margin:2px 0'>{''.join(items.get(place_id, []))}</ul></div>"
-        )
         features.append(_feature(float(first["lat"]), float(first["lon"]), {
             "id": str(place_id), "side": top, "claim": by_type[0][0],
-            "radius": min(6 + 2 * math.log2(total), 20), "n": total, "popup": popup,
-            "tooltip": f'{esc(first["place"])} · {total} claims',
+            "radius": round(min(6 + 2 * math.log2(total), 20), 1), "n": total,
+            "name": esc(first["place"]), "name_ar": esc(first["place_ar"]),
+            "sides": [[esc(k), c] for k, c in by_side], "types": [[esc(k), c] for k, c in by_type],
+            "latest": items.get(place_id, []),
         }))
     return features
 
@@ -689,11 +752,11 @@ def _base_map(lang: str) -> folium.Map:
 
 def map_layers(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
                max_points: int = DEFAULT_MAX_POINTS, show_control: bool = True, lang: str = "en",
-               radius_km: float = DEFAULT_RADIUS_KM) -> MapLayers:
+               radius_km: float = DEFAULT_RADIUS_KM, areas: dict | None = None) -> MapLayers:
     """The layer data of the dashboard map for the (already filtered) claims and a control_as_of() frame.
 
     Above `max_points` claims the points are aggregated per place (and say so); the control frame becomes
-    areas (dashboard.areas.control_areas).
+    areas (dashboard.areas.control_areas), unless the areas are given already made (`areas`).
     """
     aggregated = len(claims) > max_points
     if aggregated:
@@ -702,7 +765,7 @@ def map_layers(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
     else:
         features = claims_features(claims)
         message = text("msg_points", lang, n=len(features))
-    control_fc = control_areas(control, radius_km) if control is not None else None
+    control_fc = areas if areas is not None else control_areas(control, radius_km) if control is not None else None
     front = tuple(sorted(str(p) for p in claims["place_id"].dropna().unique())) if len(claims) else ()
     return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=control_fc,
                      bounds=_bounds(claims), aggregated=aggregated, message=message, show_control=show_control,
@@ -720,11 +783,13 @@ def render_map(layers: MapLayers, *, tiles: bool = False, lang: str = "en", heat
     if tiles:
         OnlineTiles(text("map_tiles", lang), text("map_tiles_failed", lang)).add_to(m)
     if layers.control is not None:
-        AreasLayer(layers.control, name=text("map_areas", lang), show=layers.show_control).add_to(m)
+        AreasLayer(layers.control, name=text("map_areas", lang), show=layers.show_control,
+                   packed_json=layers.areas_json).add_to(m)
     PointsLayer(layers.claims, kind="claims",
                 name=text("map_claims_aggregated" if layers.aggregated else "map_claims", lang),
-                styles=_styles()).add_to(m)
-    HeatLayer([list(p) for p in layers.heat], name=text("map_heat", lang), show=heat).add_to(m)
+                styles=_styles(), data_json=layers.claims_json).add_to(m)
+    HeatLayer([list(p) for p in layers.heat], name=text("map_heat", lang), show=heat,
+              points_json=layers.heat_json).add_to(m)
     LabelsLayer(place_labels(layers.front_places), name=text("map_labels", lang), arabic=lang == "ar").add_to(m)
     Legend(legend_html(text("legend_aggregated", lang) if layers.aggregated else "", lang, radius_km,
                        areas=layers.control is not None), open_from=OPEN_FROM_PX).add_to(m)

@@ -6,7 +6,7 @@ import datetime as dt
 import pandas as pd
 from shapely.geometry import Point, shape
 
-from dashboard.areas import control_areas, control_cells, libya_shape
+from dashboard.areas import control_areas, control_cells, libya_shape, pack_areas, unpack_ring
 from dashboard.control import control_as_of
 from dashboard.samples import make_claim, seed_like_claims, synthetic_claims
 from dashboard.schema import normalize_claims
@@ -72,3 +72,14 @@ def test_a_place_at_sea_gets_no_cell() -> None:
     rows = [make_claim("a", "ain_zara", "LNA", "control", "2020-05-01", lat=34.5, lon=14.0)]
     control = control_as_of(normalize_claims(pd.DataFrame(rows)), dt.date(2020, 5, 3))
     assert control_cells(control) == []
+
+
+def test_packed_areas_give_back_the_rings() -> None:
+    fc = control_areas(control_as_of(seed_like_claims(), dt.date(2020, 6, 4)))
+    packed = pack_areas(fc)
+    assert [(side, contested) for side, contested, _ in packed] == [
+        (f["properties"]["side"], f["properties"]["contested"]) for f in fc["features"]]
+    ring = fc["features"][0]["geometry"]["coordinates"][0]
+    back = unpack_ring(packed[0][2][0][0])
+    assert len(back) == len(ring) - 1
+    assert all(abs(a - lat) < 1e-9 and abs(b - lon) < 1e-9 for (a, b), (lon, lat) in zip(back, ring, strict=False))

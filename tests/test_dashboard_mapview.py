@@ -1,7 +1,6 @@
 """Map building: one feature per claim, spreading, aggregation, control layer and escaping of article text."""
 import datetime as dt
 import json
-import re
 
 import pandas as pd
 
@@ -65,11 +64,16 @@ def test_untrusted_text_is_escaped_everywhere() -> None:
                      source=PAYLOADS, place=PAYLOADS, place_ar=PAYLOADS)
     df = normalize_claims(pd.DataFrame([row]))
     build = build_map(df, control_as_of(df, dt.date(2020, 6, 4)))
-    for feat in layers(build, "claims")[0].data["features"]:
-        for key in ("popup", "tooltip"):
-            text = feat["properties"][key]
-            assert "<img" not in text and "<script" not in text and "</script" not in text
-            assert "`" not in text and "${" not in text and "\\" not in text
+    aggregated = build_map(df, control_as_of(df, dt.date(2020, 6, 4)), max_points=0)
+    for build_ in (build, aggregated):
+        for feat in layers(build_, "claims")[0].data["features"]:
+            props = feat["properties"]
+            texts = [props.get("popup", ""), props.get("tooltip", ""), props.get("name", ""),
+                     props.get("name_ar", ""), *props.get("latest", [])]
+            for text in texts:
+                assert "<img" not in text and "<script" not in text and "</script" not in text
+                assert "`" not in text and "${" not in text and "\\" not in text
+        assert "</script><script>alert(3)" not in offline_html(build_.map)
     (areas,) = [c for c in build.map._children.values() if isinstance(c, AreasLayer)]
     assert areas.data["features"] and all(set(f["properties"]) <= {"side", "contested", "places"}
                                           for f in areas.data["features"])  # no article text at all
@@ -84,8 +88,8 @@ def test_aggregates_beyond_the_limit() -> None:
     assert build.aggregated and build.points == df["place_id"].nunique()
     assert "600" in build.message and "aggregated" in build.message
     feats = layers(build, "claims")[0].data["features"]
-    total = sum(int(re.search(r"(\d+) claims", f["properties"]["popup"]).group(1)) for f in feats)
-    assert total == 600
+    assert sum(f["properties"]["n"] for f in feats) == 600
+    assert all(sum(c for _s, c in f["properties"]["sides"]) == f["properties"]["n"] for f in feats)
     assert not build_map(df, max_points=600).aggregated
 
 

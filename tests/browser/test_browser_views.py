@@ -180,3 +180,44 @@ def test_arabic_interface(browser, app_url: str) -> None:
         assert not errors, errors
     finally:
         context.close()
+
+
+def test_tiles_that_do_not_load_are_dropped_with_a_notice(browser, app_url: str) -> None:
+    context, page, errors = open_page(browser, app_url, DESKTOP)  # every non-local request fails
+    try:
+        n = wait_for_map(page)
+        page.locator('[data-testid="stCheckbox"]').filter(has_text="Online map tiles").first.click()
+
+        def dropped():
+            frame = map_frame(page)
+            try:
+                return frame.evaluate("window.mihwar && window.mihwar.tilesFailed ? "
+                                      "document.querySelector('.mihwar-notice').textContent : null")
+            except Exception:
+                return None
+        notice = wait_until(page, dropped, "the map to give up on the tiles")
+        assert "could not load" in notice
+        frame = map_frame(page)
+        assert "OpenStreetMap" not in frame.evaluate(
+            "document.querySelector('.leaflet-control-attribution').textContent")
+        assert frame.evaluate("window.mihwar.claims") == n  # the map itself still draws
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_density_layer_draws_when_switched_on(browser, app_url: str) -> None:
+    context, page, errors = open_page(browser, app_url, DESKTOP)
+    try:
+        wait_for_map(page)
+        page.locator('[data-testid="stCheckbox"]').filter(has_text="Density of claims").first.click()
+
+        def heat():
+            try:
+                return map_frame(page).evaluate("document.querySelectorAll('canvas.leaflet-heatmap-layer').length")
+            except Exception:
+                return None
+        assert wait_until(page, heat, "the density layer") == 1
+        assert not errors, errors
+    finally:
+        context.close()
