@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sqlite3
 from functools import partial
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from pipeline import export, ingest, store
 ROOT = Path(__file__).resolve().parent
 SEEDS_DIR = ROOT / "seeds"
 RTL_CSS = ROOT / "dashboard" / "data" / "app_rtl.css"
+UPLOAD_TYPES = ("txt", "jsonl", "ndjson", "csv", "html", "htm", "xml", "rss", "atom", "json")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_TABLE_ROWS = 2_000  # the table shows the latest claims; downloads hold every filtered claim
 PLAY_SECONDS = 1.5
@@ -138,7 +140,7 @@ def handle_upload(path: Path, lang: str) -> None:
     st.subheader(text("add_articles", lang))
     published = st.date_input(text("published", lang), value=None, key="upload_published",
                               help=text("published_help", lang), min_value=dt.date(1990, 1, 1))
-    upload = st.file_uploader(text("uploader", lang), type=["txt", "jsonl", "csv"], key="upload")
+    upload = st.file_uploader(text("uploader", lang), type=list(UPLOAD_TYPES), key="upload")
     if upload is not None:
         marker = (upload.file_id, upload.name, upload.size)
         if st.session_state.get("upload_done") != marker:
@@ -148,11 +150,17 @@ def handle_upload(path: Path, lang: str) -> None:
                                         limit=MAX_UPLOAD_BYTES), ())
             else:
                 conn = store.open_db(path)
-                try:
-                    report = ingest.ingest_upload(upload.name, upload.getvalue(), conn, published=published)
+                try:  # extracted in a separate process: other visitors' pages stay responsive
+                    with st.spinner(text("upload_working", lang, name=upload.name)):
+                        report = ingest.ingest_upload(upload.name, upload.getvalue(), conn, published=published,
+                                                      isolate=True)
                     result = upload_outcome(report, upload.name, lang)
+                except sqlite3.OperationalError as exc:
+                    busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+                    result = ("info" if busy else "error",
+                              text("upload_busy" if busy else "upload_unreadable", lang, name=upload.name), ())
                 except Exception as exc:  # shown to the user; the pipeline stored nothing
-                    result = ("error", text("upload_unreadable", lang, name=upload.name), (str(exc),))
+                    result = ("error", text("upload_unreadable", lang, name=upload.name), (type(exc).__name__,))
                 finally:
                     conn.close()
             st.session_state["upload_result"] = result
@@ -335,7 +343,15 @@ def main() -> None:
         st.divider()
         handle_upload(path, lang)
     version = db_version(path)
-    claims = load_claims(str(path), version)
+    try:
+        claims = load_claims(str(path), version)
+    except sqlite3.OperationalError as exc:
+        busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+        (st.warning if busy else st.error)(text("db_busy" if busy else "db_broken", lang, name=path.name))
+        st.stop()
+    except sqlite3.DatabaseError:
+        st.error(text("db_broken", lang, name=path.name))
+        st.stop()
     lo, hi = data_dates(claims)
     with filter_box:
         filters, tiles = sidebar_filters(lo, hi, lang)

@@ -160,3 +160,14 @@ def test_upload_oversized_file_is_refused(app: AppTest, tmp_path: Path) -> None:
     rerun(app)
     assert app.error and "too large" in app.error[0].value
     assert len(frame(tmp_path)) == before
+
+
+def test_a_damaged_database_gives_a_plain_message_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = tmp_path / "mihwar.db"
+    db.write_bytes(b"this is not an SQLite file at all" * 100)
+    monkeypatch.setenv("MIHWAR_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception
+    assert any("not a Mihwar database or is damaged" in e.value for e in at.error)
+    assert all(str(tmp_path) not in e.value for e in at.error)  # no server paths
