@@ -584,8 +584,13 @@ def legend_html(note: str = "", lang: str = "en", radius_km: float = DEFAULT_RAD
     clusters = f'<div style="margin-top:3px">{esc(text("legend_clusters", lang))}</div>'
     control = ""
     if areas:
+        # Each swatch pair and its side name in an isolated box: in a right-to-left legend the bidi
+        # algorithm would otherwise join "GNA ▧ LNA" into one left-to-right run and put a side's name
+        # next to the other side's colour.
         swatches = " ".join(
-            f'{_area_swatch(SIDE_COLORS[s], False)}{_area_swatch(SIDE_COLORS[s], True)} {esc(s)}' for s in ("GNA", "LNA"))
+            f'<span style="display:inline-block;unicode-bidi:isolate;margin-inline-end:6px">'
+            f'{_area_swatch(SIDE_COLORS[s], False)}{_area_swatch(SIDE_COLORS[s], True)} {esc(s)}</span>'
+            for s in ("GNA", "LNA"))
         control = (f'<b>{esc(text("legend_areas", lang))}</b><div>{swatches}</div>'
                    f'<div>{esc(text("legend_held", lang))} / {esc(text("legend_contested", lang))}</div>'
                    f'<div style="font-size:11px;color:#333">{esc(text("areas_method", lang, radius=radius_km))}</div>')

@@ -132,3 +132,15 @@ def test_boundaries_are_small_and_valid() -> None:
     admin1, outline = load_boundary("libya_admin1"), load_boundary("libya_outline")
     assert len(admin1["features"]) == 22 and len(outline["features"]) == 1
     assert len(json.dumps(admin1)) < 100_000
+
+
+def test_each_side_name_sits_in_one_box_with_its_own_area_colours_for_right_to_left_legends() -> None:
+    import re
+
+    from dashboard.mapview import SIDE_COLORS, legend_html
+    html = legend_html(lang="ar")
+    boxes = re.findall(r'<span style="display:inline-block;unicode-bidi:isolate[^"]*">(.*?)</span>', html)
+    by_side = {side: [b for b in boxes if b.rstrip().endswith(side)] for side in ("GNA", "LNA")}
+    for side, other in (("GNA", "LNA"), ("LNA", "GNA")):
+        assert len(by_side[side]) == 1
+        assert SIDE_COLORS[side] in by_side[side][0] and SIDE_COLORS[other] not in by_side[side][0]
