@@ -71,7 +71,7 @@ def db_version(path: Path) -> tuple:
 @st.cache_data(show_spinner="Loading claims…", max_entries=4)
 def load_claims(path: str, version: tuple) -> pd.DataFrame:
     """All claims in the database (cached per database version)."""
-    conn = store.open_db(path)
+    conn = store.open_db_readonly(path)  # a reader: never writes, and sees what writers committed
     try:
         return store.load_claims_frame(conn)
     finally:
