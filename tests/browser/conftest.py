@@ -105,3 +105,16 @@ def page(browser, app_url: str):
     pg.goto(app_url)
     yield pg
     context.close()
+
+
+def open_offline_page(browser, url: str, viewport: dict | None = None, **context_args):
+    """A new visitor: a fresh browser context whose non-local requests are aborted, on the app's page once
+    its first metric shows. Returns the context (close it), the page and the page's script errors."""
+    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1100}, **context_args)
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES) else r.abort())
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(url)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=120_000)
+    return context, page, errors

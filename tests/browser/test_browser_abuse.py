@@ -6,8 +6,8 @@ import json
 import time
 
 import pytest
+from conftest import open_offline_page
 from test_browser_dashboard import TIMEOUT_MS, wait_for_map
-from test_browser_revisit import _offline_page
 
 from bench.hostile import make_text
 
@@ -24,7 +24,7 @@ def test_a_hostile_upload_does_not_stall_another_visitor(page, browser, app_url:
 
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(hostile))
     start = time.monotonic()
-    context, second, errors = _offline_page(browser, app_url)
+    context, second, errors = open_offline_page(browser, app_url)
     try:
         assert wait_for_map(second) >= n  # the colleague's page comes up with its map while the upload runs
         assert not errors, errors

@@ -2,21 +2,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import LOCAL_PREFIXES
+from conftest import open_offline_page
 from test_browser_dashboard import TIMEOUT_MS, shown_count, wait_for_map, wait_until
 
 pytestmark = pytest.mark.browser
-
-
-def _offline_page(browser, url: str, viewport: dict | None = None):
-    context = browser.new_context(viewport=viewport or {"width": 1400, "height": 1100})
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES) else r.abort())
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=TIMEOUT_MS)
-    return context, page, errors
 
 
 def _checkbox(page, label: str):
@@ -28,7 +17,7 @@ def test_second_visitor_and_reload_draw_every_claim(page, browser, app_url: str)
     n = wait_for_map(page)
     assert n > 0
     # A colleague opens the shared link while the first visitor is still there.
-    context, second, errors = _offline_page(browser, app_url)
+    context, second, errors = open_offline_page(browser, app_url)
     try:
         assert wait_for_map(second, n) == n
         assert not errors, errors

@@ -6,7 +6,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
-from conftest import LOCAL_PREFIXES
+from conftest import open_offline_page
 from test_browser_dashboard import TIMEOUT_MS, map_frame, shown_count, wait_for_map, wait_until
 
 from dashboard.filters import Filters, apply_filters
@@ -21,15 +21,6 @@ DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
-def open_page(browser, url: str, viewport: dict, **context_args):
-    context = browser.new_context(viewport=viewport, **context_args)
-    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL_PREFIXES) else r.abort())
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(url)
-    page.wait_for_selector('[data-testid="stMetric"]', timeout=TIMEOUT_MS)
-    return context, page, errors
 
 
 def show_map(page) -> object:
@@ -48,7 +39,7 @@ def as_of_text(page) -> str:
 def test_desktop_and_phone_layouts(browser, app_url: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, viewport, wide in (("desktop", DESKTOP, True), ("phone", PHONE, False)):
-        context, page, errors = open_page(browser, app_url, viewport, is_mobile=not wide, has_touch=not wide)
+        context, page, errors = open_offline_page(browser, app_url, viewport, is_mobile=not wide, has_touch=not wide)
         try:
             n = wait_for_map(page)
             assert n > 0
@@ -86,7 +77,7 @@ def test_desktop_and_phone_layouts(browser, app_url: str) -> None:
 
 
 def test_play_button_steps_to_the_last_date_and_stops(browser, app_url: str) -> None:
-    context, page, errors = open_page(browser, f"{app_url}/?asof=2020-05-20", DESKTOP)
+    context, page, errors = open_offline_page(browser, f"{app_url}/?asof=2020-05-20", DESKTOP)
     try:
         wait_for_map(page)
         assert as_of_text(page) == "2020-05-20"
@@ -112,7 +103,7 @@ def test_shareable_url_restores_the_filters(browser, page, app_url: str) -> None
     assert n_filtered < n_all
     query = urllib.parse.parse_qs(urllib.parse.urlparse(page.url).query)
     assert query["side"] == ["LNA,none"]
-    context, other, errors = open_page(browser, page.url, DESKTOP)
+    context, other, errors = open_offline_page(browser, page.url, DESKTOP)
     try:
         assert wait_for_map(other, n_filtered) == n_filtered
         tags = other.locator('[data-testid="stMultiSelect"]').filter(has_text="Side").first.inner_text()
@@ -151,7 +142,7 @@ def test_table_row_click_centres_the_map(page, app) -> None:
 
 
 def test_arabic_interface(browser, app_url: str) -> None:
-    context, page, errors = open_page(browser, app_url, DESKTOP)
+    context, page, errors = open_offline_page(browser, app_url, DESKTOP)
     try:
         n = wait_for_map(page)
         page.get_by_text("العربية").first.click()
@@ -183,7 +174,7 @@ def test_arabic_interface(browser, app_url: str) -> None:
 
 
 def test_tiles_that_do_not_load_are_dropped_with_a_notice(browser, app_url: str) -> None:
-    context, page, errors = open_page(browser, app_url, DESKTOP)  # every non-local request fails
+    context, page, errors = open_offline_page(browser, app_url, DESKTOP)  # every non-local request fails
     try:
         n = wait_for_map(page)
         page.locator('[data-testid="stCheckbox"]').filter(has_text="Online map tiles").first.click()
@@ -207,7 +198,7 @@ def test_tiles_that_do_not_load_are_dropped_with_a_notice(browser, app_url: str)
 
 
 def test_density_layer_draws_when_switched_on(browser, app_url: str) -> None:
-    context, page, errors = open_page(browser, app_url, DESKTOP)
+    context, page, errors = open_offline_page(browser, app_url, DESKTOP)
     try:
         wait_for_map(page)
         page.locator('[data-testid="stCheckbox"]').filter(has_text="Density of claims").first.click()
