@@ -78,7 +78,16 @@ def _field(rec: dict, meta: dict, name: str) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise ValueError(f"{name} must be text, not {type(value).__name__}")
-    return str(value)
+    return _valid_text(name, str(value))
+
+
+def _valid_text(name: str, value: str) -> str:
+    """The value, if it can be stored as UTF-8 text; else ValueError (a JSON-escaped lone surrogate)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{name} is not valid text: an unpaired surrogate at character {exc.start + 1}") from None
+    return value
 
 
 def _make(rec: dict, origin: str, default_published: dt.date | None, meta: dict | None = None) -> Article:
@@ -88,6 +97,7 @@ def _make(rec: dict, origin: str, default_published: dt.date | None, meta: dict 
         raise ValueError(f"text must be text, not {type(text).__name__}")
     if not text or not text.strip():
         raise ValueError("no text")
+    _valid_text("text", text)
     if len(text) > MAX_FIELD:
         raise ValueError(f"text longer than {MAX_FIELD:,} characters")
     title = _field(rec, meta, "title")
