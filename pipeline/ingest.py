@@ -19,7 +19,7 @@ from pipeline.store import StoreOutcome, has_article, store_analyses, store_arti
 
 Progress = Callable[[int, int], None]
 STORAGE_FAULTS = ("database or disk is full", "disk i/o error", "database is locked", "readonly database",
-                  "unable to open database")
+                  "unable to open database", "database disk image is malformed", "file is not a database")
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class StorageFault(Exception):
 
 def is_storage_fault(exc: BaseException) -> bool:
     """True for a database error that no other article would escape (the disk, not the article)."""
-    return isinstance(exc, sqlite3.OperationalError) and any(f in str(exc).lower() for f in STORAGE_FAULTS)
+    return isinstance(exc, sqlite3.DatabaseError) and any(f in str(exc).lower() for f in STORAGE_FAULTS)
 
 
 def _check_new(conn: sqlite3.Connection, art: Article) -> str | None:

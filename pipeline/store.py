@@ -1,6 +1,7 @@
 """The embedded SQLite store of articles, place mentions and claims (WAL mode, versioned schema)."""
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import sqlite3
@@ -185,7 +186,7 @@ def store_batch(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], match
     """Stores analysed articles in one transaction, each under its own savepoint.
 
     An article that fails is rolled back alone and its exception stands in its place in the result;
-    a database error (sqlite3.OperationalError: disk full, I/O, lock) rolls back the batch and is raised.
+    an error of the store itself (disk full, I/O, lock, a damaged file) rolls back the batch and is raised.
     """
     results: list[tuple[StoreOutcome, int] | Exception] = []
     conn.execute("BEGIN")
@@ -194,7 +195,10 @@ def store_batch(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], match
             conn.execute("SAVEPOINT article")
             try:
                 results.append(_insert(conn, an, matcher))
-            except sqlite3.OperationalError:
+            except sqlite3.IntegrityError as exc:  # this article's data: rolled back alone
+                conn.execute("ROLLBACK TO article")
+                results.append(exc)
+            except sqlite3.DatabaseError:  # the store itself (disk, lock, damage): the batch fails
                 raise
             except Exception as exc:
                 conn.execute("ROLLBACK TO article")
@@ -307,13 +311,26 @@ def iter_articles(conn: sqlite3.Connection) -> Iterator[Article]:
 
 def load_claims_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     """All stored claims with their place and article, one row a claim (columns CLAIM_COLUMNS)."""
-    return finish_frame(pd.read_sql_query(_claims_query(), conn))
+    with _sqlite_errors():
+        return finish_frame(pd.read_sql_query(_claims_query(), conn))
 
 
 def iter_claims_frames(conn: sqlite3.Connection, rows: int = 20_000) -> Iterator[pd.DataFrame]:
     """The stored claims as frames of at most `rows` rows, in the order of load_claims_frame (bounded memory)."""
-    for chunk in pd.read_sql_query(_claims_query(), conn, chunksize=rows):
-        yield finish_frame(chunk)
+    with _sqlite_errors():
+        for chunk in pd.read_sql_query(_claims_query(), conn, chunksize=rows):
+            yield finish_frame(chunk)
+
+
+@contextlib.contextmanager
+def _sqlite_errors() -> Iterator[None]:
+    """Re-raise the sqlite3 error that pandas wraps (a damaged or locked store), so callers catch one kind."""
+    try:
+        yield
+    except pd.errors.DatabaseError as exc:
+        if isinstance(exc.__cause__, sqlite3.DatabaseError):
+            raise exc.__cause__ from None
+        raise sqlite3.DatabaseError(str(exc)) from None
 
 
 def _claims_query() -> str:

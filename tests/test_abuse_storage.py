@@ -37,3 +37,25 @@ def test_a_full_disk_stops_the_run_once_with_what_was_stored(tmp_path: Path) -> 
         assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == stored < 300
     finally:
         conn.close()
+
+
+def test_a_damaged_database_stops_ingest_and_export_with_one_message(tmp_path: Path) -> None:
+    db = tmp_path / "m.db"
+    ok = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(ROOT / "seeds"), "--db", str(db), "-q"],
+                        cwd=ROOT, capture_output=True, text=True, check=False)
+    assert ok.returncode == 0, ok.stderr
+    conn = store.open_db(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    with db.open("r+b") as fh:  # overwrite pages in the middle of the file
+        fh.seek(3 * 4096)
+        fh.write(b"\xa5" * 4 * 4096)
+    corpus = tmp_path / "in.jsonl"
+    write_jsonl(corpus, make_corpus(20, words=120, seed=2))
+    for cmd in (["ingest", str(corpus), "--db", str(db)], ["export", "--db", str(db), "-o", str(tmp_path / "x.geojson")]):
+        run = subprocess.run([sys.executable, "-m", "pipeline", *cmd], cwd=ROOT, capture_output=True, text=True,
+                             check=False)
+        assert run.returncode == 3, run.stderr[-1500:]
+        assert "malformed" in run.stderr and "Traceback" not in run.stderr
+        assert len([line for line in run.stderr.splitlines() if line.strip()]) == 1
+    assert not (tmp_path / "x.geojson").exists()
