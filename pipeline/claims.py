@@ -27,6 +27,8 @@ from pipeline.sentences import clause_bounds, split_sentences
 BIND_TOKENS = 4
 #: How far a trigger after a place (with none before it) may stand and still be about it.
 AFTER_TOKENS = 6
+#: How far before a trigger a plot may be named ("plotting to carry out a terrorist attack").
+PLOT_TOKENS = 8
 _LATIN = re.compile(r"[a-z]{2}")
 #: What may stand between a place and a trigger that follows it and still concerns it:
 #: nothing ("طرابلس لهجوم", "the Tarhuna offensive") or a passive auxiliary ("Ain Zara was repelled").
@@ -34,6 +36,8 @@ _PASSIVE_GAP = re.compile(r"\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\
 #: What may stand between an English verb and its direct object.
 _OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|his|her|several|some)\s+)?(?:\w+(?:ing|ed)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
+#: Between a city and the place after it: a possessive ("the capital's Mitiga airport").
+_POSSESSIVE = re.compile(r"\s*['’]s\s+")
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
 #: Claims a reference point ("on the outskirts of Tripoli") may get: fighting near it, not its possession.
 _LOCATOR_OK = frozenset({ClaimType.ADVANCE, ClaimType.ATTACK, ClaimType.REPELLED, ClaimType.CLASH, ClaimType.STRIKE})
@@ -139,7 +143,14 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], 
 
     After the trigger, "by X" is the agent and "from X", "positions of X" the one acted upon; an
     English direct object is acted upon too; otherwise the pattern says (Arabic verb-subject order).
+    An Arabic verbal noun in construct with the side right after it («بسيطرة قوات الوفاق») has that
+    side as its agent, whatever side a modifier names just before it.
     """
+    if lex.nominal_agent.match(tx.norm[trig.start : trig.end]):
+        genitive = [a for a in actors if a.start >= trig.end and tx.tokens_between(trig.end, a.start) == 0
+                    and not _punct_between(tx.norm, trig.end, a.start)]
+        if genitive:
+            return Binding(trig, genitive[0], Role.AGENT)
     before = [a for a in actors if a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 1
               and not _punct_between(tx.norm, a.end, trig.start)
               and not lex.complement.search(tx.norm, a.end, trig.start)
@@ -261,14 +272,18 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     if ctx.speech.accuser is not None:
         taken.add(ctx.speech.accuser)
 
-    def pick(lo: int, hi: int) -> tuple[Side, ActorMention] | None:
+    def pick(lo: int, hi: int) -> tuple[Side, ActorMention, bool] | None:
         cands = []
         for a in ctx.actors:
             if not (lo <= a.start < hi) or a in taken:
                 continue
             side = a.side_for(ctx.speaker, ctx.outlet)
-            if side is None or ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 12), a.start):
-                continue  # "seized towns from the LNA": the LNA is no candidate
+            if side is None:
+                continue
+            if ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 60), a.start):
+                if kind is ClaimType.CONTROL and a.start >= trig.end:
+                    cands.append((side.opponent, a, True))  # "seized towns from the LNA": the LNA lost them
+                continue  # otherwise the side taken from is no candidate
             if _quoted_apart(ctx, a.start, trig.start):
                 continue  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
             if ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start]) or (
@@ -276,15 +291,18 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
                 if group != "offensive":
                     continue  # "positions of X" do not hold or withdraw; they are struck
                 side = side.opponent
-            cands.append((side, a))
+            cands.append((side, a, False))
         if not cands:
             return None
         before = [c for c in cands if c[1].end <= trig.start]
         return before[-1] if before else cands[0]
 
+    def evidence(found: tuple[Side, ActorMention, bool], kind: Evidence) -> Evidence:
+        return _evidence(found[1], Evidence.OBJECT if found[2] else kind)
+
     found = pick(*clause)
     if found is not None:
-        return found[0], _evidence(found[1], Evidence.CLAUSE)
+        return found[0], evidence(found, Evidence.CLAUSE)
     if kind is ClaimType.REPELLED:  # who repels an attack by X is X's enemy
         for x in ctx.bound.values():
             attacker = x.actor.side_for(ctx.speaker, ctx.outlet)
@@ -296,7 +314,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         return accused.side, _evidence(accused, Evidence.ACCUSATION)
     found = pick(*ctx.sent)
     if found is not None:
-        return found[0], _evidence(found[1], Evidence.SENTENCE)
+        return found[0], evidence(found, Evidence.SENTENCE)
     if ctx.speaker is not None:
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
         return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), Evidence.SPEAKER
@@ -309,6 +327,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
     inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
     inside = [m for m in inside if not any(a.start <= tx.n(m.start) < a.end for a in actors)]
     out: list[tuple[Match, bool]] = []
+    located: set[int] = set()  # cities that only locate an unnamed facility ("the facility in southern Tripoli")
     named = False  # inside an actor's or institution's name ("غرفة عمليات سرت والجفرة")
     for k, m in enumerate(inside):
         ms = tx.n(m.start)
@@ -332,13 +351,24 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
             if nxt.place.id != m.place.id and lex.container_between.match(gap):
                 continue  # "the Tripoli suburb of Tajoura"
+            if nxt.place.id != m.place.id and nxt.place.kind not in CITY_KINDS and _POSSESSIVE.fullmatch(gap):
+                continue  # "the capital's Mitiga airport": the city only locates the airport
+        if (k > 0 and m.place.kind in CITY_KINDS and inside[k - 1].place.kind not in CITY_KINDS
+                and inside[k - 1].place.id != m.place.id
+                and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
+            continue  # "Mitiga International Airport in Tripoli": the city only locates the airport
         before = tx.norm[max(clause[0], ms - 30) : ms]
         background = k > 0 and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
         paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
-        out.append((m, bool(lex.locator.search(before) or background or paired)))
-    if any(not loc for _m, loc in out):
-        out = [(m, loc) for m, loc in out if not loc]
+        # "the facility in southern Tripoli": a place in the city, not the city, is meant
+        if m.place.kind in CITY_KINDS and lex.facility_before.search(before):
+            located.add(len(out))
+        out.append((m, bool(lex.locator.search(before) or background or paired or len(out) in located)))
+    # a city that only locates a facility is still where the event is, so reference points give way to it
+    main = [not loc or k in located for k, (_m, loc) in enumerate(out)]
+    if any(main):
+        out = [x for x, keep in zip(out, main, strict=True) if keep]
     return out
 
 
@@ -424,6 +454,21 @@ def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int],
     """A warning or a condition before the trigger: the event is not claimed to have happened."""
     return bool(lex.hypothetical.search(tx.norm, clause[0], trig.start)) and tx.tokens_between(
         lex.hypothetical.search(tx.norm, clause[0], trig.start).start(), trig.start) <= 8
+
+
+def _is_plot(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+    """A plot or plan before the trigger ("plotting to carry out an attack", «تخطط لتنفيذ هجوم»)."""
+    prev = tx.prev_tokens(trig.start, PLOT_TOKENS, clause[0])
+    return any(lex.plot.fullmatch(tok) for tok in prev)
+
+
+def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+    """The control was attempted, not achieved: a failure word before it ("failed to capture", «دون
+    التمكن من السيطرة») or a failure phrase after it in its clause ("stormed X without managing to…")."""
+    prev = tx.prev_tokens(trig.start, 4, clause[0])
+    if any(lex.failed_before.fullmatch(tok) for tok in prev):
+        return True
+    return bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
 
 
 def _is_intent(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
@@ -618,6 +663,10 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         lex.background_state.search(tx.norm, *clause)
                         or lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start)):
                     continue  # "held by … since 2016", "the areas that its forces had seized": background
+                if _is_plot(tx, trig, clause, lex):
+                    continue  # "a cell plotting to carry out an attack": nothing happened, and not by its captors
+                if kind is ClaimType.CONTROL and _is_failed(tx, trig, clause, lex):
+                    kind = ClaimType.ATTACK  # "stormed it twice without managing to take it": an attempt
                 if _is_intent(tx, trig, clause, lex):
                     if kind not in _INTENT_OK:
                         continue

@@ -1,0 +1,103 @@
+"""Error classes found on real reporting the rules had never seen, stated as domain facts
+(invented sentences, Arabic and English)."""
+import datetime as dt
+
+from pipeline.claims import extract
+from pipeline.models import Article, ClaimType, Side
+
+TRIPOLI, GHARYAN, TARHUNA = "gn:2210247", "mihwar:gharyan", "mihwar:tarhuna"
+WATIYA, MITIGA, SABRATHA, TAJOURA = ("mihwar:al_watiya_air_base", "mihwar:mitiga_airport", "mihwar:sabratha",
+                                     "mihwar:tajoura")
+PUBLISHED = dt.date(2020, 5, 20)
+
+
+def at(text, place, source=""):
+    an = extract(Article("u", "", text, PUBLISHED, source))
+    return {(c.side, c.claim) for c in an.claims if c.place_id == place}
+
+
+# 1. The side something is taken from is the loser, not the agent.
+def test_the_side_a_place_is_taken_from_does_not_hold_it():
+    assert (Side.LNA, ClaimType.CONTROL) not in at("قال القائد إن انتزاع قاعدة الوطية من أيدي ميليشيات حفتر تم بسرعة.", WATIYA)
+    assert (Side.LNA, ClaimType.CONTROL) not in at("أكد المتحدث أن السيطرة على غريان من قبضة قوات حفتر جاءت فجرا.", GHARYAN)
+    assert (Side.GNA, ClaimType.CONTROL) not in at("جاء تحرير ترهونة من يد قوات الوفاق بعد معارك.", TARHUNA)
+
+
+def test_an_offensive_to_retake_a_city_from_a_side_is_the_other_sides():
+    text = "Last year Haftar began a campaign to retake Tripoli from the control of the Government of National Accord."
+    assert (Side.GNA, ClaimType.ATTACK) not in at(text, TRIPOLI)
+    text = "The LNA wrested Gharyan from the GNA after a week of fighting."
+    assert at(text, GHARYAN) == {(Side.LNA, ClaimType.CONTROL)}
+
+
+# 2. A nominal trigger takes the side right after it, not one inside a modifier before it.
+def test_a_nominal_trigger_takes_its_genitive_agent():
+    text = "اعترفت صفحات موالية لقوات حفتر بسيطرة قوات الوفاق على قاعدة الوطية."
+    assert at(text, WATIYA) == {(Side.GNA, ClaimType.CONTROL)}
+    text = "نقلت قنوات داعمة لحكومة الوفاق خبر استعادة قوات حفتر مدينة غريان."
+    assert at(text, GHARYAN) == {(Side.LNA, ClaimType.CONTROL)}
+
+
+# 3. A past state in a relative clause is background.
+def test_a_past_presence_in_a_relative_clause_is_not_holding_now():
+    text = "قالت مصادر إن قوات حفتر التي كانت تسيطر على قاعدة الوطية انسحبت جنوبا."
+    assert at(text, WATIYA) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+    text = "Sources said Haftar's forces that had controlled Gharyan withdrew southwards."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, GHARYAN)
+    text = "Haftar's troops, who had been stationed in Gharyan, pulled out on Tuesday."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, GHARYAN)
+
+
+def test_years_of_holding_before_a_withdrawal_are_background():
+    text = "انسحبت قوات حفتر من قاعدة الوطية بعد خمس سنوات من السيطرة عليها."
+    assert at(text, WATIYA) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+# 4. A failed attempt is no control.
+def test_storming_without_taking_is_an_attack_not_control():
+    text = "اقتحمت قوات الوفاق قاعدة الوطية ثلاث مرات دون التمكن من السيطرة عليها."
+    assert (Side.GNA, ClaimType.CONTROL) not in at(text, WATIYA)
+    text = "GNA forces stormed Tarhuna twice without managing to take it."
+    assert (Side.GNA, ClaimType.CONTROL) not in at(text, TARHUNA)
+    text = "Haftar's fighters failed to capture Gharyan on Monday."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, GHARYAN)
+
+
+# 5. A city that only locates a more specific place gets no claim.
+def test_a_city_that_locates_a_place_is_not_claimed():
+    text = "LNA aircraft bombed Mitiga International Airport in Tripoli on Sunday."
+    assert at(text, TRIPOLI) == set() and (Side.LNA, ClaimType.STRIKE) in at(text, MITIGA)
+    text = "قصفت طائرات حفتر مطار معيتيقة في طرابلس فجر اليوم."
+    assert at(text, TRIPOLI) == set() and (Side.LNA, ClaimType.STRIKE) in at(text, MITIGA)
+
+
+def test_an_unnamed_facility_in_a_city_is_no_claim_on_the_city():
+    text = "GNA forces said they had seized the compound in southern Tripoli."
+    assert (Side.GNA, ClaimType.CONTROL) not in at(text, TRIPOLI)
+
+
+# 6. Intent is no attack.
+def test_a_plot_to_attack_is_not_an_attack():
+    text = "The GNA interior ministry arrested a cell in Sabratha that were plotting to carry out a deadly bomb attack in the city."
+    assert at(text, SABRATHA) == set()
+    text = "اعتقلت قوات الوفاق خلية في صبراتة كانت تخطط لتنفيذ هجوم في المدينة."
+    assert at(text, SABRATHA) == set()
+
+
+# 7. A neutral speaker does not inherit the previous speaker's side.
+def test_a_neutral_government_does_not_speak_for_the_side_quoted_before():
+    text = ("The LNA said it had destroyed GNA positions in Gharyan. "
+            "Separately, Tunisia announced that three of its citizens died in the strike on a camp in Tajoura.")
+    assert (Side.LNA, ClaimType.STRIKE) not in at(text, TAJOURA)
+    text = ("قالت قوات حفتر إنها دمرت مواقع للوفاق في غريان. "
+            "من جهتها أعلنت الأمم المتحدة مقتل مدنيين في القصف على تاجوراء.")
+    assert (Side.LNA, ClaimType.STRIKE) not in at(text, TAJOURA)
+
+
+# 8. Raids are strikes, not control.
+def test_raiding_a_place_is_no_control():
+    text = "The offensive on Tripoli entered its third day with Haftar's forces raiding the capital's Mitiga airport."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, MITIGA)
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, TRIPOLI)
+    text = "نفذت طائرات حفتر إغارة على مطار معيتيقة."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, MITIGA)
