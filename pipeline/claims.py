@@ -27,6 +27,8 @@ from pipeline.sentences import clause_bounds, split_sentences
 BIND_TOKENS = 4
 #: How far a trigger after a place (with none before it) may stand and still be about it.
 AFTER_TOKENS = 6
+#: Words before "to" that make what follows an achieved event, not a purpose ("managed to advance").
+_ACHIEVED = re.compile(r"managed|succeeded|able|began|begun|started|continued|went|proceeded")
 #: How far before a trigger a plot may be named ("plotting to carry out a terrorist attack").
 PLOT_TOKENS = 8
 _LATIN = re.compile(r"[a-z]{2}")
@@ -239,6 +241,21 @@ def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
     return False
 
 
+#: Between a name and its bracketed short name ("Government (of National Accord) (GNA)").
+_BRACKET = re.compile(r"(?:\s+\w+){0,4}\s*\(\s*")
+
+
+def _is_source(ctx: _Context, a: ActorMention) -> bool:
+    """The side is the one something is taken from or done against ("from (the control of) the GNA",
+    «من أيدي X»), or the bracketed short name of one ("… Government of National Accord (GNA)")."""
+    if ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 60), a.start):
+        return True
+    k = ctx.actors.index(a)
+    if k > 0 and _BRACKET.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start):
+        return _is_source(ctx, ctx.actors[k - 1])
+    return False
+
+
 def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
     """The clause says both sides act ("mutual shelling", "between the LNA and GNA militias")."""
     if ctx.lex.mutual.search(ctx.tx.norm, *clause):
@@ -280,7 +297,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             side = a.side_for(ctx.speaker, ctx.outlet)
             if side is None:
                 continue
-            if ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 60), a.start):
+            if _is_source(ctx, a):
                 if kind is ClaimType.CONTROL and a.start >= trig.end:
                     cands.append((side.opponent, a, True))  # "seized towns from the LNA": the LNA lost them
                 continue  # otherwise the side taken from is no candidate
@@ -373,7 +390,8 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
 
 
 def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[tuple[Match, bool]],
-                    speech_starts: list[int], complement: re.Pattern[str]) -> dict[Trigger, list[tuple[Match, bool]]]:
+                    speech_starts: list[int], complement: re.Pattern[str], launch_base: re.Pattern[str]
+                    ) -> dict[Trigger, list[tuple[Match, bool]]]:
     """Which of a clause's places each trigger is about.
 
     A place takes the triggers between it and the place before it (a list shares its trigger:
@@ -382,7 +400,9 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
     Grain" Sirte is advanced on and Abu Grain seized, not both. A passive trigger right after its place
     applies too ("an attack on Ain Zara was repelled"). Of several triggers before a place, the nearest
     ("the advance came after the army seized X": X is seized). A speech verb between a place and the
-    trigger after it makes the place the speaker's ("officials in X said the shelling…"). A withdrawal
+    trigger after it makes the place the speaker's ("officials in X said the shelling…"); so does a base
+    named before it make the place where it is launched from ("X as a base to launch attacks on Y",
+    «X كقاعدة لشن الهجمات»). A withdrawal
     after the last place, with none of its own, is from that place.
     """
     out: dict[Trigger, list[tuple[Match, bool]]] = {}
@@ -395,7 +415,8 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
             # "local officials in Zuwara said the shelling…": a place before a speech verb describes the speaker
             chosen = inherited or [t for t in triggers if t.start >= me and tx.tokens_between(me, t.start) <= AFTER_TOKENS
                                    and not _between(speech_starts, speech_starts, me, t.start)
-                                   and not complement.search(tx.norm, me, t.start)][:1]
+                                   and not complement.search(tx.norm, me, t.start)
+                                   and not launch_base.search(tx.norm, me, t.start)][:1]
         adjacent = [t for t in triggers if t.start >= me and _PASSIVE_GAP.fullmatch(tx.norm[me : t.start])
                     and not _conjoined(tx.norm, t)]
         for t in dict.fromkeys(chosen + adjacent):
@@ -476,8 +497,8 @@ def _is_intent(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: 
     if lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig):
         return True
     prev = tx.prev_tokens(trig.start, lex.modal_window, clause[0])
-    if prev and lex.purpose_before.match(prev[-1]):
-        return True
+    if prev and lex.purpose_before.match(prev[-1]) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
+        return True  # "to seize": a purpose; but "managed to advance" happened
     return any(lex.modal.fullmatch(tok) or lex.modal.match(tok) for tok in prev) or bool(
         lex.modal.search(" ".join(prev)))
 
@@ -649,7 +670,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             if not targets:
                 continue
             c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
-            applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement)
+            applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement, lex.launch_base)
             for trig in c_triggers:
                 if not applies.get(trig):
                     continue

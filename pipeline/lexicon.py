@@ -84,6 +84,7 @@ class Lexicon:
     failed_after: re.Pattern[str]
     specific_container: re.Pattern[str]
     facility_before: re.Pattern[str]
+    launch_base: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -213,6 +214,7 @@ def load_lexicon() -> Lexicon:
         failed_after=re.compile(normalize_pattern(modal["failed_after"])),
         specific_container=re.compile(normalize_pattern(claims["locators"]["specific_container_regex"])),
         facility_before=re.compile(normalize_pattern(claims["locators"]["facility_before_regex"])),
+        launch_base=re.compile(normalize_pattern(claims["locators"]["launch_base_regex"])),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

@@ -101,3 +101,27 @@ def test_raiding_a_place_is_no_control():
     assert (Side.LNA, ClaimType.CONTROL) not in at(text, TRIPOLI)
     text = "نفذت طائرات حفتر إغارة على مطار معيتيقة."
     assert (Side.LNA, ClaimType.CONTROL) not in at(text, MITIGA)
+
+
+def test_the_bracketed_short_name_of_the_side_taken_from_is_the_loser_too():
+    text = ("In May, Haftar, the commander of the LNA, opened a campaign to retake Tripoli from the control of "
+            "the UN-backed Government of National Accord (GNA).")
+    assert (Side.GNA, ClaimType.ATTACK) not in at(text, TRIPOLI)
+
+
+def test_a_base_for_launching_attacks_is_not_attacked():
+    text = "ولم يبق لمليشيات حفتر سوى بلدة ترهونة كقاعدة خلفية لشن الهجمات على العاصمة طرابلس."
+    assert (Side.LNA, ClaimType.ATTACK) not in at(text, TARHUNA)
+    text = "Haftar's forces still use Tarhuna as a rear base to launch attacks on Tripoli."
+    assert (Side.LNA, ClaimType.ATTACK) not in at(text, TARHUNA)
+
+
+def test_managing_to_advance_is_an_advance_not_a_purpose():
+    text = "Reports said Haftar's forces managed to advance on Gharyan on Sunday."
+    assert at(text, GHARYAN) == {(Side.LNA, ClaimType.ADVANCE)}
+
+
+def test_the_subject_before_the_verb_is_the_speaker():
+    text = "وكانت قوات الوفاق قد أعلنت الأربعاء تحرير مدينة غريان التي يطمع فيها حفتر."
+    an = extract(Article("u", "", text, PUBLISHED, ""))
+    assert {c.claimed_by for c in an.claims if c.place_id == GHARYAN} == {Side.GNA}
