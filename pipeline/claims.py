@@ -315,7 +315,11 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         return before[-1] if before else cands[0]
 
     def evidence(found: tuple[Side, ActorMention, bool], kind: Evidence) -> Evidence:
-        return _evidence(found[1], Evidence.OBJECT if found[2] else kind)
+        if found[2]:
+            return _evidence(found[1], Evidence.OBJECT)
+        named = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors} - {None}
+        # a sentence that names one side only leaves no other to confuse it with
+        return _evidence(found[1], Evidence.SOLE if len(named) == 1 else kind)
 
     found = pick(*clause)
     if found is not None:

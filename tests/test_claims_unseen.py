@@ -125,3 +125,17 @@ def test_the_subject_before_the_verb_is_the_speaker():
     text = "وكانت قوات الوفاق قد أعلنت الأربعاء تحرير مدينة غريان التي يطمع فيها حفتر."
     an = extract(Article("u", "", text, PUBLISHED, ""))
     assert {c.claimed_by for c in an.claims if c.place_id == GHARYAN} == {Side.GNA}
+
+
+def test_a_side_found_in_a_sentence_naming_one_side_only_is_stronger_evidence():
+    from pipeline.lexicon import evidence_confidence
+    from pipeline.models import Evidence
+
+    def whys(text):
+        return {c.why for c in extract(Article("u", "", text, PUBLISHED, "")).claims if c.place_id == GHARYAN}
+
+    assert whys("Forces of the Government of National Accord, backed by drones, seized Gharyan.") == {Evidence.SOLE}
+    assert whys("Forces of the Government of National Accord, after a week against the LNA, seized Gharyan.") & {
+        Evidence.CLAUSE, Evidence.SENTENCE}
+    conf = evidence_confidence()
+    assert conf[Evidence.SOLE] > max(conf[Evidence.CLAUSE], conf[Evidence.SENTENCE])
