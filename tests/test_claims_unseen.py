@@ -139,3 +139,14 @@ def test_a_side_found_in_a_sentence_naming_one_side_only_is_stronger_evidence():
         Evidence.CLAUSE, Evidence.SENTENCE}
     conf = evidence_confidence()
     assert conf[Evidence.SOLE] > max(conf[Evidence.CLAUSE], conf[Evidence.SENTENCE])
+
+
+def test_a_side_that_loses_a_town_withdraws_from_it():
+    assert at("Haftar's forces lost the town of Gharyan to GNA troops on Wednesday.", GHARYAN) == {
+        (Side.LNA, ClaimType.WITHDRAWAL)}
+    assert at("خسرت مليشيات حفتر مدينة غريان بعد معارك عنيفة.", GHARYAN) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_losing_fighters_in_a_town_is_no_loss_of_the_town():
+    assert (Side.GNA, ClaimType.WITHDRAWAL) not in at("The GNA lost three fighters in Gharyan on Monday.", GHARYAN)
+    assert (Side.GNA, ClaimType.WITHDRAWAL) not in at("خسرت قوات الوفاق ثلاثة مقاتلين في غريان.", GHARYAN)
