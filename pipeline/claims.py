@@ -29,6 +29,10 @@ BIND_TOKENS = 4
 AFTER_TOKENS = 6
 #: Words before "to" that make what follows an achieved event, not a purpose ("managed to advance").
 _ACHIEVED = re.compile(r"managed|succeeded|able|began|begun|started|continued|went|proceeded")
+#: An Arabic preposition before a control verbal noun that makes it a goal («إلى السيطرة», «نحو السيطرة»).
+_TOWARD = frozenset({"الي", "نحو"})
+#: Verbs before it that make it a result instead («أدى إلى السيطرة», «انتهى إلى»).
+_LED = frozenset({"ادي", "ادت", "افضي", "افضت", "انتهي", "انتهت"})
 #: How far before a trigger a plot may be named ("plotting to carry out a terrorist attack").
 PLOT_TOKENS = 8
 _LATIN = re.compile(r"[a-z]{2}")
@@ -503,6 +507,9 @@ def _is_intent(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: 
     prev = tx.prev_tokens(trig.start, lex.modal_window, clause[0])
     if prev and lex.purpose_before.match(prev[-1]) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
         return True  # "to seize": a purpose; but "managed to advance" happened
+    if (prev and prev[-1] in _TOWARD and trig.pattern.type is ClaimType.CONTROL and surface.startswith("ال")
+            and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
+        return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     return any(lex.modal.fullmatch(tok) or lex.modal.match(tok) for tok in prev) or bool(
         lex.modal.search(" ".join(prev)))
 

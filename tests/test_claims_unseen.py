@@ -150,3 +150,11 @@ def test_a_side_that_loses_a_town_withdraws_from_it():
 def test_losing_fighters_in_a_town_is_no_loss_of_the_town():
     assert (Side.GNA, ClaimType.WITHDRAWAL) not in at("The GNA lost three fighters in Gharyan on Monday.", GHARYAN)
     assert (Side.GNA, ClaimType.WITHDRAWAL) not in at("خسرت قوات الوفاق ثلاثة مقاتلين في غريان.", GHARYAN)
+
+
+def test_seeking_control_for_a_year_is_no_control():
+    text = "وتحاول مليشيات حفتر منذ أكثر من عام الوصول إلى طرابلس، وتسعى قواتها إلى السيطرة على العاصمة طرابلس."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, TRIPOLI)
+    text = "Haftar's forces have tried for more than a year to take control of Tripoli."
+    assert (Side.LNA, ClaimType.CONTROL) not in at(text, TRIPOLI)
+    assert (Side.GNA, ClaimType.CONTROL) in at("أدى الهجوم إلى السيطرة على غريان من قبل قوات الوفاق.", GHARYAN)
