@@ -274,7 +274,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
                   ) -> tuple[Side | None, Evidence]:
     """The side a claim is about, with the kind of evidence it was found by (named side rules, in order)."""
     if kind is ClaimType.CLASH or _both_sides(ctx, clause):
-        return None, Evidence.NONE  # "mutual shelling", "clashes between the LNA and the GNA": both sides
+        return None, Evidence.BOTH  # "mutual shelling", "clashes between the LNA and the GNA": both sides
     b = ctx.bound.get(trig)
     if b is not None:
         side = b.actor.side_for(ctx.speaker, ctx.outlet)

@@ -158,3 +158,13 @@ def test_seeking_control_for_a_year_is_no_control():
     text = "Haftar's forces have tried for more than a year to take control of Tripoli."
     assert (Side.LNA, ClaimType.CONTROL) not in at(text, TRIPOLI)
     assert (Side.GNA, ClaimType.CONTROL) in at("أدى الهجوم إلى السيطرة على غريان من قبل قوات الوفاق.", GHARYAN)
+
+
+def test_a_clash_has_no_side_because_both_act_an_unclaimed_strike_because_none_is_named():
+    from pipeline.models import Evidence
+
+    def whys(text):
+        return {c.why for c in extract(Article("u", "", text, PUBLISHED, "")).claims if c.place_id == GHARYAN}
+
+    assert whys("Heavy clashes erupted in Gharyan on Monday.") == {Evidence.BOTH}
+    assert whys("Shells fell on Gharyan on Monday.") == {Evidence.NONE}
