@@ -491,6 +491,13 @@ def _is_plot(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Le
     return any(lex.plot.fullmatch(tok) for tok in prev)
 
 
+def _by_civilians(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+    """Civilians are the ones moving: named among the 3 tokens before the trigger or the 2 after it."""
+    prev = tx.prev_tokens(trig.start, 3, clause[0])
+    after = TOKEN_RE.findall(tx.norm, trig.end, min(clause[1], trig.end + 40))[:2]
+    return any(lex.civilians.fullmatch(tok) for tok in prev + after)
+
+
 def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     """The control was attempted, not achieved: a failure word before it ("failed to capture", «دون
     التمكن من السيطرة») or a failure phrase after it in its clause ("stormed X without managing to…")."""
@@ -695,6 +702,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         lex.background_state.search(tx.norm, *clause)
                         or lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start)):
                     continue  # "held by … since 2016", "the areas that its forces had seized": background
+                if kind is ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex):
+                    continue  # "residents fled the fighting", «نزح الأهالي»: no side withdrew
                 if _is_plot(tx, trig, clause, lex):
                     continue  # "a cell plotting to carry out an attack": nothing happened, and not by its captors
                 if kind is ClaimType.CONTROL and _is_failed(tx, trig, clause, lex):

@@ -85,6 +85,7 @@ class Lexicon:
     specific_container: re.Pattern[str]
     facility_before: re.Pattern[str]
     launch_base: re.Pattern[str]
+    civilians: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -215,6 +216,7 @@ def load_lexicon() -> Lexicon:
         specific_container=re.compile(normalize_pattern(claims["locators"]["specific_container_regex"])),
         facility_before=re.compile(normalize_pattern(claims["locators"]["facility_before_regex"])),
         launch_base=re.compile(normalize_pattern(claims["locators"]["launch_base_regex"])),
+        civilians=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(claims['roles']['civilians'])}(?!\w)"),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

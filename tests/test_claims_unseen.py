@@ -168,3 +168,10 @@ def test_a_clash_has_no_side_because_both_act_an_unclaimed_strike_because_none_i
 
     assert whys("Heavy clashes erupted in Gharyan on Monday.") == {Evidence.BOTH}
     assert whys("Shells fell on Gharyan on Monday.") == {Evidence.NONE}
+
+
+def test_civilians_fleeing_is_no_withdrawal():
+    assert at("Families in Gharyan fled the fighting on Sunday.", GHARYAN) == set()
+    assert (None, ClaimType.WITHDRAWAL) not in at("نزحت عشرات العائلات من غريان بسبب القصف.", GHARYAN)
+    assert at("فر الأهالي من غريان مع اقتراب المعارك.", GHARYAN) <= {(None, ClaimType.CLASH)}
+    assert at("Haftar's fighters fled Gharyan.", GHARYAN) == {(Side.LNA, ClaimType.WITHDRAWAL)}
