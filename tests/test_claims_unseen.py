@@ -175,3 +175,9 @@ def test_civilians_fleeing_is_no_withdrawal():
     assert (None, ClaimType.WITHDRAWAL) not in at("نزحت عشرات العائلات من غريان بسبب القصف.", GHARYAN)
     assert at("فر الأهالي من غريان مع اقتراب المعارك.", GHARYAN) <= {(None, ClaimType.CLASH)}
     assert at("Haftar's fighters fled Gharyan.", GHARYAN) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_driving_a_possessive_named_side_out_is_the_drivers():
+    assert at("The GNA drove Haftar's forces out of Gharyan.", GHARYAN) == {(Side.GNA, ClaimType.REPELLED)}
+    assert at("Haftar's forces pushed the GNA's fighters back from Tarhuna.", TARHUNA) == {
+        (Side.LNA, ClaimType.REPELLED)}
