@@ -181,3 +181,8 @@ def test_driving_a_possessive_named_side_out_is_the_drivers():
     assert at("The GNA drove Haftar's forces out of Gharyan.", GHARYAN) == {(Side.GNA, ClaimType.REPELLED)}
     assert at("Haftar's forces pushed the GNA's fighters back from Tarhuna.", TARHUNA) == {
         (Side.LNA, ClaimType.REPELLED)}
+
+
+def test_repelling_a_sides_possessive_attack_is_the_repellers():
+    assert at("GNA forces repelled Haftar's assault on Gharyan.", GHARYAN) == {(Side.GNA, ClaimType.REPELLED)}
+    assert at("Haftar's forces thwarted the GNA's offensive on Tarhuna.", TARHUNA) == {(Side.LNA, ClaimType.REPELLED)}
