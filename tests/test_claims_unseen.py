@@ -186,3 +186,10 @@ def test_driving_a_possessive_named_side_out_is_the_drivers():
 def test_repelling_a_sides_possessive_attack_is_the_repellers():
     assert at("GNA forces repelled Haftar's assault on Gharyan.", GHARYAN) == {(Side.GNA, ClaimType.REPELLED)}
     assert at("Haftar's forces thwarted the GNA's offensive on Tarhuna.", TARHUNA) == {(Side.LNA, ClaimType.REPELLED)}
+
+
+def test_an_advance_named_as_a_noun_takes_the_side_after_it():
+    text = "نقلت حسابات قريبة من حكومة الوفاق تقدم مليشيات حفتر في محور عين زارة."
+    assert at(text, "mihwar:ain_zara") == {(Side.LNA, ClaimType.ADVANCE)}
+    text = "أقرت منصات تابعة لقوات حفتر تراجع قوات الوفاق من غريان."
+    assert at(text, GHARYAN) == {(Side.GNA, ClaimType.WITHDRAWAL)}
