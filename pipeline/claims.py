@@ -160,7 +160,8 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], 
     before = [a for a in actors if a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 1
               and not _punct_between(tx.norm, a.end, trig.start)
               and not lex.complement.search(tx.norm, a.end, trig.start)
-              and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])]
+              and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])
+              and not _media_patron(tx.norm, lex, a)]
     if before:
         return Binding(trig, before[-1], Role.AGENT)
     nxt = min((t.start for t in triggers if t.start >= trig.end), default=len(tx.norm))
@@ -216,6 +217,7 @@ class _Context:
     speaker: Side | None
     lex: Lexicon
     outlet: Side | None = None  # the side the outlet writes for, if it has a convention
+    media_voice: bool = False  # the speaker is media leaning to a side, not the side itself
 
 
 def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool) -> bool:
@@ -260,6 +262,18 @@ def _is_source(ctx: _Context, a: ActorMention) -> bool:
     return False
 
 
+def _media_patron(norm: str, lex: Lexicon, a: ActorMention) -> bool:
+    """The side is only named as the patron of media ("media loyal to Haftar", «مواقع مناصرة لقوات حفتر»)."""
+    if norm.startswith("pro ", a.start):
+        return bool(lex.media_after.match(norm, a.end))  # "pro-Haftar media", not "pro-GNA forces"
+    before = lex.media_before.search(norm, max(0, a.start - 60), a.start)
+    if before is None:
+        return False
+    if before.group().strip() == "pro":
+        return bool(lex.media_after.match(norm, a.end))
+    return True
+
+
 def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
     """The clause says both sides act ("mutual shelling", "between the LNA and GNA militias")."""
     if ctx.lex.mutual.search(ctx.tx.norm, *clause):
@@ -299,8 +313,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             if not (lo <= a.start < hi) or a in taken:
                 continue
             side = a.side_for(ctx.speaker, ctx.outlet)
-            if side is None:
-                continue
+            if side is None or _media_patron(ctx.tx.norm, ctx.lex, a):
+                continue  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
             if _is_source(ctx, a):
                 if kind is ClaimType.CONTROL and a.start >= trig.end:
                     cands.append((side.opponent, a, True))  # "seized towns from the LNA": the LNA lost them
@@ -340,7 +354,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     found = pick(*ctx.sent)
     if found is not None:
         return found[0], evidence(found, Evidence.SENTENCE)
-    if ctx.speaker is not None:
+    if ctx.speaker is not None and not ctx.media_voice:
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
         return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), Evidence.SPEAKER
     return None, Evidence.NONE
@@ -662,6 +676,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         sent = (tx.n(sentence.start), tx.n(sentence.end))
         s_actors = _between(actors, actor_starts, *sent)
         speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous, verbs)
+        # "media loyal to Haftar reported shelling": its "units" are Haftar's, but an unnamed act is not
+        media_voice = speech.speaker is not None and _media_patron(tx.norm, lex, speech.speaker)
         previous = speech.speaker or previous
         speaker_side = speech.speaker.side if speech.speaker is not None else own_side
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
@@ -682,7 +698,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             binding = _bound_actor(tx, t, s_actors, s_triggers, lex)
             if binding is not None:
                 bound[t] = binding
-        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side)
+        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side, media_voice)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, s_actors, lex)
             if not targets:
@@ -719,7 +735,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "south of Tripoli" is no claim on Tripoli
                     if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
-                    if m.start < dateline or _is_origin(tx, m, lex):
+                    if m.start < dateline or (_is_origin(tx, m, lex) and not (
+                            kind is ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
                         continue  # "TRIPOLI (Reuters) -"
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,

@@ -86,6 +86,8 @@ class Lexicon:
     facility_before: re.Pattern[str]
     launch_base: re.Pattern[str]
     civilians: re.Pattern[str]
+    media_before: re.Pattern[str]
+    media_after: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -217,6 +219,8 @@ def load_lexicon() -> Lexicon:
         facility_before=re.compile(normalize_pattern(claims["locators"]["facility_before_regex"])),
         launch_base=re.compile(normalize_pattern(claims["locators"]["launch_base_regex"])),
         civilians=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(claims['roles']['civilians'])}(?!\w)"),
+        media_before=re.compile(normalize_pattern(claims["roles"]["media_affiliation_before"])),
+        media_after=re.compile(normalize_pattern(claims["roles"]["media_affiliation_after"])),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

@@ -193,3 +193,19 @@ def test_an_advance_named_as_a_noun_takes_the_side_after_it():
     assert at(text, "mihwar:ain_zara") == {(Side.LNA, ClaimType.ADVANCE)}
     text = "أقرت منصات تابعة لقوات حفتر تراجع قوات الوفاق من غريان."
     assert at(text, GHARYAN) == {(Side.GNA, ClaimType.WITHDRAWAL)}
+
+
+def test_a_side_named_as_the_patron_of_media_is_no_side_of_the_claim():
+    assert at("Outlets loyal to Haftar reported heavy shelling of Gharyan overnight.", GHARYAN) == {
+        (None, ClaimType.STRIKE)}
+    assert at("Pro-GNA pages reported heavy shelling of Gharyan overnight.", GHARYAN) == {(None, ClaimType.STRIKE)}
+    assert at("تحدثت حسابات موالية لحفتر عن قصف عنيف على غريان.", GHARYAN) == {(None, ClaimType.STRIKE)}
+    # but what the media say of "its units" is the patron's
+    assert at("Pro-Haftar media said its units had pulled out of Gharyan.", GHARYAN) == {
+        (Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_the_withdrawal_of_forces_from_a_town_leaves_the_town():
+    text = "Sources confirmed the withdrawal of Haftar's forces from Gharyan on Wednesday."
+    assert at(text, GHARYAN) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+    assert at("Fighters from Gharyan withdrew from the front on Wednesday.", GHARYAN) == set()
