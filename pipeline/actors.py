@@ -180,6 +180,11 @@ def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[Act
             return after[0]
         return None if verb.startswith("according") else (before[-1] if before else None)
     after = [a for a in actors if vend <= a.start < limit and tokens_between(vend, a.start) <= 12]
+    # «وكانت قوات الوفاق قد أعلنت … التي ينازعها حفتر»: a subject right before the verb speaks, not a
+    # side named further on in what is said
+    subject = [a for a in before if tokens_between(a.end, vstart) <= 1]
+    if subject and not (after and tokens_between(vend, after[0].start) <= 1):
+        return subject[-1]
     if after:
         return after[0]
     return before[-1] if before else None

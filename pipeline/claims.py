@@ -27,6 +27,14 @@ from pipeline.sentences import clause_bounds, split_sentences
 BIND_TOKENS = 4
 #: How far a trigger after a place (with none before it) may stand and still be about it.
 AFTER_TOKENS = 6
+#: Words before "to" that make what follows an achieved event, not a purpose ("managed to advance").
+_ACHIEVED = re.compile(r"managed|succeeded|able|began|begun|started|continued|went|proceeded")
+#: An Arabic preposition before a control verbal noun that makes it a goal («إلى السيطرة», «نحو السيطرة»).
+_TOWARD = frozenset({"الي", "نحو"})
+#: Verbs before it that make it a result instead («أدى إلى السيطرة», «انتهى إلى»).
+_LED = frozenset({"ادي", "ادت", "افضي", "افضت", "انتهي", "انتهت"})
+#: How far before a trigger a plot may be named ("plotting to carry out a terrorist attack").
+PLOT_TOKENS = 8
 _LATIN = re.compile(r"[a-z]{2}")
 #: What may stand between a place and a trigger that follows it and still concerns it:
 #: nothing ("طرابلس لهجوم", "the Tarhuna offensive") or a passive auxiliary ("Ain Zara was repelled").
@@ -34,6 +42,8 @@ _PASSIVE_GAP = re.compile(r"\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\
 #: What may stand between an English verb and its direct object.
 _OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|his|her|several|some)\s+)?(?:\w+(?:ing|ed)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
+#: Between a city and the place after it: a possessive ("the capital's Mitiga airport").
+_POSSESSIVE = re.compile(r"\s*['’]s\s+")
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
 #: Claims a reference point ("on the outskirts of Tripoli") may get: fighting near it, not its possession.
 _LOCATOR_OK = frozenset({ClaimType.ADVANCE, ClaimType.ATTACK, ClaimType.REPELLED, ClaimType.CLASH, ClaimType.STRIKE})
@@ -139,11 +149,19 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], 
 
     After the trigger, "by X" is the agent and "from X", "positions of X" the one acted upon; an
     English direct object is acted upon too; otherwise the pattern says (Arabic verb-subject order).
+    An Arabic verbal noun in construct with the side right after it («بسيطرة قوات الوفاق») has that
+    side as its agent, whatever side a modifier names just before it.
     """
+    if lex.nominal_agent.match(tx.norm[trig.start : trig.end]):
+        genitive = [a for a in actors if a.start >= trig.end and tx.tokens_between(trig.end, a.start) == 0
+                    and not _punct_between(tx.norm, trig.end, a.start)]
+        if genitive:
+            return Binding(trig, genitive[0], Role.AGENT)
     before = [a for a in actors if a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 1
               and not _punct_between(tx.norm, a.end, trig.start)
               and not lex.complement.search(tx.norm, a.end, trig.start)
-              and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])]
+              and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])
+              and not _media_patron(tx.norm, lex, a)]
     if before:
         return Binding(trig, before[-1], Role.AGENT)
     nxt = min((t.start for t in triggers if t.start >= trig.end), default=len(tx.norm))
@@ -199,6 +217,7 @@ class _Context:
     speaker: Side | None
     lex: Lexicon
     outlet: Side | None = None  # the side the outlet writes for, if it has a convention
+    media_voice: bool = False  # the speaker is media leaning to a side, not the side itself
 
 
 def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool) -> bool:
@@ -228,6 +247,33 @@ def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
     return False
 
 
+#: Between a name and its bracketed short name ("Government (of National Accord) (GNA)").
+_BRACKET = re.compile(r"(?:\s+\w+){0,4}\s*\(\s*")
+
+
+def _is_source(ctx: _Context, a: ActorMention) -> bool:
+    """The side is the one something is taken from or done against ("from (the control of) the GNA",
+    «من أيدي X»), or the bracketed short name of one ("… Government of National Accord (GNA)")."""
+    if ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 60), a.start):
+        return True
+    k = ctx.actors.index(a)
+    if k > 0 and _BRACKET.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start):
+        return _is_source(ctx, ctx.actors[k - 1])
+    return False
+
+
+def _media_patron(norm: str, lex: Lexicon, a: ActorMention) -> bool:
+    """The side is only named as the patron of media ("media loyal to Haftar", «مواقع مناصرة لقوات حفتر»)."""
+    if norm.startswith("pro ", a.start):
+        return bool(lex.media_after.match(norm, a.end))  # "pro-Haftar media", not "pro-GNA forces"
+    before = lex.media_before.search(norm, max(0, a.start - 60), a.start)
+    if before is None:
+        return False
+    if before.group().strip() == "pro":
+        return bool(lex.media_after.match(norm, a.end))
+    return True
+
+
 def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
     """The clause says both sides act ("mutual shelling", "between the LNA and GNA militias")."""
     if ctx.lex.mutual.search(ctx.tx.norm, *clause):
@@ -242,7 +288,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
                   ) -> tuple[Side | None, Evidence]:
     """The side a claim is about, with the kind of evidence it was found by (named side rules, in order)."""
     if kind is ClaimType.CLASH or _both_sides(ctx, clause):
-        return None, Evidence.NONE  # "mutual shelling", "clashes between the LNA and the GNA": both sides
+        return None, Evidence.BOTH  # "mutual shelling", "clashes between the LNA and the GNA": both sides
     b = ctx.bound.get(trig)
     if b is not None:
         side = b.actor.side_for(ctx.speaker, ctx.outlet)
@@ -261,14 +307,18 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     if ctx.speech.accuser is not None:
         taken.add(ctx.speech.accuser)
 
-    def pick(lo: int, hi: int) -> tuple[Side, ActorMention] | None:
+    def pick(lo: int, hi: int) -> tuple[Side, ActorMention, bool] | None:
         cands = []
         for a in ctx.actors:
             if not (lo <= a.start < hi) or a in taken:
                 continue
             side = a.side_for(ctx.speaker, ctx.outlet)
-            if side is None or ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 12), a.start):
-                continue  # "seized towns from the LNA": the LNA is no candidate
+            if side is None or _media_patron(ctx.tx.norm, ctx.lex, a):
+                continue  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
+            if _is_source(ctx, a):
+                if kind is ClaimType.CONTROL and a.start >= trig.end:
+                    cands.append((side.opponent, a, True))  # "seized towns from the LNA": the LNA lost them
+                continue  # otherwise the side taken from is no candidate
             if _quoted_apart(ctx, a.start, trig.start):
                 continue  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
             if ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start]) or (
@@ -276,15 +326,22 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
                 if group != "offensive":
                     continue  # "positions of X" do not hold or withdraw; they are struck
                 side = side.opponent
-            cands.append((side, a))
+            cands.append((side, a, False))
         if not cands:
             return None
         before = [c for c in cands if c[1].end <= trig.start]
         return before[-1] if before else cands[0]
 
+    def evidence(found: tuple[Side, ActorMention, bool], kind: Evidence) -> Evidence:
+        if found[2]:
+            return _evidence(found[1], Evidence.OBJECT)
+        named = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors} - {None}
+        # a sentence that names one side only leaves no other to confuse it with
+        return _evidence(found[1], Evidence.SOLE if len(named) == 1 else kind)
+
     found = pick(*clause)
     if found is not None:
-        return found[0], _evidence(found[1], Evidence.CLAUSE)
+        return found[0], evidence(found, Evidence.CLAUSE)
     if kind is ClaimType.REPELLED:  # who repels an attack by X is X's enemy
         for x in ctx.bound.values():
             attacker = x.actor.side_for(ctx.speaker, ctx.outlet)
@@ -296,8 +353,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         return accused.side, _evidence(accused, Evidence.ACCUSATION)
     found = pick(*ctx.sent)
     if found is not None:
-        return found[0], _evidence(found[1], Evidence.SENTENCE)
-    if ctx.speaker is not None:
+        return found[0], evidence(found, Evidence.SENTENCE)
+    if ctx.speaker is not None and not ctx.media_voice:
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
         return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), Evidence.SPEAKER
     return None, Evidence.NONE
@@ -309,6 +366,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
     inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
     inside = [m for m in inside if not any(a.start <= tx.n(m.start) < a.end for a in actors)]
     out: list[tuple[Match, bool]] = []
+    located: set[int] = set()  # cities that only locate an unnamed facility ("the facility in southern Tripoli")
     named = False  # inside an actor's or institution's name ("غرفة عمليات سرت والجفرة")
     for k, m in enumerate(inside):
         ms = tx.n(m.start)
@@ -332,18 +390,30 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
             if nxt.place.id != m.place.id and lex.container_between.match(gap):
                 continue  # "the Tripoli suburb of Tajoura"
+            if nxt.place.id != m.place.id and nxt.place.kind not in CITY_KINDS and _POSSESSIVE.fullmatch(gap):
+                continue  # "the capital's Mitiga airport": the city only locates the airport
+        if (k > 0 and m.place.kind in CITY_KINDS and inside[k - 1].place.kind not in CITY_KINDS
+                and inside[k - 1].place.id != m.place.id
+                and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
+            continue  # "Mitiga International Airport in Tripoli": the city only locates the airport
         before = tx.norm[max(clause[0], ms - 30) : ms]
         background = k > 0 and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
         paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
-        out.append((m, bool(lex.locator.search(before) or background or paired)))
-    if any(not loc for _m, loc in out):
-        out = [(m, loc) for m, loc in out if not loc]
+        # "the facility in southern Tripoli": a place in the city, not the city, is meant
+        if m.place.kind in CITY_KINDS and lex.facility_before.search(before):
+            located.add(len(out))
+        out.append((m, bool(lex.locator.search(before) or background or paired or len(out) in located)))
+    # a city that only locates a facility is still where the event is, so reference points give way to it
+    main = [not loc or k in located for k, (_m, loc) in enumerate(out)]
+    if any(main):
+        out = [x for x, keep in zip(out, main, strict=True) if keep]
     return out
 
 
 def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[tuple[Match, bool]],
-                    speech_starts: list[int], complement: re.Pattern[str]) -> dict[Trigger, list[tuple[Match, bool]]]:
+                    speech_starts: list[int], complement: re.Pattern[str], launch_base: re.Pattern[str]
+                    ) -> dict[Trigger, list[tuple[Match, bool]]]:
     """Which of a clause's places each trigger is about.
 
     A place takes the triggers between it and the place before it (a list shares its trigger:
@@ -352,7 +422,9 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
     Grain" Sirte is advanced on and Abu Grain seized, not both. A passive trigger right after its place
     applies too ("an attack on Ain Zara was repelled"). Of several triggers before a place, the nearest
     ("the advance came after the army seized X": X is seized). A speech verb between a place and the
-    trigger after it makes the place the speaker's ("officials in X said the shelling…"). A withdrawal
+    trigger after it makes the place the speaker's ("officials in X said the shelling…"); so does a base
+    named before it make the place where it is launched from ("X as a base to launch attacks on Y",
+    «X كقاعدة لشن الهجمات»). A withdrawal
     after the last place, with none of its own, is from that place.
     """
     out: dict[Trigger, list[tuple[Match, bool]]] = {}
@@ -365,7 +437,8 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
             # "local officials in Zuwara said the shelling…": a place before a speech verb describes the speaker
             chosen = inherited or [t for t in triggers if t.start >= me and tx.tokens_between(me, t.start) <= AFTER_TOKENS
                                    and not _between(speech_starts, speech_starts, me, t.start)
-                                   and not complement.search(tx.norm, me, t.start)][:1]
+                                   and not complement.search(tx.norm, me, t.start)
+                                   and not launch_base.search(tx.norm, me, t.start)][:1]
         adjacent = [t for t in triggers if t.start >= me and _PASSIVE_GAP.fullmatch(tx.norm[me : t.start])
                     and not _conjoined(tx.norm, t)]
         for t in dict.fromkeys(chosen + adjacent):
@@ -426,13 +499,38 @@ def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int],
         lex.hypothetical.search(tx.norm, clause[0], trig.start).start(), trig.start) <= 8
 
 
+def _is_plot(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+    """A plot or plan before the trigger ("plotting to carry out an attack", «تخطط لتنفيذ هجوم»)."""
+    prev = tx.prev_tokens(trig.start, PLOT_TOKENS, clause[0])
+    return any(lex.plot.fullmatch(tok) for tok in prev)
+
+
+def _by_civilians(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+    """Civilians are the ones moving: named among the 3 tokens before the trigger or the 2 after it."""
+    prev = tx.prev_tokens(trig.start, 3, clause[0])
+    after = TOKEN_RE.findall(tx.norm, trig.end, min(clause[1], trig.end + 40))[:2]
+    return any(lex.civilians.fullmatch(tok) for tok in prev + after)
+
+
+def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+    """The control was attempted, not achieved: a failure word before it ("failed to capture", «دون
+    التمكن من السيطرة») or a failure phrase after it in its clause ("stormed X without managing to…")."""
+    prev = tx.prev_tokens(trig.start, 4, clause[0])
+    if any(lex.failed_before.fullmatch(tok) for tok in prev):
+        return True
+    return bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
+
+
 def _is_intent(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
     surface = tx.norm[trig.start : trig.end]
     if lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig):
         return True
     prev = tx.prev_tokens(trig.start, lex.modal_window, clause[0])
-    if prev and lex.purpose_before.match(prev[-1]):
-        return True
+    if prev and lex.purpose_before.match(prev[-1]) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
+        return True  # "to seize": a purpose; but "managed to advance" happened
+    if (prev and prev[-1] in _TOWARD and trig.pattern.type is ClaimType.CONTROL and surface.startswith("ال")
+            and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
+        return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     return any(lex.modal.fullmatch(tok) or lex.modal.match(tok) for tok in prev) or bool(
         lex.modal.search(" ".join(prev)))
 
@@ -578,6 +676,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         sent = (tx.n(sentence.start), tx.n(sentence.end))
         s_actors = _between(actors, actor_starts, *sent)
         speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous, verbs)
+        # "media loyal to Haftar reported shelling": its "units" are Haftar's, but an unnamed act is not
+        media_voice = speech.speaker is not None and _media_patron(tx.norm, lex, speech.speaker)
         previous = speech.speaker or previous
         speaker_side = speech.speaker.side if speech.speaker is not None else own_side
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
@@ -598,13 +698,13 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             binding = _bound_actor(tx, t, s_actors, s_triggers, lex)
             if binding is not None:
                 bound[t] = binding
-        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side)
+        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side, media_voice)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, s_actors, lex)
             if not targets:
                 continue
             c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
-            applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement)
+            applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement, lex.launch_base)
             for trig in c_triggers:
                 if not applies.get(trig):
                     continue
@@ -618,6 +718,12 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         lex.background_state.search(tx.norm, *clause)
                         or lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start)):
                     continue  # "held by … since 2016", "the areas that its forces had seized": background
+                if kind is ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex):
+                    continue  # "residents fled the fighting", «نزح الأهالي»: no side withdrew
+                if _is_plot(tx, trig, clause, lex):
+                    continue  # "a cell plotting to carry out an attack": nothing happened, and not by its captors
+                if kind is ClaimType.CONTROL and _is_failed(tx, trig, clause, lex):
+                    kind = ClaimType.ATTACK  # "stormed it twice without managing to take it": an attempt
                 if _is_intent(tx, trig, clause, lex):
                     if kind not in _INTENT_OK:
                         continue
@@ -629,7 +735,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "south of Tripoli" is no claim on Tripoli
                     if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
-                    if m.start < dateline or _is_origin(tx, m, lex):
+                    if m.start < dateline or (_is_origin(tx, m, lex) and not (
+                            kind is ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
                         continue  # "TRIPOLI (Reuters) -"
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,

@@ -39,9 +39,11 @@ class Evidence(StrEnum):
     CLAUSE = "clause"  # a side named elsewhere in the clause
     ACCUSATION = "accusation"  # the side accused of the act ("اتهم … قوات حفتر بقصف")
     SENTENCE = "sentence"  # a side named elsewhere in the sentence
+    SOLE = "sole"  # the only side the sentence names, found in the clause or the sentence (not bound)
     OUTLET = "outlet"  # a name whose side depends on the outlet ("الجيش الليبي", "the Libyan Army")
     SPEAKER = "speaker"  # the speaker's own forces, no side named
-    NONE = "none"  # no side: plain clashes, or no evidence
+    BOTH = "both"  # no side because both act: clashes, "mutual shelling", "between the LNA and the GNA"
+    NONE = "none"  # no side because none was found
 
 
 class DatePrecision(StrEnum):
