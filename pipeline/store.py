@@ -4,7 +4,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
@@ -38,6 +40,7 @@ __all__ = [
 
 DEFAULT_DB = "data/mihwar.db"
 SCHEMA_VERSION = 3
+LOCK_SECONDS = 30  # how long a writer waits for another's lock before giving up
 
 _CLAIM_COLUMNS_SQL = ",\n    ".join(f'"{f.name}" {f.sql}' for f in CLAIM_FIELDS)
 SCHEMA = f"""
@@ -131,16 +134,32 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 
 def open_db(path: str | os.PathLike | None = None) -> sqlite3.Connection:
-    """A connection to the store (path, else $MIHWAR_DB, else data/mihwar.db), created or migrated, in WAL mode."""
+    """A connection to the store (path, else $MIHWAR_DB, else data/mihwar.db), created or migrated, in WAL mode.
+
+    Two processes opening a new store at once race to switch it to WAL and create the schema; SQLite
+    answers the loser "database is locked" at once, without its busy wait, so opening is retried for up
+    to LOCK_SECONDS.
+    """
     path = Path(path) if path is not None else db_path()
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=30, check_same_thread=False)
-    conn.execute("PRAGMA journal_mode=WAL")
-    conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commits
-    conn.execute("PRAGMA foreign_keys=ON")
-    migrate(conn)
-    return conn
+    deadline = time.monotonic() + LOCK_SECONDS
+    while True:
+        conn = sqlite3.connect(str(path), timeout=LOCK_SECONDS, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commits
+            conn.execute("PRAGMA foreign_keys=ON")
+            migrate(conn)
+            return conn
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(0.02, 0.2))
+        except BaseException:
+            conn.close()
+            raise
 
 
 def open_db_readonly(path: str | os.PathLike | None = None) -> sqlite3.Connection:
