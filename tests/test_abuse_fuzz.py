@@ -18,7 +18,9 @@ INVISIBLE = "\u200b\u200c\u200d\u00ad\u202e\u2066\ufeff"
 
 # Lines that must be refused by name (JSON text, escaped with ensure_ascii so lone surrogates survive).
 BAD_LINES = st.one_of(
-    st.text(max_size=30).filter(lambda t: t.strip() and not t.strip().startswith(("{", "["))),
+    # (a NUL byte makes the whole file binary: that case is its own test below)
+    st.text(st.characters(blacklist_characters="\x00"), max_size=30).filter(
+        lambda t: t.strip() and not t.strip().startswith(("{", "["))),
     st.builds(lambda s: json.dumps({"id": s, "text": GOOD_TEXT}), st.sampled_from(["\ud800", "a\udfffb", "\udc80"])),
     st.builds(lambda s: json.dumps({"title": s, "text": GOOD_TEXT}), st.sampled_from(["\ud83d", "x\udbff"])),
     st.builds(lambda s: json.dumps({"text": GOOD_TEXT + s}), st.sampled_from(["\ud800", "\udfff"])),
@@ -89,3 +91,9 @@ def test_an_escaped_lone_surrogate_is_named_as_such() -> None:
     report = ingest_items(read_bytes("batch.jsonl", "\n".join(lines).encode()), conn)
     assert report.articles_new == 1
     assert report.errors == ("batch.jsonl:1: id is not valid text: an unpaired surrogate at character 1",)
+
+
+def test_a_nul_byte_makes_the_file_a_named_binary_file() -> None:
+    payload = (_good(1, "") + "\n\x00\n").encode()
+    report = ingest_items(read_bytes("batch.jsonl", payload), store.open_db(":memory:"))
+    assert len(report.errors) == 1 and report.errors[0].startswith("batch.jsonl") and "binary" in report.errors[0]
