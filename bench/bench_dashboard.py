@@ -53,7 +53,7 @@ def python_figures(n: int, out_dir: Path) -> dict[str, Path]:
         path = out_dir / f"map_{len(pages)}.html"
         path.write_text(html, encoding="utf-8")
         pages[label] = path
-        print(f"map [{label}]: {build.points:,} points, build {t_build * 1000:.0f} ms + render "
+        print(f"map [{label}]: {build.layers.points:,} points, build {t_build * 1000:.0f} ms + render "
               f"{t_html * 1000:.0f} ms, HTML {len(html) / 1e6:.1f} MB")
     return pages
 

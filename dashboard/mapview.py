@@ -97,26 +97,6 @@ class MapBuild:
     map: folium.Map
     layers: MapLayers
 
-    @property
-    def points(self) -> int:
-        """Features in the claims layer."""
-        return self.layers.points
-
-    @property
-    def aggregated(self) -> bool:
-        """Whether the claims are aggregated per place."""
-        return self.layers.aggregated
-
-    @property
-    def message(self) -> str:
-        """What the map shows, for a caption."""
-        return self.layers.message
-
-    @property
-    def control_places(self) -> int:
-        """Areas in the control layer."""
-        return self.layers.control_places
-
 
 def js_json(value: Any) -> str:
     """JSON for a <script>: compact, UTF-8 (not \\u-escaped), with <, >, & and ' escaped as in Jinja's tojson,

@@ -30,7 +30,7 @@ def test_one_feature_per_claim() -> None:
     build = build_map(df)
     (claims,) = layers(build, "claims")
     feats = claims.data["features"]
-    assert build.points == len(df) == len(feats) and not build.aggregated
+    assert build.layers.points == len(df) == len(feats) and not build.layers.aggregated
     assert sorted(f["properties"]["id"] for f in feats) == sorted(df["claim_id"])
     by_id = {f["properties"]["id"]: f for f in feats}
     assert by_id["c4"]["properties"]["side"] == "GNA" and by_id["c5"]["properties"]["side"] == "none"
@@ -85,12 +85,12 @@ def test_untrusted_text_is_escaped_everywhere() -> None:
 def test_aggregates_beyond_the_limit() -> None:
     df = synthetic_claims(600, n_places=40)
     build = build_map(df, max_points=500)
-    assert build.aggregated and build.points == df["place_id"].nunique()
-    assert "600" in build.message and "aggregated" in build.message
+    assert build.layers.aggregated and build.layers.points == df["place_id"].nunique()
+    assert "600" in build.layers.message and "aggregated" in build.layers.message
     feats = layers(build, "claims")[0].data["features"]
     assert sum(f["properties"]["n"] for f in feats) == 600
     assert all(sum(c for _s, c in f["properties"]["sides"]) == f["properties"]["n"] for f in feats)
-    assert not build_map(df, max_points=600).aggregated
+    assert not build_map(df, max_points=600).layers.aggregated
 
 
 def test_control_areas_under_the_claims_and_count_hook() -> None:
@@ -100,7 +100,7 @@ def test_control_areas_under_the_claims_and_count_hook() -> None:
     (areas,) = [c for c in children if isinstance(c, AreasLayer)]
     (claims,) = layers(build, "claims")
     assert children.index(areas) < children.index(claims)  # added first, and in a lower pane
-    assert build.control_places == len(areas.data["features"]) == 3
+    assert build.layers.control_places == len(areas.data["features"]) == 3
     html = offline_html(build.map)
     assert 'createPane("mihwarAreas").style.zIndex = 350' in html and "interactive: false" in html
     assert "window.mihwar[\"claims\"]" in html and "data-claims-count" in html
@@ -125,7 +125,7 @@ def test_arabic_map_labels_and_direction() -> None:
 
 def test_empty_claims_build() -> None:
     build = build_map(seed_like_claims().iloc[0:0])
-    assert build.points == 0 and "0 claims" in build.message
+    assert build.layers.points == 0 and "0 claims" in build.layers.message
 
 
 def test_boundaries_are_small_and_valid() -> None:
