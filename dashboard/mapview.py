@@ -5,7 +5,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any, ClassVar
 
 import folium
@@ -22,7 +22,7 @@ from dashboard.i18n import direction, text
 from dashboard.labels import place_labels
 from dashboard.schema import side_label
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = files("dashboard") / "data"
 DEFAULT_MAX_POINTS = 2_000  # above this the map aggregates per place (keeps a redraw under ~1.5 s, <1 MB)
 AREA_SCALE = 1000  # control-area coordinates go to the map as integers of 1/1000 degree
 UNCLUSTER_ZOOM = 13  # from this zoom every point is drawn on its own (spread apart at one place)
