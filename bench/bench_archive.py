@@ -1,10 +1,11 @@
 """A five-year archive on one machine: ingest with 1 and 2 workers and on Dask, then export.
 
     python -m bench.bench_archive --quick         # 2,000 articles: a smoke run of every step
-    python -m bench.bench_archive --articles 2000 --speedup-articles 2000 --skip-export   # speed-up and Dask only
+    python -m bench.bench_archive --articles 2000 --speedup-articles 1000 --skip-ingest --skip-export  # speed-up, Dask
     python -m bench.bench_archive --speedup-articles 0 --workers 2 --out /work/archive \
         --db /work/archive/archive200k.db --skip-export   # the 200,000-article ingest alone, 2 workers
-    python -m bench.bench_archive --skip-ingest --db /work/archive/archive200k.db --out /work/archive  # its export
+    python -m bench.bench_archive --skip-ingest --speedup-articles 0 --db /work/archive/archive200k.db \
+        --out /work/archive   # its export
 
 Each step runs the command line in a child process; its whole process tree (workers included) is
 sampled for peak resident memory and bytes written. The speed-up compares 1 and 2 workers (and Dask)
@@ -165,7 +166,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--workers", type=int, default=0, help="workers for the full ingest (default: all cores)")
     ap.add_argument("--out", type=Path, default=OUT, help="folder for corpus, databases and export")
     ap.add_argument("--db", type=Path, default=None, help="archive database (default OUT/archive.db)")
-    ap.add_argument("--skip-ingest", action="store_true", help="reuse the archive database as it is")
+    ap.add_argument("--skip-ingest", action="store_true",
+                    help="no full ingest: reuse the archive database as it is (the speed-up still runs unless 0)")
     ap.add_argument("--skip-export", action="store_true")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of the in-process export / dump comparison")
     args = ap.parse_args(argv)
@@ -183,12 +185,12 @@ def main(argv: list[str] | None = None) -> None:
 
     runs: list[Run] = []
     speedup: list[Run] = []
-    if not args.skip_ingest:
+    if not args.skip_ingest or args.speedup_articles:
         t0 = time.perf_counter()
         write_corpus(corpus, args.articles)
         print(f"corpus {corpus} ({corpus.stat().st_size / 2**20:.0f} MB) ready in {time.perf_counter() - t0:.0f} s",
               flush=True)
-    if args.speedup_articles and not args.skip_ingest:
+    if args.speedup_articles:
         sample = out / f"sample-{args.speedup_articles}.jsonl"
         head(corpus, sample, args.speedup_articles)
         for workers in (1, 2):
