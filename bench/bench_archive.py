@@ -38,36 +38,39 @@ class Run:
 
     label: str
     seconds: float
-    peak_mb: float
+    peak_mb: float  # resident memory summed over the tree (pages shared after fork counted in each)
     written_mb: float
     returncode: int
+    peak_pss_mb: float = 0.0  # proportional set size summed: shared pages split between sharers (real use)
 
 
 def measure(label: str, cmd: list[str], interval: float = 0.2) -> Run:
     """Run a command, sampling its process tree's memory and bytes written until it ends."""
     t0 = time.perf_counter()
     proc = psutil.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0
+    peak = peak_pss = 0
     written: dict[int, int] = {}
     while proc.poll() is None:
         try:
             tree = [proc, *proc.children(recursive=True)]
         except psutil.NoSuchProcess:
             break
-        rss = 0
+        rss = pss = 0
         for p in tree:
             try:
-                rss += p.memory_info().rss
+                full = p.memory_full_info()
+                rss += full.rss
+                pss += getattr(full, "pss", full.rss)
                 written[p.pid] = p.io_counters().write_bytes
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
-        peak = max(peak, rss)
+        peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(interval)
     seconds = time.perf_counter() - t0
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.returncode not in (0, 1):
         print(f"  {label}: exit {proc.returncode}: {err.strip()[-400:]}", file=sys.stderr)
-    return Run(label, seconds, peak / 2**20, sum(written.values()) / 2**20, proc.returncode)
+    return Run(label, seconds, peak / 2**20, sum(written.values()) / 2**20, proc.returncode, peak_pss / 2**20)
 
 
 def write_corpus(path: Path, n: int, seed: int = 0) -> None:
@@ -168,6 +171,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--db", type=Path, default=None, help="archive database (default OUT/archive.db)")
     ap.add_argument("--skip-ingest", action="store_true",
                     help="no full ingest: reuse the archive database as it is (the speed-up still runs unless 0)")
+    ap.add_argument("--resume", action="store_true",
+                    help="keep the archive database: the ingest skips the articles already stored")
     ap.add_argument("--skip-export", action="store_true")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of the in-process export / dump comparison")
     args = ap.parse_args(argv)
@@ -205,7 +210,8 @@ def main(argv: list[str] | None = None) -> None:
         runs.extend(speedup)
     archive_db = args.db or out / "archive.db"
     if not args.skip_ingest:
-        fresh(archive_db)
+        if not args.resume:
+            fresh(archive_db)
         workers = ["--workers", str(args.workers)] if args.workers else []
         runs.append(measure(f"ingest {args.articles:,} articles, {args.workers or 'all'} workers",
                             [*py, "ingest", str(corpus), "--db", str(archive_db), *workers, "-q"]))
@@ -214,9 +220,9 @@ def main(argv: list[str] | None = None) -> None:
     if not args.skip_export:
         runs.append(measure("export GeoJSON of every claim (CLI)",
                             [*py, "export", "--db", str(archive_db), "--format", "geojson", "-o", str(export)]))
-    print(f"{'step':<58} {'seconds':>8} {'peak MB':>8} {'written MB':>10}")
+    print(f"{'step':<58} {'seconds':>8} {'peak MB':>8} {'PSS MB':>8} {'written MB':>10}")
     for r in runs:
-        print(f"{r.label:<58} {r.seconds:>8.1f} {r.peak_mb:>8.0f} {r.written_mb:>10.0f}"
+        print(f"{r.label:<58} {r.seconds:>8.1f} {r.peak_mb:>8.0f} {r.peak_pss_mb:>8.0f} {r.written_mb:>10.0f}"
               + ("" if r.returncode in (0, 1) else f"  (exit {r.returncode})"))
     if len(speedup) >= 2:
         print(f"speed-up with 2 workers: {speedup[0].seconds / speedup[1].seconds:.2f}x")

@@ -58,6 +58,9 @@ ARTICLE_PROPERTIES: tuple[str, ...] = tuple(c for c in PROPERTY_COLUMNS if c in 
 def prepare(conn: sqlite3.Connection) -> None:
     """Makes `json_quote` on this connection agree with json.dumps; encodes every place and article once.
 
+    The encoded places and articles are temporary tables of this connection: two exports at once need
+    two connections.
+
     The article cells are encoded once an article rather than once a claim: reading them off each claim's
     row would walk past the article's text (SQLite overflow pages) once for every claim.
     """
