@@ -4,8 +4,9 @@ The text is byte for byte what `json.dumps(feature, ensure_ascii=False)` gives f
 `pipeline.export.iter_features` (RFC 7946 Points, [lon, lat] rounded to 6 places, Arabic kept as text,
 one feature a line), but SQLite hands back every cell already as JSON text: `json_quote` escapes text
 exactly as Python's encoder does (checked on each connection; where it does not, a Python `json_quote`
-is registered in its place), dates are cut to their day in SQL, and each place's geometry is encoded
-once into a temporary table. A feature is then one `%` format of one row.
+is registered in its place), dates are cut to their day in SQL, and each place (its geometry and
+names) and each article (title, source, url, date) is encoded once into a temporary table. A feature
+is then one `%` format of a row of text cells and the confidence.
 """
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ NUMBERS = frozenset({"confidence"})
 PROPERTY_COLUMNS: tuple[str, ...] = tuple(c for c in CLAIM_COLUMNS if c not in ("lat", "lon"))
 FILTER_COLUMNS: tuple[str, ...] = ("date", "side", "claimed_by", "claim", "confidence", "place_id", "place",
                                    "place_ar")
+PLACE_PROPERTIES: tuple[str, ...] = tuple(c for c in PROPERTY_COLUMNS if c in PLACE_COLUMNS)
+ARTICLE_PROPERTIES: tuple[str, ...] = tuple(c for c in PROPERTY_COLUMNS if c in ARTICLE_COLUMNS)
 PLACES_TABLE = "temp.mihwar_feature_places"
 ARTICLES_TABLE = "temp.mihwar_feature_articles"
 PROBE = 'a"\\/\n\r\t\b\f\x00\x1f\x7f\u2028\u200f عين زارة \U0001f600'  # what the two encoders must agree on
@@ -45,14 +48,11 @@ def _py_json_quote(value: object) -> str:
 
 
 def _place_cells(row: dict[str, object]) -> tuple[str, ...]:
-    """A place's geometry and PLACE_COLUMNS properties as JSON text, in PLACE_CELLS order."""
+    """A place's geometry, then its PLACE_PROPERTIES, as JSON text."""
     geometry = {"type": "Point", "coordinates": [round(float(row["lon"]), 6), round(float(row["lat"]), 6)]}
     return (json.dumps(geometry), *(_py_json_quote("" if row[c] is None and c in BLANK_IF_NULL else row[c])
                                     for c in PLACE_PROPERTIES))
 
-
-PLACE_PROPERTIES: tuple[str, ...] = tuple(c for c in PROPERTY_COLUMNS if c in PLACE_COLUMNS)
-ARTICLE_PROPERTIES: tuple[str, ...] = tuple(c for c in PROPERTY_COLUMNS if c in ARTICLE_COLUMNS)
 
 
 def prepare(conn: sqlite3.Connection) -> None:
