@@ -17,6 +17,8 @@ import math
 import os
 import sqlite3
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pandas as pd
 
@@ -67,7 +69,8 @@ def claims_per_day(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """Counts of the filtered dated claims per day (index) by side (columns GNA, LNA, none): the frame
     dashboard.filters.claims_per_day gives for the filtered claims frame."""
     w = where(conn, f)
-    rows = conn.execute(f"SELECT c.date, c.side, COUNT(*) FROM claims c WHERE ({w.sql}) AND {DATED} "
+    dated = "" if f.date_from is not None else f" AND {DATED}"  # a start bound is the test already
+    rows = conn.execute(f"SELECT c.date, c.side, COUNT(*) FROM claims c WHERE ({w.sql}){dated} "
                         "GROUP BY c.date, c.side", w.params).fetchall()
     if not rows:
         return pd.DataFrame(columns=list(SIDE_LABELS), dtype="int64").rename_axis("date")
@@ -88,6 +91,49 @@ def hint(conn: sqlite3.Connection, index: str) -> str:
     return f"INDEXED BY {index}" if found else ""
 
 
+_MIDDLES: dict[tuple[str, int, int], str | None] = {}
+PARALLEL_FROM = 200_000  # claims: below this one scan is quick enough
+
+
+def _db_file(conn: sqlite3.Connection) -> str:
+    """The file of the connection's main database ('' for an in-memory one)."""
+    return next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "") or ""
+
+
+def _middle_place(conn: sqlite3.Connection) -> str | None:
+    """The place id halfway through the claims_by_kind index (claims, not places, split in two), to scan the
+    halves at once; None for a small store or on one core. Found once per store and size (one index walk)."""
+    if (os.cpu_count() or 1) < 2:
+        return None
+    path = _db_file(conn)
+    total = total_claims(conn)
+    key = (path, os.stat(path).st_mtime_ns if path else 0, total)
+    if key not in _MIDDLES:
+        row = None
+        if path and total >= PARALLEL_FROM:
+            row = conn.execute("SELECT place_id FROM claims INDEXED BY claims_by_kind ORDER BY place_id "
+                               "LIMIT 1 OFFSET ?", (total // 2,)).fetchone()
+        _MIDDLES.clear()
+        _MIDDLES[key] = row[0] if row else None
+    return _MIDDLES[key]
+
+
+def _in_parallel(conn: sqlite3.Connection, jobs: list[tuple[str, tuple]]) -> list[list[tuple]]:
+    """The rows of each read-only query, run at once on connections of their own (SQLite lets go of
+    Python's lock while it reads, so each runs on a core)."""
+    path = _db_file(conn)
+
+    def run(job: tuple[str, tuple]) -> list[tuple]:
+        c = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+        try:
+            return c.execute(*job).fetchall()
+        finally:
+            c.close()
+
+    with ThreadPoolExecutor(len(jobs)) as pool:
+        return list(pool.map(run, jobs))
+
+
 def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """One row per place with filtered claims (columns SUMMARY_COLUMNS, by place id): its name and point,
     the number of claims, by side and by claim type, and the latest event date (NaT if none is dated).
@@ -97,8 +143,15 @@ def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """
     w = where(conn, f)
     by = hint(conn, "claims_by_kind") if f.date_from is None else ""
-    rows = conn.execute(f"SELECT c.place_id, c.side, c.claim, COUNT(*), MAX(CASE WHEN {DATED} THEN c.date END) "
-                        f"FROM claims c {by} WHERE {w.sql} GROUP BY c.place_id, c.side, c.claim", w.params).fetchall()
+    sql = (f"SELECT c.place_id, c.side, c.claim, COUNT(*), MAX(CASE WHEN {DATED} THEN c.date END) "
+           f"FROM claims c {by} WHERE ({w.sql}){{part}} GROUP BY c.place_id, c.side, c.claim")
+    cut = _middle_place(conn) if by else None
+    if cut is None:
+        rows = conn.execute(sql.format(part=""), w.params).fetchall()
+    else:  # the two halves of the index at once, one a core
+        rows = [r for part in _in_parallel(conn, [(sql.format(part=" AND c.place_id < ?"), (*w.params, cut)),
+                                                  (sql.format(part=" AND c.place_id >= ?"), (*w.params, cut))])
+                for r in part]
     groups = pd.DataFrame(rows, columns=["place_id", "side", "claim", "n", "latest"])
     groups["side"] = groups["side"].map(side_label)
     total = groups.groupby("place_id")["n"].sum().rename("claims")
@@ -219,22 +272,27 @@ def map_layers_for(conn: sqlite3.Connection, f: Filters, summary: pd.DataFrame, 
 
 # ---- the control view -----------------------------------------------------------------------------------
 def control_as_of(conn: sqlite3.Connection, f: Filters, as_of: dt.date, window_days: int = 7) -> pd.DataFrame:
-    """dashboard.control.control_as_of of the filtered claims, as one SQL query that reads, per place, only
-    its latest run of claims (index seeks on claims_by_place, newest first), not its whole history.
+    """dashboard.control.control_as_of of the filtered claims, as one SQL query that reads, per place, a few
+    index entries (seeks on claims_by_place and claims_by_kind), not the place's history.
 
     Per place, the dated GNA/LNA control/repelled claims on or before `as_of` are ranked latest first (same
     day: control before repelled, then higher confidence, then the greater claim id): the first names the
-    holder; the first of the other side ends the holder's run, and since is the earliest date of the claims
-    ranked before it; contested when the other side made a contest claim at the place within `window_days`
-    days before `as_of`.
+    holder; the first of the other side (on the other side's latest day) ends the holder's run, and since is
+    the earliest date of the claims ranked before it; contested when the other side made a contest claim at
+    the place within `window_days` days before `as_of`.
     """
+    if f.sides is not None and not f.sides & {"GNA", "LNA"}:
+        return empty_control()  # no side can hold a place: nothing to look up
     w = where(conn, f)
     end = (as_of + dt.timedelta(days=1)).isoformat()
     start = (as_of - dt.timedelta(days=max(int(window_days), 0))).isoformat()
     hold_in = ", ".join(f"'{c}'" for c in HOLD_CLAIMS)
     contest_in = ", ".join(f"'{c}'" for c in CONTEST_CLAIMS)
-    by = hint(conn, "claims_by_place")
+    by, kind = hint(conn, "claims_by_place"), hint(conn, "claims_by_kind")
     hold = f"({w.sql}) AND c.claim IN ({hold_in}) AND c.side IN ('GNA', 'LNA') AND {DATED} AND c.date < ?"
+    # The same, with the date bounds kept off the index (unary +) where a seek on a given day does better:
+    # the planner would otherwise prefer the two-sided range.
+    hold_on_day = hold.replace(f"AND {DATED} AND c.date < ?", f"AND +{DATED} AND +c.date < ?")
     hold_params = (*w.params, end)
     key = "c.date, c.claim = 'control', COALESCE(c.confidence, 0), c.id"
     key_desc = "c.date DESC, c.claim = 'control' DESC, COALESCE(c.confidence, 0) DESC, c.id DESC"
@@ -245,26 +303,33 @@ def control_as_of(conn: sqlite3.Connection, f: Filters, as_of: dt.date, window_d
         FROM places p),
     t AS MATERIALIZED (SELECT top.place_id AS place_id, top.rid AS rid, c.side AS holder, c.evidence AS evidence
           FROM top JOIN claims c ON c.rowid = top.rid),
-    b AS MATERIALIZED (SELECT t.*, (SELECT c.rowid FROM claims c {by} WHERE c.place_id = t.place_id AND {hold}
-                       AND c.side != t.holder ORDER BY {key_desc} LIMIT 1) AS brid
-          FROM t),
+    o AS MATERIALIZED (SELECT t.*, CASE t.holder WHEN 'GNA' THEN 'LNA' ELSE 'GNA' END AS other FROM t),
+    d AS MATERIALIZED (SELECT o.*, NULLIF(MAX(
+            COALESCE((SELECT MAX(c.date) FROM claims c {kind} WHERE c.place_id = o.place_id AND c.side = o.other
+                      AND c.claim = 'control' AND {hold}), ''),
+            COALESCE((SELECT MAX(c.date) FROM claims c {kind} WHERE c.place_id = o.place_id AND c.side = o.other
+                      AND c.claim = 'repelled' AND {hold}), '')), '') AS bday
+          FROM o),
+    b AS MATERIALIZED (SELECT d.*, (SELECT c.rowid FROM claims c {by} WHERE c.place_id = d.place_id AND c.date = d.bday
+                                    AND c.side = d.other AND {hold_on_day} ORDER BY {key_desc} LIMIT 1) AS brid
+          FROM d),
     k AS MATERIALIZED (SELECT b.*, k.date AS bdate, k.claim = 'control' AS brank, COALESCE(k.confidence, 0) AS bconf,
                               k.id AS bid
                        FROM b LEFT JOIN claims k ON k.rowid = b.brid),
     s AS (SELECT k.*, CASE WHEN k.brid IS NULL
                       THEN (SELECT c.date FROM claims c {by} WHERE c.place_id = k.place_id AND {hold}
                             ORDER BY c.date LIMIT 1)
-                      ELSE (SELECT c.date FROM claims c {by} WHERE c.place_id = k.place_id AND {hold}
+                      ELSE (SELECT c.date FROM claims c {by} WHERE c.place_id = k.place_id AND {hold_on_day}
                             AND c.date >= k.bdate AND ({key}) > (k.bdate, k.brank, k.bconf, k.bid)
                             ORDER BY c.date LIMIT 1) END AS since
           FROM k)
     SELECT s.place_id, p.name, p.name_ar, p.lat, p.lon, s.holder, s.since, s.evidence,
            EXISTS (SELECT 1 FROM claims c {by} WHERE c.place_id = s.place_id
                    AND c.side = CASE s.holder WHEN 'GNA' THEN 'LNA' ELSE 'GNA' END AND c.claim IN ({contest_in})
-                   AND {DATED} AND c.date >= ? AND c.date < ? AND ({w.sql})) AS contested
+                   AND c.date >= ? AND c.date < ? AND ({w.sql})) AS contested
     FROM s JOIN places p ON p.id = s.place_id
     ORDER BY s.place_id"""
-    params = (*hold_params, *hold_params, *hold_params, *hold_params, start, end, *w.params)
+    params = (*hold_params * 6, start, end, *w.params)
     rows = conn.execute(sql, params).fetchall()
     if not rows:
         return empty_control()

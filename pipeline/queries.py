@@ -66,9 +66,9 @@ def where(conn: sqlite3.Connection, f: Filters) -> Where:
         bounds.append(Where("c.date >= ?", (f.date_from.isoformat(),)))
     if f.date_to is not None:
         bounds.append(Where("c.date < ?", (_next_day(f.date_to),)))
-    if bounds:
-        dated = Where(DATED, ())
-        for b in bounds:
+    if bounds:  # a start bound is a dated claim's test too (and the lower end of the index range)
+        dated = bounds[0] if f.date_from is not None else Where(DATED, ()) & bounds[0]
+        for b in bounds[1:]:
             dated = dated & b
         parts.append(Where(f"({dated.sql}) OR NOT COALESCE({DATED}, 0)", dated.params)
                      if f.include_undated else dated)

@@ -179,12 +179,24 @@ def open_db(path: str | os.PathLike | None = None) -> sqlite3.Connection:
 
 
 def open_db_readonly(path: str | os.PathLike | None = None) -> sqlite3.Connection:
-    """A read-only connection for readers (export, the dashboard); an older schema is migrated first."""
+    """A read-only connection for readers (export, the dashboard); an older schema is migrated first.
+
+    Migrating takes a writer: a store this reader cannot write that lacks only version 4's indexes is read
+    as it is (the queries give the same answers without them, more slowly).
+    """
     path = Path(path) if path is not None else db_path()
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False)
-    if schema_version(conn) < SCHEMA_VERSION:
+    found = schema_version(conn)
+    if found < SCHEMA_VERSION:
+        try:
+            writer = open_db(path)
+        except sqlite3.OperationalError:
+            if found >= 3:
+                return conn
+            conn.close()
+            raise
         conn.close()
-        conn = open_db(path)
+        conn = writer
     return conn
 
 

@@ -168,7 +168,7 @@ AS_OF = [dt.date(2019, 3, 1), dt.date(2019, 9, 30), dt.date(2020, 5, 1), dt.date
 
 @pytest.mark.parametrize("as_of", AS_OF)
 @pytest.mark.parametrize("window", [0, 7, 60])
-@pytest.mark.parametrize("name", ["none", "side GNA", "claimed by GNA+LNA", "confidence"])
+@pytest.mark.parametrize("name", ["none", "side GNA", "side none", "claimed by GNA+LNA", "confidence"])
 def test_control_view_as_pandas(conn, frame, as_of, window, name):
     f = control_filters(FILTERS[name])
     want = control_as_of(apply_filters(frame, f), as_of, window)
@@ -281,3 +281,35 @@ def test_a_version_3_store_gets_the_indexes_when_a_writer_opens_it(tmp_path):
     assert "claims_date" not in indexes
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
     conn.close()
+
+
+def test_place_summary_scanned_in_two_halves_at_once_is_the_same(conn, monkeypatch):
+    """On a large store the per-place counts are read as two halves of the index in parallel."""
+    f = until(Filters(sides=frozenset({"LNA", "none"})), dt.date(2020, 6, 3))
+    serial = q.place_summary(conn, f)
+    monkeypatch.setattr(q, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(q, "_MIDDLES", {})
+    monkeypatch.setattr(q.os, "cpu_count", lambda: 2)
+    assert q._middle_place(conn) is not None
+    pd.testing.assert_frame_equal(q.place_summary(conn, f), serial)
+
+
+def test_a_version_3_store_a_reader_cannot_migrate_is_read_without_the_indexes(tmp_path, monkeypatch):
+    path = tmp_path / "v3ro.db"
+    conn = open_db(path)
+    write_frame(conn, seed_like_claims())
+    for name in ("claims_by_date", "claims_by_place", "claims_by_kind"):
+        conn.execute(f"DROP INDEX {name}")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+
+    def read_only(*_a, **_k):
+        raise sqlite3.OperationalError("attempt to write a readonly database")
+
+    monkeypatch.setattr("pipeline.store.open_db", read_only)
+    ro = open_db_readonly(path)
+    assert q.place_summary(ro, Filters())["claims"].sum() == 7
+    want = control_as_of(load_claims_frame(ro), dt.date(2020, 6, 3))
+    pd.testing.assert_frame_equal(q.control_as_of(ro, Filters(), dt.date(2020, 6, 3)), want, check_dtype=False)
+    ro.close()
