@@ -32,7 +32,7 @@ from pipeline.filters import Filters
 from pipeline.queries import DATED, claims_frame, iter_claims_frames, where
 from pipeline.store import open_db_readonly
 
-SUMMARY_COLUMNS = ("place_id", "place", "place_ar", "lat", "lon", "claims", *SIDE_LABELS, *CLAIM_TYPES, "latest")
+SUMMARY_COLUMNS = ("place_id", "place", "place_ar", "lat", "lon", "claims", *SIDE_LABELS, *CLAIM_TYPES)
 LATEST_PER_PLACE = 3  # the latest claims listed in a place's aggregate on the map
 
 
@@ -136,14 +136,14 @@ def _in_parallel(conn: sqlite3.Connection, jobs: list[tuple[str, tuple]]) -> lis
 
 def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """One row per place with filtered claims (columns SUMMARY_COLUMNS, by place id): its name and point,
-    the number of claims, by side and by claim type, and the latest event date (NaT if none is dated).
+    the number of claims, by side and by claim type.
 
     Counted per place, side and claim type in the order of the claims_by_kind index (no sort), then pivoted;
     a date range with a start is left to the planner (the date index then reads only that range).
     """
     w = where(conn, f)
     by = hint(conn, "claims_by_kind") if f.date_from is None else ""
-    sql = (f"SELECT c.place_id, c.side, c.claim, COUNT(*), MAX(CASE WHEN {DATED} THEN c.date END) "
+    sql = (f"SELECT c.place_id, c.side, c.claim, COUNT(*) "
            f"FROM claims c {by} WHERE ({w.sql}){{part}} GROUP BY c.place_id, c.side, c.claim")
     cut = _middle_place(conn) if by else None
     if cut is None:
@@ -152,17 +152,14 @@ def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
         rows = [r for part in _in_parallel(conn, [(sql.format(part=" AND c.place_id < ?"), (*w.params, cut)),
                                                   (sql.format(part=" AND c.place_id >= ?"), (*w.params, cut))])
                 for r in part]
-    groups = pd.DataFrame(rows, columns=["place_id", "side", "claim", "n", "latest"])
+    groups = pd.DataFrame(rows, columns=["place_id", "side", "claim", "n"])
     groups["side"] = groups["side"].map(side_label)
     total = groups.groupby("place_id")["n"].sum().rename("claims")
     by_side = groups.pivot_table(index="place_id", columns="side", values="n", aggfunc="sum", fill_value=0)
     by_type = groups.pivot_table(index="place_id", columns="claim", values="n", aggfunc="sum", fill_value=0)
-    latest = groups.dropna(subset=["latest"]).groupby("place_id")["latest"].max()
     df = pd.concat([total, by_side.reindex(columns=list(SIDE_LABELS), fill_value=0),
                     by_type.reindex(columns=list(CLAIM_TYPES), fill_value=0)], axis=1)
     df = df.reindex(columns=["claims", *SIDE_LABELS, *CLAIM_TYPES], fill_value=0).fillna(0).astype("int64")
-    df["latest"] = pd.to_datetime(latest.reindex(df.index).map(lambda v: v[:10] if isinstance(v, str) else v),
-                                  errors="coerce")
     df = df.rename_axis("place_id").reset_index()
     places = pd.DataFrame(conn.execute(
         "SELECT id, name, name_ar, lat, lon FROM places WHERE id IN (SELECT value FROM json_each(?))",

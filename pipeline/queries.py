@@ -17,12 +17,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from pipeline.filters import Filters, normalize_text
-from pipeline.frame import SIDES, finish_frame
+from pipeline.frame import NO_SIDE, SIDES, finish_frame
 from pipeline.store import claims_select, sqlite_errors
 
 # A claim with an event date (the store holds ISO dates, YYYY-MM-DD, or NULL): one text comparison.
 DATED = "c.date >= '0'"
-SIDE_LABEL = "CASE WHEN {col} IN ('GNA', 'LNA') THEN {col} ELSE 'none' END"
 EXPORT_ORDER = "c.date, c.article_id, c.start, c.id"  # the order of store.load_claims_frame (NULL dates first)
 NEWEST_ORDER = "c.date DESC, c.article_id, c.start, c.id"  # latest first, undated last; ties as exported
 
@@ -44,6 +43,15 @@ def _in(expr: str, values: frozenset[str]) -> Where:
     if not values:
         return Where("0", ())
     return Where(f"{expr} IN ({', '.join('?' * len(values))})", tuple(sorted(values)))
+
+
+def _side_in(col: str, labels: frozenset[str]) -> Where:
+    """The side labels (GNA, LNA, none: any other value) as a test of the stored column."""
+    named = tuple(sorted(labels & set(SIDES)))
+    parts = [f"{col} IN ({', '.join('?' * len(named))})"] if named else []
+    if NO_SIDE in labels:
+        parts.append(f"{col} IS NULL OR {col} NOT IN ('GNA', 'LNA')")
+    return Where(" OR ".join(f"({p})" for p in parts) or "0", named)
 
 
 def _next_day(day: dt.date) -> str:
@@ -73,9 +81,9 @@ def where(conn: sqlite3.Connection, f: Filters) -> Where:
         parts.append(Where(f"({dated.sql}) OR NOT COALESCE({DATED}, 0)", dated.params)
                      if f.include_undated else dated)
     if f.sides is not None:
-        parts.append(_in(SIDE_LABEL.format(col="c.side"), f.sides))
+        parts.append(_side_in("c.side", f.sides))
     if f.claimed_by is not None:
-        parts.append(_in(SIDE_LABEL.format(col="c.claimed_by"), f.claimed_by))
+        parts.append(_side_in("c.claimed_by", f.claimed_by))
     if f.claim_types is not None:
         parts.append(_in("c.claim", f.claim_types))
     if f.min_confidence > 0:
