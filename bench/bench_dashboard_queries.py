@@ -73,9 +73,10 @@ def session(db: str) -> dict:
                 "parts": dict(spent)}
 
     out = {}
-    base = Filters()
+    with q.reading(db) as conn:
+        lo, hi = q.date_bounds(conn)
+    base = Filters(date_from=lo, date_to=hi)  # the sidebar's date range starts on the data's first and last day
     out["cold start"] = page(base, None)
-    hi = dt.date.fromisoformat(out["cold start"]["as_of"])
     changes = [
         ("side: GNA and none", dataclasses.replace(base, sides=frozenset({"GNA", "none"})), None),
         ("side: none", dataclasses.replace(base, sides=frozenset({"none"})), None),
@@ -83,7 +84,7 @@ def session(db: str) -> dict:
          None),
         ("min confidence 0.8", dataclasses.replace(base, min_confidence=0.8), None),
         ("place query 'ain zara'", dataclasses.replace(base, place_query="ain zara"), None),
-        ("date range: one year", dataclasses.replace(base, date_from=hi - dt.timedelta(days=365), date_to=hi), None),
+        ("date range: the last year", dataclasses.replace(base, date_from=hi - dt.timedelta(days=365)), None),
         ("as of: a year earlier", base, hi - dt.timedelta(days=365)),
         ("as of: a week later than that", base, hi - dt.timedelta(days=358)),
     ]

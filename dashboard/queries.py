@@ -134,15 +134,28 @@ def _in_parallel(conn: sqlite3.Connection, jobs: list[tuple[str, tuple]]) -> lis
         return list(pool.map(run, jobs))
 
 
+def _narrow_dates(conn: sqlite3.Connection, f: Filters, share: float = 0.25) -> bool:
+    """Whether the filter's date range covers less than `share` of the days between the first and last
+    event date (then reading that range of the date index beats reading the whole place index)."""
+    if f.date_from is None and f.date_to is None:
+        return False
+    lo, hi = date_bounds(conn)
+    if lo is None or hi is None:
+        return False
+    start, end = max(f.date_from or lo, lo), min(f.date_to or hi, hi)
+    return (end - start).days + 1 < share * ((hi - lo).days + 1)
+
+
 def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """One row per place with filtered claims (columns SUMMARY_COLUMNS, by place id): its name and point,
     the number of claims, by side and by claim type.
 
     Counted per place, side and claim type in the order of the claims_by_kind index (no sort), then pivoted;
-    a date range with a start is left to the planner (the date index then reads only that range).
+    a date range over less than a quarter of the period is read from the date index instead (that range
+    only, sorted to group it).
     """
     w = where(conn, f)
-    by = hint(conn, "claims_by_kind") if f.date_from is None else ""
+    by = "" if _narrow_dates(conn, f) else hint(conn, "claims_by_kind")
     sql = (f"SELECT c.place_id, c.side, c.claim, COUNT(*) "
            f"FROM claims c {by} WHERE ({w.sql}){{part}} GROUP BY c.place_id, c.side, c.claim")
     cut = _middle_place(conn) if by else None
@@ -273,10 +286,10 @@ def control_as_of(conn: sqlite3.Connection, f: Filters, as_of: dt.date, window_d
     index entries (seeks on claims_by_place and claims_by_kind), not the place's history.
 
     Per place, the dated GNA/LNA control/repelled claims on or before `as_of` are ranked latest first (same
-    day: control before repelled, then higher confidence, then the greater claim id): the first names the
-    holder; the first of the other side (on the other side's latest day) ends the holder's run, and since is
-    the earliest date of the claims ranked before it; contested when the other side made a contest claim at
-    the place within `window_days` days before `as_of`.
+    day: control before repelled, then higher confidence, then the greater claim id): the first (on the
+    latest day any of them has) names the holder; the first of the other side (on the other side's latest
+    day) ends the holder's run, and since is the earliest date of the claims ranked before it; contested
+    when the other side made a contest claim at the place within `window_days` days before `as_of`.
     """
     if f.sides is not None and not f.sides & {"GNA", "LNA"}:
         return empty_control()  # no side can hold a place: nothing to look up
@@ -292,12 +305,19 @@ def control_as_of(conn: sqlite3.Connection, f: Filters, as_of: dt.date, window_d
     hold_on_day = hold.replace(f"AND {DATED} AND c.date < ?", f"AND +{DATED} AND +c.date < ?")
     hold_params = (*w.params, end)
     key = "c.date, c.claim = 'control', COALESCE(c.confidence, 0), c.id"
+    # a place's latest day with a hold claim: the latest of four index seeks (each side and claim type)
+    latest_days = ", ".join(
+        f"COALESCE((SELECT MAX(c.date) FROM claims c {kind} WHERE c.place_id = p.id AND c.side = '{side}' "
+        f"AND c.claim = '{claim}' AND {hold}), '')" for side in ("GNA", "LNA") for claim in HOLD_CLAIMS)
     key_desc = "c.date DESC, c.claim = 'control' DESC, COALESCE(c.confidence, 0) DESC, c.id DESC"
     sql = f"""
-    WITH top AS MATERIALIZED (
-        SELECT p.id AS place_id,
-               (SELECT c.rowid FROM claims c {by} WHERE c.place_id = p.id AND {hold} ORDER BY {key_desc} LIMIT 1) AS rid
-        FROM places p),
+    WITH day AS MATERIALIZED (
+        SELECT p.id AS place_id, NULLIF(MAX({latest_days}), '') AS day FROM places p),
+    top AS MATERIALIZED (
+        SELECT day.place_id AS place_id,
+               (SELECT c.rowid FROM claims c {by} WHERE c.place_id = day.place_id AND c.date = day.day AND {hold_on_day}
+                ORDER BY {key_desc} LIMIT 1) AS rid
+        FROM day WHERE day.day IS NOT NULL),
     t AS MATERIALIZED (SELECT top.place_id AS place_id, top.rid AS rid, c.side AS holder, c.evidence AS evidence
           FROM top JOIN claims c ON c.rowid = top.rid),
     o AS MATERIALIZED (SELECT t.*, CASE t.holder WHEN 'GNA' THEN 'LNA' ELSE 'GNA' END AS other FROM t),
@@ -326,7 +346,7 @@ def control_as_of(conn: sqlite3.Connection, f: Filters, as_of: dt.date, window_d
                    AND c.date >= ? AND c.date < ? AND ({w.sql})) AS contested
     FROM s JOIN places p ON p.id = s.place_id
     ORDER BY s.place_id"""
-    params = (*hold_params * 6, start, end, *w.params)
+    params = (*hold_params * 10, start, end, *w.params)
     rows = conn.execute(sql, params).fetchall()
     if not rows:
         return empty_control()
