@@ -149,6 +149,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path, action="append", help="a database to measure (repeatable)")
     ap.add_argument("--dir", type=Path, default=Path("/tmp/mihwar-bench"), help="where built databases go")
     ap.add_argument("--live", action="store_true", help="also start the app and load the page in chromium")
+    ap.add_argument("--live-only", action="store_true", help="only the app in chromium")
     ap.add_argument("--session", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.session:
@@ -167,6 +168,10 @@ def main() -> None:
             dbs.append(path)
     for db in dbs:
         print(f"\n== {db} ({db.stat().st_size / 1e6:,.0f} MB)")
+        if args.live_only:
+            for k, v in live(db).items():
+                print(f"{k:48s} {v}")
+            continue
         proc = subprocess.run([sys.executable, "-m", "bench.bench_dashboard_queries", "--session", str(db)],
                               cwd=ROOT, capture_output=True, text=True, check=True)
         result = json.loads(proc.stdout.strip().splitlines()[-1])
