@@ -24,6 +24,7 @@ from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, render_map
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS
 from dashboard.timeline import timeline_chart
 from dashboard.views import (
+    MAX_DOWNLOAD_CLAIMS,
     PLAY_STEPS,
     centre_of,
     claims_table,
@@ -46,7 +47,6 @@ RTL_CSS = ROOT / "dashboard" / "data" / "app_rtl.css"
 UPLOAD_TYPES = ("txt", "jsonl", "ndjson", "csv", "html", "htm", "xml", "rss", "atom", "json")
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_TABLE_ROWS = 2_000  # the table shows the latest claims; downloads hold every filtered claim
-MAX_DOWNLOAD_CLAIMS = 100_000  # a download is built in the server's memory: past this, `mihwar export` does it
 PLAY_SECONDS = 1.5
 SELECTED_ZOOM = 14
 

@@ -18,6 +18,7 @@ TABLE_COLUMNS = ["date", "place", "side", "claim", "claimed_by", "confidence", "
                  "date_precision", "title", "source", "url", "claim_id"]
 CONTROL_TABLE_COLUMNS = ["place", "place_ar", "holder", "since", "contested", "contested_by", "last_evidence"]
 PLAY_STEPS = (1, 7, 30)
+MAX_DOWNLOAD_CLAIMS = 100_000  # a download is built in the server's memory: past this, `mihwar export` writes it
 
 
 def claims_table(df: pd.DataFrame) -> pd.DataFrame:
