@@ -729,10 +729,12 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue
                     kind = ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
+                if side is None and lex.background_state.search(tx.norm, *clause):
+                    continue  # "fighting around Tripoli since April": the war told as background, no event
                 date = _event_date(tx, s_dates, trig, clause, sent, c_triggers)
                 for m, locator in applies[trig]:
-                    if locator and kind not in _LOCATOR_OK:
-                        continue  # "south of Tripoli" is no claim on Tripoli
+                    if locator and (kind not in _LOCATOR_OK or (kind is ClaimType.CLASH and m.place.kind in CITY_KINDS)):
+                        continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
                     if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
                     if m.start < dateline or (_is_origin(tx, m, lex) and not (

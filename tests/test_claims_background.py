@@ -1,0 +1,40 @@
+"""Background is not news (third round of issue 8): places named in passing get no claim, stated as
+domain facts with invented sentences in Arabic and English."""
+import datetime as dt
+
+from pipeline.claims import extract
+from pipeline.models import Article, ClaimType, Side
+
+TRIPOLI, AIN_ZARA, YARMOUK = "gn:2210247", "mihwar:ain_zara", "mihwar:yarmouk_camp"
+PUBLISHED = dt.date(2019, 9, 20)
+
+
+def at(text, place, source=""):
+    an = extract(Article("b", "", text, PUBLISHED, source))
+    return {(c.side, c.claim) for c in an.claims if c.place_id == place}
+
+
+# 1. The war told as a lasting state ("since April") is no event, when it names no side.
+def test_sideless_fighting_since_a_month_is_background():
+    assert at("Clashes have gone on in Ain Zara since April, residents say.", AIN_ZARA) == set()
+    assert at("تدور اشتباكات متقطعة في عين زارة منذ بدء الهجوم على العاصمة.", AIN_ZARA) == set()
+
+
+def test_fighting_on_a_day_is_still_news():
+    assert at("Clashes broke out in Ain Zara on Tuesday, residents said.", AIN_ZARA) == {(None, ClaimType.CLASH)}
+    assert at("اندلعت اشتباكات عنيفة في عين زارة أمس الثلاثاء.", AIN_ZARA) == {(None, ClaimType.CLASH)}
+
+
+def test_a_side_named_since_a_month_keeps_its_attack():
+    text = "Haftar's forces have attacked Ain Zara repeatedly since April."
+    assert (Side.LNA, ClaimType.ATTACK) in at(text, AIN_ZARA)
+
+
+# 2. Fighting south of a city is not fighting in the city; around a camp it is at the camp.
+def test_fighting_south_of_a_city_is_no_clash_in_it():
+    assert at("Heavy fighting raged south of Tripoli on Monday.", TRIPOLI) == set()
+    assert at("تواصلت المعارك جنوب طرابلس أمس الإثنين.", TRIPOLI) == set()
+
+
+def test_fighting_around_a_camp_is_at_the_camp():
+    assert at("قال مسؤول إن الاشتباكات انتقلت إلى محيط معسكر اليرموك.", YARMOUK) == {(None, ClaimType.CLASH)}
