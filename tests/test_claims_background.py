@@ -38,3 +38,18 @@ def test_fighting_south_of_a_city_is_no_clash_in_it():
 
 def test_fighting_around_a_camp_is_at_the_camp():
     assert at("قال مسؤول إن الاشتباكات انتقلت إلى محيط معسكر اليرموك.", YARMOUK) == {(None, ClaimType.CLASH)}
+
+
+# 3. An airport named by its town is the airport, and a city that only locates it gets no claim.
+def test_a_towns_airport_is_the_airport_not_the_town():
+    text = "شن سلاح الجو التابع لقوات حفتر غارات على مطار زوارة فجر اليوم."
+    assert at(text, "mihwar:zuwara_airport") == {(Side.LNA, ClaimType.STRIKE)}
+    assert at(text, "mihwar:zuwara") == set()
+    assert at("Haftar's jets struck Zuwara airport on Thursday.", "mihwar:zuwara_airport") == {
+        (Side.LNA, ClaimType.STRIKE)}
+
+
+def test_an_airfield_in_the_capital_is_the_airfield():
+    text = "The LNA said its aircraft had attacked the Mitiga airfield in Tripoli."
+    assert at(text, "mihwar:mitiga_airport") == {(Side.LNA, ClaimType.ATTACK)}
+    assert at(text, TRIPOLI) == set()
