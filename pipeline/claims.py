@@ -360,6 +360,18 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     return None, Evidence.NONE
 
 
+def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], repeller: Side) -> ActorMention | None:
+    """The side a repelled attack is said to be launched by, right after the trigger («صدت هجوما شنته
+    قوات حفتر», "repelled an attack by the LNA"); it must be the repeller's enemy, else nothing is inferred."""
+    for a in ctx.actors:
+        if a.start < trig.end or a.start >= clause[1]:
+            continue
+        if not ctx.lex.repelled_attacker_gap.match(ctx.tx.norm[trig.end : a.start]):
+            return None  # the first side after the trigger is not named as its attacker
+        return a if a.side_for(ctx.speaker, ctx.outlet) is repeller.opponent else None
+    return None
+
+
 def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
              lex: Lexicon) -> list[tuple[Match, bool]]:
     """Places a clause's claims are about, each with whether it is only a reference point."""
@@ -729,6 +741,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue
                     kind = ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
+                attacker = (_repelled_attacker(ctx, trig, clause, side)
+                            if kind is ClaimType.REPELLED and side is not None else None)
                 if side is None and lex.background_state.search(tx.norm, *clause):
                     continue  # "fighting around Tripoli since April": the war told as background, no event
                 date = _event_date(tx, s_dates, trig, clause, sent, c_triggers)
@@ -752,6 +766,13 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         claims[key] = c
                     if side is None and _GROUP[kind] == "offensive":
                         unsided.append(key)
+                    if attacker is not None and side is not None:  # who was repelled attacked the place
+                        a_why = _evidence(attacker, Evidence.AGENT)
+                        hit = dataclasses.replace(c, claim=ClaimType.ATTACK, side=side.opponent, why=a_why,
+                                                  confidence=min(confidence[a_why], c.confidence))
+                        key = (hit.place_id, hit.side, hit.claim, hit.date)
+                        if key not in claims or claims[key].confidence < hit.confidence:
+                            claims[key] = hit
     return ArticleAnalysis(article, tuple(mentions), _without_sideless_doubles(claims.values()))
 
 

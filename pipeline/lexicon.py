@@ -88,6 +88,7 @@ class Lexicon:
     civilians: re.Pattern[str]
     media_before: re.Pattern[str]
     media_after: re.Pattern[str]
+    repelled_attacker_gap: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -221,6 +222,7 @@ def load_lexicon() -> Lexicon:
         civilians=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(claims['roles']['civilians'])}(?!\w)"),
         media_before=re.compile(normalize_pattern(claims["roles"]["media_affiliation_before"])),
         media_after=re.compile(normalize_pattern(claims["roles"]["media_affiliation_after"])),
+        repelled_attacker_gap=re.compile(normalize_pattern(claims["roles"]["repelled_attacker_gap"])),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

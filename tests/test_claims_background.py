@@ -53,3 +53,18 @@ def test_an_airfield_in_the_capital_is_the_airfield():
     text = "The LNA said its aircraft had attacked the Mitiga airfield in Tripoli."
     assert at(text, "mihwar:mitiga_airport") == {(Side.LNA, ClaimType.ATTACK)}
     assert at(text, TRIPOLI) == set()
+
+
+# 4. An attack said to be launched by a side and repelled is that side's attack too.
+def test_a_repelled_attack_launched_by_a_side_is_its_attack():
+    text = "قال مسؤول محلي إن قوات الوفاق صدت أمس هجوما شنته قوات حفتر على عين زارة."
+    assert at(text, AIN_ZARA) == {(Side.GNA, ClaimType.REPELLED), (Side.LNA, ClaimType.ATTACK)}
+    text = "GNA forces repelled an attack launched by Haftar's forces on Ain Zara on Friday."
+    assert at(text, AIN_ZARA) == {(Side.GNA, ClaimType.REPELLED), (Side.LNA, ClaimType.ATTACK)}
+
+
+def test_a_repelled_attack_gives_no_attack_without_its_attacker_named_so():
+    # a bare genitive only says whose attack it was; a side after "by" that is the repeller's own is no attacker
+    assert at("صدت قوات حفتر هجوم قوات الوفاق على عين زارة.", AIN_ZARA) == {(Side.LNA, ClaimType.REPELLED)}
+    text = "Forces backed by the GNA repelled an attack on Ain Zara."
+    assert (Side.LNA, ClaimType.ATTACK) not in at(text, AIN_ZARA)
