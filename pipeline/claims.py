@@ -397,9 +397,9 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             nxt = inside[k + 1]
             gap = tx.norm[tx.n(m.end) : tx.n(nxt.start)]
             listed = nxt.surface.startswith("و") and not nxt.place.name_ar.startswith("و")
-            if (len(gap) <= 3 and not any(c.isalnum() for c in gap) and not listed
+            if (len(gap) <= 3 and not any(c.isalnum() or c in ",،" for c in gap) and not listed
                     and nxt.place.id != m.place.id and nxt.start != m.start):
-                continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
+                continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it (a comma lists them)
             if nxt.place.id != m.place.id and lex.container_between.match(gap):
                 continue  # "the Tripoli suburb of Tajoura"
             if nxt.place.id != m.place.id and nxt.place.kind not in CITY_KINDS and _POSSESSIVE.fullmatch(gap):

@@ -68,3 +68,11 @@ def test_a_repelled_attack_gives_no_attack_without_its_attacker_named_so():
     assert at("صدت قوات حفتر هجوم قوات الوفاق على عين زارة.", AIN_ZARA) == {(Side.LNA, ClaimType.REPELLED)}
     text = "Forces backed by the GNA repelled an attack on Ain Zara."
     assert (Side.LNA, ClaimType.ATTACK) not in at(text, AIN_ZARA)
+
+
+# 5. A comma lists towns; it does not make the first the frame of the next.
+def test_every_town_of_a_comma_list_is_claimed():
+    text = "GNA forces entered Al-Ajaylat, Al-Jmail, Regdalin and Al-Assa on Monday."
+    assert at(text, "mihwar:al_jmail") == {(Side.GNA, ClaimType.CONTROL)}
+    text = "دخلت قوات الوفاق بلدات العجيلات، الجميل، رقدالين أمس."
+    assert at(text, "mihwar:al_jmail") == {(Side.GNA, ClaimType.CONTROL)}
