@@ -683,6 +683,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     reference = published
     claims: dict[tuple, Claim] = {}
     unsided: list[tuple] = []  # the side-less attacks of the sentence before
+    earlier: list[tuple] = []  # and of the one before it
     previous: ActorMention | None = None
     for sentence in sentences:
         sent = (tx.n(sentence.start), tx.n(sentence.end))
@@ -697,10 +698,12 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         s_absolute = _between(dates, date_starts, *sent)
         before_sentence, reference = reference, next(
             (d.date for d in s_absolute if d.date.precision is DatePrecision.DAY), reference)
-        told_before, unsided = unsided, []
+        told_before, told_earlier, unsided, earlier = unsided, earlier, [], unsided
         accused = speech.accused.side if speech.accused is not None else None
-        if accused is not None and told_before and lex.back_reference.search(tx.norm, *sent):
-            _blame(claims, told_before, accused, confidence[Evidence.ACCUSATION])  # "blamed both attacks on X"
+        if accused is not None and lex.back_reference.search(tx.norm, *sent):
+            # "blamed the attack on X": the one told just before; "both attacks", «الهجومين»: two sentences back
+            plural = lex.back_reference_plural.search(tx.norm, *sent)
+            _blame(claims, told_before + (told_earlier if plural else []), accused, confidence[Evidence.ACCUSATION])
         if not s_mentions or not s_triggers:
             continue
         s_dates = _Dates(s_absolute, _between(anchored, anchored_starts, *sent), before_sentence,

@@ -77,6 +77,7 @@ class Lexicon:
     between: re.Pattern[str]
     source_before: re.Pattern[str]
     back_reference: re.Pattern[str]
+    back_reference_plural: re.Pattern[str]
     container_between: re.Pattern[str]
     nominal_agent: re.Pattern[str]
     plot: re.Pattern[str]
@@ -211,6 +212,7 @@ def load_lexicon() -> Lexicon:
         between=re.compile(normalize_pattern(claims["roles"]["between"])),
         source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
         back_reference=re.compile(normalize_pattern(claims["roles"]["back_reference"])),
+        back_reference_plural=re.compile(normalize_pattern(claims["roles"]["back_reference_plural"])),
         container_between=re.compile(normalize_pattern(claims["locators"]["container_between_regex"])),
         nominal_agent=re.compile(normalize_pattern(claims["roles"]["nominal_agent"])),
         plot=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(modal['plot'])}"),

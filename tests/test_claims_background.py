@@ -61,6 +61,8 @@ def test_a_repelled_attack_launched_by_a_side_is_its_attack():
     assert at(text, AIN_ZARA) == {(Side.GNA, ClaimType.REPELLED), (Side.LNA, ClaimType.ATTACK)}
     text = "GNA forces repelled an attack launched by Haftar's forces on Ain Zara on Friday."
     assert at(text, AIN_ZARA) == {(Side.GNA, ClaimType.REPELLED), (Side.LNA, ClaimType.ATTACK)}
+    text = "صدت قوات الوفاق هجوما عنيفا شنته مليشيات حفتر على عين زارة فجر اليوم."
+    assert at(text, AIN_ZARA) == {(Side.GNA, ClaimType.REPELLED), (Side.LNA, ClaimType.ATTACK)}
 
 
 def test_a_repelled_attack_gives_no_attack_without_its_attacker_named_so():
@@ -76,3 +78,21 @@ def test_every_town_of_a_comma_list_is_claimed():
     assert at(text, "mihwar:al_jmail") == {(Side.GNA, ClaimType.CONTROL)}
     text = "دخلت قوات الوفاق بلدات العجيلات، الجميل، رقدالين أمس."
     assert at(text, "mihwar:al_jmail") == {(Side.GNA, ClaimType.CONTROL)}
+
+
+# 6. "Both attacks" blamed on a side reach back to the two attacks told before; a singular only to the last.
+def test_both_attacks_blamed_on_a_side_are_its_strikes():
+    text = ("An air strike hit a factory in Ain Zara late on Saturday. Two days earlier another raid destroyed "
+            "houses in Salah al-Din. The GNA blamed both attacks on Haftar's forces.")
+    assert at(text, AIN_ZARA) == {(Side.LNA, ClaimType.STRIKE)}
+    assert at(text, "mihwar:salah_al_din") == {(Side.LNA, ClaimType.STRIKE)}
+    text = ("قصفت طائرة مسيرة مصنعا في عين زارة مساء السبت. وقبل يومين دمرت غارة أخرى منازل في صلاح الدين. "
+            "واتهمت حكومة الوفاق قوات حفتر بتنفيذ الغارتين.")
+    assert at(text, AIN_ZARA) == {(Side.LNA, ClaimType.STRIKE)}
+
+
+def test_one_attack_blamed_on_a_side_is_only_the_last_one():
+    text = ("An air strike hit a factory in Ain Zara late on Saturday. Two days earlier another raid destroyed "
+            "houses in Salah al-Din. The GNA blamed the raid on Haftar's forces.")
+    assert at(text, AIN_ZARA) == {(None, ClaimType.STRIKE)}
+    assert at(text, "mihwar:salah_al_din") == {(Side.LNA, ClaimType.STRIKE)}
