@@ -96,3 +96,11 @@ def test_one_attack_blamed_on_a_side_is_only_the_last_one():
             "houses in Salah al-Din. The GNA blamed the raid on Haftar's forces.")
     assert at(text, AIN_ZARA) == {(None, ClaimType.STRIKE)}
     assert at(text, "mihwar:salah_al_din") == {(Side.LNA, ClaimType.STRIKE)}
+
+
+# 7. Around a city, on its edge or its fringes, is a reference point like south of it.
+def test_areas_around_a_city_are_not_the_city():
+    assert at("Haftar's forces seized several areas around Tripoli on Friday.", TRIPOLI) == set()
+    assert at("Heavy clashes broke out on the southern edge of Tripoli on Monday.", TRIPOLI) == set()
+    assert at("سيطرت قوات حفتر على مواقع على أطراف طرابلس أمس.", TRIPOLI) == set()
+    assert at("اندلعت اشتباكات حول طرابلس أمس.", TRIPOLI) == set()
