@@ -750,6 +750,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     continue  # "fighting around Tripoli since April": the war told as background, no event
                 date = _event_date(tx, s_dates, trig, clause, sent, c_triggers)
                 for m, locator in applies[trig]:
+                    if side is None and m.place.kind == "region":
+                        continue  # "fighting in the Western Mountains": a side-less claim on a district is no event
                     if locator and (kind not in _LOCATOR_OK or (kind is ClaimType.CLASH and m.place.kind in CITY_KINDS)):
                         continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
                     if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):

@@ -104,3 +104,13 @@ def test_areas_around_a_city_are_not_the_city():
     assert at("Heavy clashes broke out on the southern edge of Tripoli on Monday.", TRIPOLI) == set()
     assert at("سيطرت قوات حفتر على مواقع على أطراف طرابلس أمس.", TRIPOLI) == set()
     assert at("اندلعت اشتباكات حول طرابلس أمس.", TRIPOLI) == set()
+
+
+# 8. Fighting somewhere in a whole district, no side named, is no event at a place.
+def test_sideless_fighting_in_a_district_is_no_claim():
+    assert at("اندلعت اشتباكات عنيفة في الجبل الغربي أمس.", "gn:7602689") == set()
+    assert at("Heavy fighting broke out in Jabal al Gharbi on Monday.", "gn:7602689") == set()
+
+
+def test_a_side_taking_a_district_keeps_its_claim():
+    assert at("سيطرت قوات حفتر على الجفرة أمس.", "gn:2219944") == {(Side.LNA, ClaimType.CONTROL)}
