@@ -83,6 +83,7 @@ class Lexicon:
     plot: re.Pattern[str]
     failed_before: re.Pattern[str]
     failed_after: re.Pattern[str]
+    ended_before: re.Pattern[str]
     specific_container: re.Pattern[str]
     facility_before: re.Pattern[str]
     launch_base: re.Pattern[str]
@@ -218,6 +219,7 @@ def load_lexicon() -> Lexicon:
         plot=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(modal['plot'])}"),
         failed_before=re.compile(normalize_pattern(modal["failed_before"])),
         failed_after=re.compile(normalize_pattern(modal["failed_after"])),
+        ended_before=re.compile(normalize_pattern(modal["ended_before"])),
         specific_container=re.compile(normalize_pattern(claims["locators"]["specific_container_regex"])),
         facility_before=re.compile(normalize_pattern(claims["locators"]["facility_before_regex"])),
         launch_base=re.compile(normalize_pattern(claims["locators"]["launch_base_regex"])),

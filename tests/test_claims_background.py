@@ -114,3 +114,11 @@ def test_sideless_fighting_in_a_district_is_no_claim():
 
 def test_a_side_taking_a_district_keeps_its_claim():
     assert at("سيطرت قوات حفتر على الجفرة أمس.", "gn:2219944") == {(Side.LNA, ClaimType.CONTROL)}
+
+
+# 9. An attack named as what was ended, with no side of its own, is background.
+def test_an_ended_attack_without_its_side_is_no_event():
+    assert at("ساعد الدعم الخارجي الحكومة على التقدم، لتنهي قواتها هجوماً على عين زارة.", AIN_ZARA) == set()
+    assert at("The advance put an end to an attack on Ain Zara.", AIN_ZARA) == set()
+    # with its side named it is still that side's attack
+    assert at("GNA forces ended Haftar's offensive on Ain Zara on Thursday.", AIN_ZARA) == {(Side.LNA, ClaimType.ATTACK)}
