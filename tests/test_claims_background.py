@@ -122,3 +122,12 @@ def test_an_ended_attack_without_its_side_is_no_event():
     assert at("The advance put an end to an attack on Ain Zara.", AIN_ZARA) == set()
     # with its side named it is still that side's attack
     assert at("GNA forces ended Haftar's offensive on Ain Zara on Thursday.", AIN_ZARA) == {(Side.LNA, ClaimType.ATTACK)}
+
+
+# 10. A front named after a city frames the places on it: the fighting is at those places.
+def test_a_citys_front_frames_its_places():
+    text = "Fighting raged on the Tripoli fronts of Ain Zara and Salah al-Din on Monday."
+    assert at(text, TRIPOLI) == set()
+    assert at(text, AIN_ZARA) == {(None, ClaimType.CLASH)}
+    text = "The LNA was drawn into fighting on southern Tripoli frontlines like Ain Zara."
+    assert at(text, TRIPOLI) == set()
