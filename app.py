@@ -7,7 +7,6 @@ the logic lives in dashboard/ and pipeline/.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import sqlite3
 from functools import partial
@@ -17,28 +16,30 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from dashboard import queries
 from dashboard.areas import control_areas
-from dashboard.control import control_as_of
-from dashboard.filters import Filters, apply_filters, claims_per_day
+from dashboard.filters import Filters
 from dashboard.i18n import LANGUAGES, direction, text
-from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, map_layers, render_map
+from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, render_map
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS
 from dashboard.timeline import timeline_chart
 from dashboard.views import (
+    MAX_DOWNLOAD_CLAIMS,
     PLAY_STEPS,
     centre_of,
     claims_table,
     control_filters,
     control_table,
-    csv_bytes,
     decode_params,
     encode_state,
+    export_command,
     next_step,
     selected_row,
     until,
     upload_outcome,
 )
-from pipeline import export, ingest, store
+from pipeline import ingest, store
+from pipeline.export import Format
 
 ROOT = Path(__file__).resolve().parent
 SEEDS_DIR = ROOT / "seeds"
@@ -68,22 +69,47 @@ def db_version(path: Path) -> tuple:
     return tuple(stamps)
 
 
-@st.cache_data(show_spinner="Loading claims…", max_entries=4)
-def load_claims(path: str, version: tuple) -> pd.DataFrame:
-    """All claims in the database (cached per database version)."""
-    conn = store.open_db_readonly(path)  # a reader: never writes, and sees what writers committed
-    try:
-        return store.load_claims_frame(conn)
-    finally:
-        conn.close()
+@st.cache_data(show_spinner=False, max_entries=4)
+def db_facts(path: str, version: tuple) -> tuple[dt.date | None, dt.date | None, int]:
+    """First and last event date and the number of claims in the database (cached per database version)."""
+    with queries.reading(path) as conn:  # a reader: never writes, and sees what writers committed
+        return (*queries.date_bounds(conn), queries.total_claims(conn))
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_summary(path: str, version: tuple, filters: Filters) -> pd.DataFrame:
+    """One row per place with its counts of filtered claims (the map's aggregates and the metrics)."""
+    with queries.reading(path) as conn:
+        return queries.place_summary(conn, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_per_day(path: str, version: tuple, filters: Filters) -> pd.DataFrame:
+    """Filtered claims per day by side (the timeline)."""
+    with queries.reading(path) as conn:
+        return queries.claims_per_day(conn, filters)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cached_table(path: str, version: tuple, filters: Filters) -> pd.DataFrame:
+    """The table: the MAX_TABLE_ROWS latest filtered claims."""
+    with queries.reading(path) as conn:
+        return claims_table(queries.newest_claims(conn, filters, MAX_TABLE_ROWS))
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def cached_control(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int) -> pd.DataFrame:
     """The control view as of a date for the claims passing the side/claimed-by/confidence filters
     (only those parts of `filters` count: control_filters)."""
-    claims = apply_filters(load_claims(path, version), control_filters(filters))
-    return control_as_of(claims, as_of, window)
+    with queries.reading(path) as conn:
+        return queries.control_as_of(conn, control_filters(filters), as_of, window)
+
+
+def download_file(path: str, filters: Filters, fmt: Format) -> bytes:
+    """The GeoJSON or CSV (with a byte-order mark, so Excel reads the Arabic) of exactly the filtered claims,
+    streamed from the database when the button is clicked."""
+    with queries.reading(path) as conn:
+        return queries.download_bytes(conn, filters, fmt, bom=fmt is Format.CSV)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -100,10 +126,11 @@ def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, w
     Only plain data is cached (shared, never mutated; a resource cache, so it is not copied on every run):
     the folium map is built anew on every run, because rendering one map object twice draws a blank map.
     """
-    shown = apply_filters(load_claims(path, version), until(filters, as_of))
+    shown = until(filters, as_of)
     areas = cached_areas(path, version, control_filters(filters), as_of, window) if show_control else None
-    return map_layers(shown, None, max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang,
-                      areas=areas)
+    with queries.reading(path) as conn:  # the claims themselves only when at most DEFAULT_MAX_POINTS
+        return queries.map_layers_for(conn, shown, cached_summary(path, version, shown),
+                                      max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang, areas=areas)
 
 
 def ensure_database(path: Path, lang: str) -> None:
@@ -190,11 +217,10 @@ def follow_data_bounds(key: str, bounds: object) -> None:
     st.session_state[seen_key] = bounds
 
 
-def data_dates(claims: pd.DataFrame) -> tuple[dt.date, dt.date]:
-    """First and last event date in the database (the seeds' period when there is none)."""
-    dates = pd.to_datetime(claims["date"], errors="coerce").dropna()
-    lo = dates.min().date() if len(dates) else dt.date(2019, 4, 4)
-    hi = dates.max().date() if len(dates) else dt.date(2020, 6, 30)
+def data_dates(first: dt.date | None, last: dt.date | None) -> tuple[dt.date, dt.date]:
+    """The slider's period: the first and last event date in the database (the seeds' period when there is none)."""
+    lo = first or dt.date(2019, 4, 4)
+    hi = last or dt.date(2020, 6, 30)
     return lo, (hi if hi > lo else lo + dt.timedelta(days=1))
 
 
@@ -297,16 +323,6 @@ def time_controls(lo: dt.date, hi: dt.date, lang: str) -> tuple[dt.date, int, bo
     return as_of, window, show_control
 
 
-def geojson_of(df: pd.DataFrame) -> str:
-    """The GeoJSON text of exactly these claims (the export command's schema)."""
-    return json.dumps(export.frame_to_geojson(df), ensure_ascii=False)
-
-
-def csv_of(df: pd.DataFrame) -> bytes:
-    """The CSV of exactly these claims, UTF-8 with a byte-order mark (Excel reads the Arabic right)."""
-    return csv_bytes(export.frame_to_csv(df))
-
-
 def column_config(lang: str) -> dict:
     """Table columns: translated headers, dates as dates, links, the evidence's help."""
     c = st.column_config
@@ -344,7 +360,7 @@ def main() -> None:
         handle_upload(path, lang)
     version = db_version(path)
     try:
-        claims = load_claims(str(path), version)
+        first, last, total = db_facts(str(path), version)
     except sqlite3.OperationalError as exc:
         busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
         (st.warning if busy else st.error)(text("db_busy" if busy else "db_broken", lang, name=path.name))
@@ -352,7 +368,7 @@ def main() -> None:
     except sqlite3.DatabaseError:
         st.error(text("db_broken", lang, name=path.name))
         st.stop()
-    lo, hi = data_dates(claims)
+    lo, hi = data_dates(first, last)
     with filter_box:
         filters, tiles = sidebar_filters(lo, hi, lang)
 
@@ -360,15 +376,15 @@ def main() -> None:
     show_upload_result(st.container())
     top = st.container()
     as_of, window, show_control = time_controls(lo, hi, lang)
-    shown = apply_filters(claims, until(filters, as_of))
+    shown = until(filters, as_of)
+    summary = cached_summary(str(path), version, shown)
+    total_rows = int(summary["claims"].sum())
     c1, c2, c3 = top.columns(3)
-    c1.metric(text("metric_shown", lang), len(shown))
-    c2.metric(text("metric_places", lang), int(shown["place_id"].nunique()) if len(shown) else 0)
-    c3.metric(text("metric_total", lang), len(claims))
+    c1.metric(text("metric_shown", lang), total_rows)
+    c2.metric(text("metric_places", lang), len(summary))
+    c3.metric(text("metric_total", lang), total)
 
-    table = claims_table(shown)
-    total_rows = len(table)
-    table = table.head(MAX_TABLE_ROWS)
+    table = cached_table(str(path), version, shown)
     selection = st.session_state.get("claims_table")
     rows = list(selection["selection"]["rows"]) if selection and "selection" in selection else []
     picked = selected_row(table, rows)
@@ -381,7 +397,7 @@ def main() -> None:
               center=centre, zoom=SELECTED_ZOOM if centre else None)
 
     st.subheader(text("timeline", lang))
-    counts = claims_per_day(apply_filters(claims, filters))
+    counts = cached_per_day(str(path), version, filters)
     if counts.empty:
         st.info(text("no_dated", lang))
     else:
@@ -406,12 +422,17 @@ def main() -> None:
             st.text(str(picked.get("evidence") or ""))
             st.caption(str(picked.get("title") or ""))
     d1, d2 = st.columns(2)
-    # The files are made when a button is clicked, not on every rerun.
-    d1.download_button(text("download_geojson", lang), data=partial(geojson_of, shown),
+    # The files are made when a button is clicked, not on every rerun, streamed from the database.
+    too_many = total_rows > MAX_DOWNLOAD_CLAIMS
+    d1.download_button(text("download_geojson", lang), data=partial(download_file, str(path), shown, Format.GEOJSON),
                        file_name="mihwar_claims.geojson", mime="application/geo+json", key="dl_geojson",
-                       on_click="ignore")
-    d2.download_button(text("download_csv", lang), data=partial(csv_of, shown), file_name="mihwar_claims.csv",
-                       mime="text/csv", key="dl_csv", on_click="ignore")
+                       on_click="ignore", disabled=too_many)
+    d2.download_button(text("download_csv", lang), data=partial(download_file, str(path), shown, Format.CSV),
+                       file_name="mihwar_claims.csv", mime="text/csv", key="dl_csv", on_click="ignore",
+                       disabled=too_many)
+    if too_many:
+        st.caption(text("download_too_many", lang, n=total_rows, limit=MAX_DOWNLOAD_CLAIMS))
+        st.code(export_command(shown), language="bash")
     write_url(lo, hi)
     player(lo, hi, lang)  # last: while playing it adds an element, which must not move the others
     st.session_state["_full_run"] = False

@@ -17,7 +17,8 @@ CONTROL_COLUMNS = (
 _CLAIM_RANK = {"repelled": 0, "control": 1}
 
 
-def _empty() -> pd.DataFrame:
+def empty_control() -> pd.DataFrame:
+    """A control view with no place (the columns and dtypes of control_as_of)."""
     df = pd.DataFrame({c: pd.Series(dtype="object") for c in CONTROL_COLUMNS})
     df["since"] = pd.to_datetime(df["since"])
     df["contested"] = df["contested"].astype(bool)
@@ -33,14 +34,14 @@ def control_as_of(claims: pd.DataFrame, as_of: dt.date, window_days: int = 7) ->
     of its own at the place dated within `window_days` days before `as_of` (inclusive).
     """
     if claims.empty:
-        return _empty()
+        return empty_control()
     end = pd.Timestamp(as_of)
     start = end - pd.Timedelta(days=max(int(window_days), 0))
     df = claims.assign(date=pd.to_datetime(claims["date"], errors="coerce").dt.normalize())
     df = df[df["date"].notna() & (df["date"] <= end) & df["side"].isin(SIDES)]
     hold = df[df["claim"].isin(HOLD_CLAIMS)].copy()
     if hold.empty:
-        return _empty()
+        return empty_control()
     hold["_rank"] = hold["claim"].map(_CLAIM_RANK)
     hold["_conf"] = pd.to_numeric(hold["confidence"], errors="coerce").fillna(0.0)
     hold = hold.sort_values(["place_id", "date", "_rank", "_conf", "claim_id"], kind="mergesort")

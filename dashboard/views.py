@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shlex
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,7 @@ TABLE_COLUMNS = ["date", "place", "side", "claim", "claimed_by", "confidence", "
                  "date_precision", "title", "source", "url", "claim_id"]
 CONTROL_TABLE_COLUMNS = ["place", "place_ar", "holder", "since", "contested", "contested_by", "last_evidence"]
 PLAY_STEPS = (1, 7, 30)
+MAX_DOWNLOAD_CLAIMS = 100_000  # a download is built in the server's memory: past this, `mihwar export` writes it
 
 
 def claims_table(df: pd.DataFrame) -> pd.DataFrame:
@@ -59,6 +61,28 @@ def centre_of(row: Mapping[str, Any] | None) -> tuple[float, float] | None:
 def csv_bytes(csv_text: str) -> bytes:
     """CSV text as UTF-8 with a byte-order mark, so that Excel reads Arabic correctly."""
     return ("\ufeff" + csv_text.lstrip("\ufeff")).encode("utf-8")
+
+
+def export_command(filters: Filters, fmt: str = "geojson") -> str:
+    """The `mihwar export` command line that writes exactly the claims these filters keep."""
+    out = f"claims.{'csv' if fmt == 'csv' else 'geojson'}"
+    parts = ["mihwar", "export", "--format", fmt, "-o", out]
+    if filters.date_from:
+        parts += ["--start", filters.date_from.isoformat()]
+    if filters.date_to:
+        parts += ["--end", filters.date_to.isoformat()]
+    if filters.include_undated and (filters.date_from or filters.date_to):
+        parts.append("--include-undated")
+    for flag, values, allowed in (("--side", filters.sides, SIDE_LABELS), ("--claimed-by", filters.claimed_by, SIDE_LABELS),
+                                  ("--claim", filters.claim_types, CLAIM_TYPES)):
+        if values is not None:
+            for v in (a for a in allowed if a in values):
+                parts += [flag, v]
+    if filters.place_query.strip():
+        parts += ["--place", filters.place_query.strip()]
+    if filters.min_confidence > 0:
+        parts += ["--min-confidence", f"{filters.min_confidence:g}"]
+    return shlex.join(parts)
 
 
 def control_filters(filters: Filters) -> Filters:

@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 DEFAULT_DB = "data/mihwar.db"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 LOCK_SECONDS = 30  # how long a writer waits for another's lock before giving up
 
 _CLAIM_COLUMNS_SQL = ",\n    ".join(f'"{f.name}" {f.sql}' for f in CLAIM_FIELDS)
@@ -70,9 +70,16 @@ CREATE TABLE IF NOT EXISTS claims (
     {_CLAIM_COLUMNS_SQL},
     matcher_version TEXT
 );
-CREATE INDEX IF NOT EXISTS claims_date ON claims(date);
-CREATE INDEX IF NOT EXISTS claims_place ON claims(place_id);
 CREATE INDEX IF NOT EXISTS claims_article ON claims(article_id);
+"""
+# The dashboard's queries (pipeline.queries, dashboard.queries) read these covering indexes, which hold every
+# column a filter reads, and touch the claims table only for the rows they show: by date (timeline, the
+# table's newest rows, date ranges), by place and date (a place's latest claims, the control view) and by
+# place, side and claim type (per-place counts, grouped in index order without sorting). Schema version 4.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS claims_by_date ON claims(date, side, claimed_by, claim, confidence, place_id);
+CREATE INDEX IF NOT EXISTS claims_by_place ON claims(place_id, date, side, claimed_by, claim, confidence);
+CREATE INDEX IF NOT EXISTS claims_by_kind ON claims(place_id, side, claim, date, claimed_by, confidence);
 """
 
 
@@ -120,7 +127,16 @@ def _migrate_3(conn: sqlite3.Connection) -> None:
     _add_columns(conn, "claims", {"why": "TEXT"})
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2, _migrate_3)
+def _migrate_4(conn: sqlite3.Connection) -> None:
+    """Version 4: the dashboard's covering indexes (INDEXES); the narrow date and place indexes they replace
+    are dropped. On a database of millions of claims this takes a while, once, by the first writer."""
+    conn.execute("DROP INDEX IF EXISTS claims_date")
+    conn.execute("DROP INDEX IF EXISTS claims_place")
+    for statement in INDEXES.strip().splitlines():
+        conn.execute(statement)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2, _migrate_3, _migrate_4)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -171,12 +187,24 @@ def open_db(path: str | os.PathLike | None = None) -> sqlite3.Connection:
 
 
 def open_db_readonly(path: str | os.PathLike | None = None) -> sqlite3.Connection:
-    """A read-only connection for readers (export, the dashboard); an older schema is migrated first."""
+    """A read-only connection for readers (export, the dashboard); an older schema is migrated first.
+
+    Migrating takes a writer: a store this reader cannot write that lacks only version 4's indexes is read
+    as it is (the queries give the same answers without them, more slowly).
+    """
     path = Path(path) if path is not None else db_path()
     conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False)
-    if schema_version(conn) < SCHEMA_VERSION:
+    found = schema_version(conn)
+    if found < SCHEMA_VERSION:
+        try:
+            writer = open_db(path)
+        except sqlite3.OperationalError:
+            if found >= 3:
+                return conn
+            conn.close()
+            raise
         conn.close()
-        conn = open_db(path)
+        conn = writer
     return conn
 
 
@@ -338,19 +366,19 @@ def iter_articles(conn: sqlite3.Connection) -> Iterator[Article]:
 
 def load_claims_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     """All stored claims with their place and article, one row a claim (columns CLAIM_COLUMNS)."""
-    with _sqlite_errors():
+    with sqlite_errors():
         return finish_frame(pd.read_sql_query(_claims_query(), conn))
 
 
 def iter_claims_frames(conn: sqlite3.Connection, rows: int = 20_000) -> Iterator[pd.DataFrame]:
     """The stored claims as frames of at most `rows` rows, in the order of load_claims_frame (bounded memory)."""
-    with _sqlite_errors():
+    with sqlite_errors():
         for chunk in pd.read_sql_query(_claims_query(), conn, chunksize=rows):
             yield finish_frame(chunk)
 
 
 @contextlib.contextmanager
-def _sqlite_errors() -> Iterator[None]:
+def sqlite_errors() -> Iterator[None]:
     """Re-raise the sqlite3 error that pandas wraps (a damaged or locked store), so callers catch one kind."""
     try:
         yield
@@ -361,7 +389,7 @@ def _sqlite_errors() -> Iterator[None]:
 
 
 CLAIMS_FROM = "FROM claims c JOIN places p ON p.id = c.place_id JOIN articles a ON a.id = c.article_id"
-CLAIMS_ORDER = "ORDER BY c.date, c.article_id, c.start"
+CLAIMS_ORDER = "ORDER BY c.date, c.article_id, c.start, c.id"  # c.id: a total order
 
 
 def claim_column_sql(col: str) -> str:
@@ -376,5 +404,10 @@ def claim_column_sql(col: str) -> str:
 
 
 def _claims_query() -> str:
+    return f"{claims_select()} {CLAIMS_ORDER}"
+
+
+def claims_select() -> str:
+    """SELECT ... FROM claims c JOIN places p JOIN articles a: one row a claim in the frame's columns."""
     select = ", ".join(f'{claim_column_sql(col)} AS "{col}"' for col in CLAIM_COLUMNS)
-    return f"SELECT {select} {CLAIMS_FROM} {CLAIMS_ORDER}"
+    return f"SELECT {select} {CLAIMS_FROM}"

@@ -61,6 +61,20 @@ def test_first_run_builds_database_from_seeds(app: AppTest, tmp_path: Path) -> N
     assert [b.proto.label for b in app.get("download_button")] == ["Download GeoJSON", "Download CSV"]
 
 
+def test_downloads_past_the_limit_give_the_export_command_instead(app: AppTest, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    assert not any(b.proto.disabled for b in app.get("download_button"))
+    monkeypatch.setattr("dashboard.views.MAX_DOWNLOAD_CLAIMS", 3)
+    app.multiselect(key="sides").set_value(["LNA"])
+    rerun(app)
+    assert all(b.proto.disabled for b in app.get("download_button"))
+    command = next(c.value for c in app.code if c.value.startswith("mihwar export"))
+    assert command == "mihwar export --format geojson -o claims.geojson --start {} --end {} --side LNA".format(
+        *[d.isoformat() for d in app.date_input(key="date_range").value])
+    monkeypatch.setattr("dashboard.views.MAX_DOWNLOAD_CLAIMS", 100_000)
+    assert not any(b.proto.disabled for b in rerun(app).get("download_button"))
+
+
 def test_side_filter_counts(app: AppTest, tmp_path: Path) -> None:
     df = frame(tmp_path)
     app.multiselect(key="sides").set_value(["GNA"])

@@ -14,13 +14,15 @@ import pytest
 
 from dashboard.filters import Filters as DashFilters
 from dashboard.filters import apply_filters as dash_apply
+from dashboard.queries import download_bytes
 from gazetteer.matcher import Matcher, default_matcher
 from pipeline import __version__
 from pipeline.cli import main
-from pipeline.export import filter_frame
+from pipeline.export import Format, filter_frame
 from pipeline.ingest import ingest_paths
+from pipeline.queries import claims_frame as sql_claims
 from pipeline.reprocess import reprocess
-from pipeline.store import SCHEMA_VERSION, load_claims_frame, open_db
+from pipeline.store import SCHEMA_VERSION, load_claims_frame, open_db, open_db_readonly
 
 ROOT = Path(__file__).resolve().parent.parent
 FIX = ROOT / "tests" / "fixtures" / "sources"
@@ -197,6 +199,10 @@ def test_export_and_dashboard_filters_return_the_same_rows(seeded, tmp_path, fla
     exported = {f["id"] for f in json.loads(out.read_text(encoding="utf-8"))["features"]}
     shown = set(dash_apply(load_claims_frame(open_db(seeded)), filters)["claim_id"])
     assert exported == shown
+    conn = open_db_readonly(seeded)  # the dashboard asks the database (dashboard.queries): the same rows again
+    assert set(sql_claims(conn, filters)["claim_id"]) == exported
+    assert {f["id"] for f in json.loads(download_bytes(conn, filters, Format.GEOJSON))["features"]} == exported
+    conn.close()
     assert exported  # each filter keeps some claims: the comparison is not vacuous
 
 
