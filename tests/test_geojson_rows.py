@@ -97,3 +97,10 @@ def test_cli_export_reads_back_in_geopandas_and_stdout_matches(db, tmp_path, cap
     capsys.readouterr()
     assert main(["export", "--db", str(db), "--format", "geojson", "--side", "GNA", "-q"]) == 0
     assert capsys.readouterr().out == frame_path_text(db, Filters(sides=frozenset({"GNA"})))
+
+
+def test_the_export_leaves_the_connections_cache_size_as_it_was(db):
+    conn = open_db_readonly(db)
+    conn.execute("PRAGMA cache_size = -1234")
+    geojson.write_geojson(conn, io.StringIO())
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == -1234
