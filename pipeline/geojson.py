@@ -6,7 +6,8 @@ one feature a line), but SQLite hands back every cell already as JSON text: `jso
 exactly as Python's encoder does (checked on each connection; where it does not, a Python `json_quote`
 is registered in its place), dates are cut to their day in SQL, and each place (its geometry and
 names) and each article (title, source, url, date) is encoded once into a temporary table. A feature
-is then one `%` format of a row of text cells and the confidence.
+is then one `%` format of a row of text cells and the confidence. The export order (the frame's) is
+sorted on its keys alone into a temporary table first.
 """
 from __future__ import annotations
 
@@ -36,10 +37,11 @@ FILTER_COLUMNS: tuple[str, ...] = ("date", "side", "claimed_by", "claim", "confi
 PLACE_PROPERTIES: tuple[str, ...] = tuple(c for c in PROPERTY_COLUMNS if c in PLACE_COLUMNS)
 ARTICLE_PROPERTIES: tuple[str, ...] = tuple(c for c in PROPERTY_COLUMNS if c in ARTICLE_COLUMNS)
 PLACES_TABLE = "temp.mihwar_feature_places"
-#: SQLite's page cache during an export: the rows of one day sort in memory instead of in temporary
-#: files (at 1.28 million claims: 15 % less CPU, half the bytes written, peak RSS 135 -> 205 MB).
+#: SQLite's page cache during an export (KiB): sorts stay in memory instead of temporary files (at 1.28
+#: million claims: less CPU, half the bytes written; peak RSS about 200 MB instead of 135).
 SORT_CACHE_KIB = 65_536
 ARTICLES_TABLE = "temp.mihwar_feature_articles"
+ORDER_TABLE = "temp.mihwar_feature_order"
 PROBE = 'a"\\/\n\r\t\b\f\x00\x1f\x7f\u2028\u200f عين زارة \U0001f600'  # what the two encoders must agree on
 
 
@@ -87,6 +89,11 @@ def prepare(conn: sqlite3.Connection) -> None:
     conn.execute(f"DELETE FROM {ARTICLES_TABLE}")
     cells = ", ".join(_encode_sql(c, claim_column_sql(c)) for c in ARTICLE_PROPERTIES)
     conn.execute(f"INSERT INTO {ARTICLES_TABLE} SELECT a.id, {cells} FROM articles a")
+    # The export order, sorted on the keys alone: sorting whole feature rows costs a third more, and
+    # walking an index by date visits the claims table at random.
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {ORDER_TABLE} (claim INTEGER NOT NULL)")
+    conn.execute(f"DELETE FROM {ORDER_TABLE}")
+    conn.execute(f"INSERT INTO {ORDER_TABLE} (claim) SELECT c.rowid FROM claims c {CLAIMS_ORDER}")
 
 
 def _sql_text(literal: str) -> str:
@@ -136,7 +143,9 @@ def feature_cells() -> list[str]:
     return cells
 
 
-FROM = f"FROM claims c JOIN {ARTICLES_TABLE} t ON t.id = c.article_id JOIN {PLACES_TABLE} g ON g.id = c.place_id"
+FROM = (f"FROM {ORDER_TABLE} o JOIN claims c ON c.rowid = o.claim JOIN {ARTICLES_TABLE} t ON t.id = c.article_id "
+        f"JOIN {PLACES_TABLE} g ON g.id = c.place_id")
+ORDER = "ORDER BY o.rowid"  # the rows of ORDER_TABLE were inserted in CLAIMS_ORDER
 
 
 def feature_query(filtered: bool = False) -> str:
@@ -145,7 +154,7 @@ def feature_query(filtered: bool = False) -> str:
     if filtered:
         cells += [claim_column_sql(c) for c in FILTER_COLUMNS]
     join = " JOIN places p ON p.id = c.place_id" if filtered else ""  # the filter reads the raw place names
-    return f"SELECT {', '.join(cells)} {FROM}{join} {CLAIMS_ORDER}"
+    return f"SELECT {', '.join(cells)} {FROM}{join} {ORDER}"
 
 
 N_CELLS = len(feature_cells())
@@ -163,10 +172,10 @@ def iter_feature_batches(conn: sqlite3.Connection, filters: Filters | None = Non
                          size: int = 2_000) -> Iterator[list[str]]:
     """The stored claims that pass the filters as GeoJSON feature texts, a batch at a time (export order)."""
     filtered = filters is not None and filters != Filters()
-    prepare(conn)
     cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-    conn.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")  # the sort by date stays in memory
+    conn.execute(f"PRAGMA cache_size = -{SORT_CACHE_KIB}")  # the sort stays in memory
     try:
+        prepare(conn)
         cur = conn.cursor()
         cur.row_factory = None  # plain tuples, whatever the connection's factory
         cur.execute(feature_query(filtered))
