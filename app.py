@@ -21,7 +21,7 @@ from dashboard.areas import control_areas
 from dashboard.control import control_as_of
 from dashboard.filters import Filters, apply_filters, claims_per_day
 from dashboard.i18n import LANGUAGES, direction, text
-from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, map_layers, render_map
+from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, base_map, data_group, map_layers
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS
 from dashboard.timeline import timeline_chart
 from dashboard.views import (
@@ -94,16 +94,25 @@ def cached_areas(path: str, version: tuple, control_by: Filters, as_of: dt.date,
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int,
-                  show_control: bool, lang: str) -> MapLayers:
-    """The map's layer data for the filtered claims (cached per database version, filters and control settings).
+                  show_control: bool, lang: str, _shown: pd.DataFrame) -> MapLayers:
+    """The map's layer data for the shown claims `_shown`: the claims passing `filters` up to `as_of`
+    (so the cache is keyed by the database version, filters and control settings, not by the frame).
 
     Only plain data is cached (shared, never mutated; a resource cache, so it is not copied on every run):
     the folium map is built anew on every run, because rendering one map object twice draws a blank map.
     """
-    shown = apply_filters(load_claims(path, version), until(filters, as_of))
     areas = cached_areas(path, version, control_filters(filters), as_of, window) if show_control else None
-    return map_layers(shown, None, max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang,
+    return map_layers(_shown, None, max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang,
                       areas=areas)
+
+
+def show_map(layers: MapLayers, tiles: bool, lang: str, centre: tuple[float, float] | None) -> None:
+    """The map: a frame that depends only on the language and tiles (so it stays mounted in the browser)
+    with the filtered layers sent apart and drawn into it in place; centred on `centre` when given."""
+    st_folium(base_map(lang=lang, tiles=tiles),
+              feature_group_to_add=data_group(layers, heat=bool(st.session_state.get("heat"))),
+              returned_objects=[], height=620, use_container_width=True, key="map",
+              center=centre, zoom=SELECTED_ZOOM if centre else None)
 
 
 def ensure_database(path: Path, lang: str) -> None:
@@ -374,11 +383,9 @@ def main() -> None:
     picked = selected_row(table, rows)
     centre = centre_of(picked)
 
-    layers = cached_layers(str(path), version, filters, as_of, window, show_control, lang)
+    layers = cached_layers(str(path), version, filters, as_of, window, show_control, lang, _shown=shown)
     (st.warning if layers.aggregated else st.caption)(layers.message)
-    st_folium(render_map(layers, tiles=tiles, lang=lang, heat=bool(st.session_state.get("heat"))),
-              returned_objects=[], height=620, use_container_width=True, key="map",
-              center=centre, zoom=SELECTED_ZOOM if centre else None)
+    show_map(layers, tiles, lang, centre)
 
     st.subheader(text("timeline", lang))
     counts = claims_per_day(apply_filters(claims, filters))

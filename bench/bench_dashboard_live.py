@@ -187,8 +187,10 @@ def main() -> None:
                     drawn = _wait_drawn(page, lambda d: d != -1)
                     took = time.perf_counter() - t
                     page.wait_for_timeout(1500)  # let the rest of the run's messages arrive
+                    draw_ms = _map_frame(page).evaluate("[window.mihwar.drawMs, window.mihwar.drawParts]")
                     print(f"filter '{label}' to redrawn map: {took:.2f} s ({_shown(page):,} claims shown, "
-                          f"{drawn:,} points drawn); {proxy.take() / 1e6:.2f} MB sent")
+                          f"{drawn:,} points drawn; drawing in the page {draw_ms} ms); "
+                          f"{proxy.take() / 1e6:.2f} MB sent")
                 browser.close()
         finally:
             proc.terminate()
