@@ -295,7 +295,12 @@ def time_controls(lo: dt.date, hi: dt.date, lang: str) -> tuple[dt.date, int, bo
     t2.button(text("pause" if playing else "play", lang), key="play", on_click=toggle_play, args=(lo, hi),
               width="stretch")
     steps = text("step_days", lang)
-    t3.selectbox(text("step", lang), PLAY_STEPS, key="step", format_func=lambda d: steps[str(d)])
+    # One widget per language (a keyed selectbox keeps the option texts it was first drawn with); the
+    # choice itself lives in "step", which the URL and the player read.
+    step_key = f"step_{lang}"
+    st.session_state[step_key] = st.session_state["step"]
+    t3.selectbox(text("step", lang), PLAY_STEPS, key=step_key, format_func=lambda d: steps[str(d)],
+                 on_change=lambda: st.session_state.update(step=st.session_state[step_key]))
     k1, k2, k3 = st.columns([2, 2, 2], vertical_alignment="bottom")
     window = int(k1.number_input(text("window", lang), min_value=0, max_value=365, step=1, key="window"))
     show_control = k2.checkbox(text("show_control", lang), key="show_control")

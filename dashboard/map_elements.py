@@ -101,9 +101,9 @@ class BoundaryLayer(VerbatimRender, Layer):
 class PointsLayer(VerbatimRender, JSCSSMixin, Layer):
     """Claim points as canvas circle markers, clustered (Leaflet.markercluster) until `uncluster_zoom`.
 
-    Drawn from data[kind], a GeoJSON FeatureCollection: each feature carries pre-escaped `popup` and
-    `tooltip` HTML plus `side`/`claim` for styling, or (a place aggregate) an `n` and escaped pieces of its
-    popup. Popups fit the map's width. The number of features drawn is published as window.mihwar[kind]
+    Drawn from data[kind], a table of points (dashboard.mapview.pack_points): each carries pre-escaped
+    `popup` and `tooltip` HTML plus `side`/`claim` for styling, or (a place aggregate) an `n` and escaped
+    pieces of its popup. Popups fit the map's width. The number of features drawn is published as window.mihwar[kind]
     and as a data-<kind>-count attribute on the map container; the layer as window.mihwar.layers[kind].
     """
 
@@ -153,30 +153,27 @@ class PointsLayer(VerbatimRender, JSCSSMixin, Layer):
                     '<br>' + words.latest + ':<ul style="padding-left:16px;margin:2px 0"><li>' +
                     p.latest.join('</li><li>') + '</li></ul></div>';
             }
-            function draw(data) {
-                var markers = [];
-                L.geoJson(data || {type: "FeatureCollection", features: []}, {
-                    pointToLayer: function (feature, latlng) {
-                        var p = feature.properties;
-                        var c = styles.claims[p.claim] || styles.fallback;
-                        var colour = colors[p.side] || colors.none;
-                        return L.circleMarker(latlng, {
-                            radius: p.radius || c.radius, weight: c.weight, dashArray: c.dashArray,
-                            color: colour, fillColor: colour, fillOpacity: c.fillOpacity, opacity: 0.95,
-                            side: p.side, n: p.n || 1
-                        });
-                    },
-                    onEachFeature: function (feature, layer) {
-                        var p = feature.properties;
-                        if (p.popup === undefined) {  // a place aggregate: markup around server-escaped pieces
-                            layer.bindPopup(function () { return placePopup(p); }, popupOptions());
-                            layer.bindTooltip(p.name + " · " + p.n + " " + words.claims, {sticky: true});
-                        } else {
-                            layer.bindPopup(p.popup, popupOptions());
-                            layer.bindTooltip(p.tooltip, {sticky: true});
-                        }
-                        markers.push(layer);
+            function draw(data) {  // {fields, rows: [lat, lon, ...fields]} (dashboard.mapview.pack_points)
+                var fields = data ? data.fields : [], rows = data ? data.rows : [];
+                var markers = rows.map(function (r) {
+                    var p = {};
+                    for (var i = 0; i < fields.length; i++) { if (r[i + 2] !== null) { p[fields[i]] = r[i + 2]; } }
+                    var c = styles.claims[p.claim] || styles.fallback;
+                    var colour = colors[p.side] || colors.none;
+                    var layer = L.circleMarker([r[0], r[1]], {
+                        radius: p.radius || c.radius, weight: c.weight, dashArray: c.dashArray,
+                        color: colour, fillColor: colour, fillOpacity: c.fillOpacity, opacity: 0.95,
+                        side: p.side, n: p.n || 1
+                    });
+                    layer.feature = {type: "Feature", properties: p};
+                    if (p.popup === undefined) {  // a place aggregate: markup around server-escaped pieces
+                        layer.bindPopup(function () { return placePopup(p); }, popupOptions());
+                        layer.bindTooltip(p.name + " · " + p.n + " " + words.claims, {sticky: true});
+                    } else {
+                        layer.bindPopup(p.popup, popupOptions());
+                        layer.bindTooltip(p.tooltip, {sticky: true});
                     }
+                    return layer;
                 });
                 group.clearLayers();
                 if (group.addLayers) { group.addLayers(markers); } else { markers.forEach(function (m) { group.addLayer(m); }); }

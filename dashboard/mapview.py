@@ -89,7 +89,7 @@ class MapLayers:
     def data(self) -> dict:
         """Everything the map draws, as one plain value (what the map's script receives)."""
         return {
-            "claims": self.claims,
+            "claims": pack_points(self.claims),
             "areas": pack_areas(self.control, AREA_SCALE) if self.control is not None else None,
             "heat": [list(p) for p in self.heat], "labels": self.labels, "legend": self.legend,
             "bounds": self.bounds, "aggregated": self.aggregated,
@@ -249,12 +249,33 @@ def claims_features(claims: pd.DataFrame) -> list[dict]:
     return features
 
 
+def pack_points(fc: dict) -> dict:
+    """A FeatureCollection of points as one table for the map: {"fields": property names, "rows": [lat, lon,
+    then the properties in that order] per feature} (the GeoJSON wrapping of each point is a third of it)."""
+    feats = fc["features"]
+    fields = list(dict.fromkeys(k for f in feats for k in f["properties"]))
+    rows = []
+    for f in feats:
+        lon, lat = f["geometry"]["coordinates"]
+        props = f["properties"]
+        rows.append([lat, lon, *(props.get(k) for k in fields)])
+    return {"fields": fields, "rows": rows}
+
+
+def unpack_points(packed: dict) -> list[dict]:
+    """The features of pack_points' table again (what the map's script makes of it)."""
+    return [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [r[1], r[0]]},
+             "properties": {k: v for k, v in zip(packed["fields"], r[2:], strict=True) if v is not None}}
+            for r in packed["rows"]]
+
+
 def _date_texts(dates: pd.Series, precisions: pd.Series) -> list[str]:
     """_date_text for whole columns at once."""
     d = pd.to_datetime(pd.Series(dates), errors="coerce")
     ymd, ym, y = d.dt.strftime("%Y-%m-%d"), d.dt.strftime("%Y-%m"), d.dt.strftime("%Y")
     out = []
-    for ok, prec, a, b, c in zip(d.notna(), pd.Series(precisions).astype(object), ymd, ym, y, strict=True):
+    for ok, prec, a, b, c in zip(d.notna().tolist(), pd.Series(precisions).tolist(), ymd.tolist(), ym.tolist(),
+                                 y.tolist(), strict=True):
         if not ok:
             out.append("unknown date")
         elif prec == "year":
@@ -286,7 +307,8 @@ def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
 
     def ranked(counts: pd.Series) -> dict[Any, list[list]]:
         out: dict[Any, list[list]] = {}
-        for (place_id, key), n in counts.sort_values(ascending=False, kind="stable").items():
+        counts = counts.sort_values(ascending=False, kind="stable")
+        for (place_id, key), n in zip(counts.index.tolist(), counts.tolist(), strict=True):
             out.setdefault(place_id, []).append([esc1(key), int(n)])
         return out
 
@@ -294,13 +316,14 @@ def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
     by_type = ranked(df.groupby(["place_id", "claim"], sort=True).size())
     latest = df.sort_values("date", ascending=False, na_position="last", kind="stable").groupby("place_id").head(recent)
     items: dict[Any, list[str]] = {}
-    for place_id, side, claim, when in zip(latest["place_id"], latest["side"], latest["claim"],
+    for place_id, side, claim, when in zip(latest["place_id"].tolist(), latest["side"].tolist(),
+                                           latest["claim"].tolist(),
                                            _date_texts(latest["date"], latest["date_precision"]), strict=True):
         items.setdefault(place_id, []).append(f"{esc1(side)} {esc1(claim)} · {esc1(when)}")
     firsts = df.drop_duplicates("place_id").sort_values("place_id", kind="stable")
     features = []
-    for place_id, name, name_ar, lat, lon in zip(firsts["place_id"], firsts["place"], firsts["place_ar"],
-                                                 firsts["lat"], firsts["lon"], strict=True):
+    for place_id, name, name_ar, lat, lon in zip(*(firsts[c].tolist() for c in ("place_id", "place", "place_ar",
+                                                                              "lat", "lon")), strict=True):
         sides, types = by_side[place_id], by_type[place_id]
         total = sum(c for _s, c in sides)
         top = sides[0][0] if len(sides) == 1 or sides[0][1] > sides[1][1] else "none"

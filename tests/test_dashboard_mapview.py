@@ -6,7 +6,7 @@ import pandas as pd
 
 from dashboard.assets import offline_html
 from dashboard.control import control_as_of
-from dashboard.map_elements import AreasLayer, PointsLayer
+from dashboard.map_elements import AreasLayer, PointsLayer, js_json
 from dashboard.mapview import (
     base_map,
     build_map,
@@ -15,6 +15,7 @@ from dashboard.mapview import (
     load_boundary,
     map_layers,
     spread_offsets,
+    unpack_points,
 )
 from dashboard.samples import make_claim, seed_like_claims, synthetic_claims
 from dashboard.schema import normalize_claims
@@ -170,4 +171,17 @@ def test_map_data_is_json_with_no_underscore_or_markup_characters() -> None:
     text = layers_.data_json
     assert not set(text) & set("_<>&'")
     assert json.loads(text) == json.loads(json.dumps(layers_.data))
-    assert "_0 _abc" in json.loads(text)["claims"]["features"][0]["properties"]["popup"]
+    (feature,) = unpack_points(json.loads(text)["claims"])
+    assert "_0 _abc" in feature["properties"]["popup"]
+
+
+def test_points_go_to_the_map_as_one_table_that_unpacks_to_the_same_features() -> None:
+    from dashboard.mapview import pack_points
+    for layers_ in (map_layers(seed_like_claims()), map_layers(synthetic_claims(600, n_places=40), max_points=500)):
+        packed = layers_.data["claims"]
+        assert len(packed["rows"]) == layers_.points and packed == pack_points(layers_.claims)
+        assert unpack_points(packed) == layers_.claims["features"]
+        assert len(js_json(packed)) < len(js_json(layers_.claims))
+    aggregated = map_layers(synthetic_claims(600, n_places=40), max_points=500).data["claims"]
+    assert len(js_json(aggregated)) < 0.8 * len(js_json({"type": "FeatureCollection",
+                                                          "features": unpack_points(aggregated)}))
