@@ -204,7 +204,8 @@ class PointsLayer(VerbatimRender, JSCSSMixin, Layer):
 
 
 class AreasLayer(VerbatimRender, Layer):
-    """Control areas: polygons in the holder's colour on an SVG renderer in a pane under the claims.
+    """Control areas: polygons in the holder's colour in a pane under the claims (held ones on a canvas,
+    contested ones on SVG).
 
     Drawn from data.areas: [side, contested, polygons of delta-coded rings] per area (dashboard.areas.
     pack_areas), or null for no control layer (then it leaves the map, and comes back with the next areas
@@ -220,7 +221,8 @@ class AreasLayer(VerbatimRender, Layer):
             var colors = {{ this.colors|tojson }};
             var scale = {{ this.scale|tojson }};
             if (!map.getPane("mihwarAreas")) { map.createPane("mihwarAreas").style.zIndex = 350; }
-            var renderer = L.svg({pane: "mihwarAreas"});
+            var renderer = L.svg({pane: "mihwarAreas"});  // contested areas: SVG, for the hatch pattern
+            var plain = L.canvas({pane: "mihwarAreas"});  // held areas (most of them): one canvas, fast to draw
             var layer = L.featureGroup();
             var had = true;
             function hatch() {
@@ -264,7 +266,7 @@ class AreasLayer(VerbatimRender, Layer):
                     });
                 });
                 var poly = L.polygon(latlngs, {
-                    pane: "mihwarAreas", renderer: renderer, interactive: false,
+                    pane: "mihwarAreas", renderer: contested ? renderer : plain, interactive: false,
                     color: c, weight: contested ? 2 : 1, dashArray: contested ? "6 4" : null, opacity: 0.8,
                     fillColor: c, fillOpacity: contested ? 0.28 : 0.22
                 });

@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard.areas import DEFAULT_RADIUS_KM, control_areas, pack_areas
 from dashboard.assets import localize
 from dashboard.escape import clip, esc, safe_url
+from dashboard.grid import grid_places
 from dashboard.i18n import direction, text
 from dashboard.labels import place_labels
 from dashboard.map_elements import (
@@ -34,6 +35,7 @@ from dashboard.schema import NO_SIDE, SIDES, side_label
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_MAX_POINTS = 2_000  # above this the map aggregates per place (keeps a redraw under ~1.5 s, <1 MB)
+DEFAULT_MAX_PLACES = 2_000  # above this the aggregates are per grid cell (bounds the map at any scale)
 AREA_SCALE = 1000  # control-area coordinates go to the map as integers of 1/1000 degree
 OPEN_FROM_PX = 600  # legend and layer list start open on maps at least this wide
 TRIPOLI = (32.80, 13.20)
@@ -405,16 +407,22 @@ def data_group(layers: MapLayers, *, heat: bool = False) -> folium.FeatureGroup:
 
 def map_layers(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
                max_points: int = DEFAULT_MAX_POINTS, show_control: bool = True, lang: str = "en",
-               radius_km: float = DEFAULT_RADIUS_KM, areas: dict | None = None) -> MapLayers:
+               radius_km: float = DEFAULT_RADIUS_KM, areas: dict | None = None,
+               max_places: int = DEFAULT_MAX_PLACES) -> MapLayers:
     """The layer data of the dashboard map for the (already filtered) claims and a control_as_of() frame.
 
-    Above `max_points` claims the points are aggregated per place (and say so); the control frame becomes
+    Above `max_points` claims the points are aggregated per place, and above `max_places` places per grid
+    cell (dashboard.grid), so the map's size stays bounded (and says so); the control frame becomes
     areas (dashboard.areas.control_areas), unless the areas are given already made (`areas`).
     """
     aggregated = len(claims) > max_points
     if aggregated:
-        features = aggregate_features(claims)
-        message = text("msg_aggregated", lang, total=len(claims), limit=max_points, places=len(features))
+        gridded = grid_places(claims, max_places)
+        features = aggregate_features(gridded.claims)
+        message = (text("msg_grid", lang, total=len(claims), places=gridded.places, cells=len(features),
+                        km=round(gridded.cell_deg * 111.32))
+                   if gridded.cell_deg else
+                   text("msg_aggregated", lang, total=len(claims), limit=max_points, places=len(features)))
     else:
         features = claims_features(claims)
         message = text("msg_points", lang, n=len(features))
