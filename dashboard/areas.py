@@ -19,6 +19,7 @@ import shapely
 from shapely.geometry import MultiPoint, shape
 from shapely.ops import unary_union
 
+from dashboard.gcpause import paused_gc
 from dashboard.schema import side_label
 
 OUTLINE_FILE = Path(__file__).resolve().parent / "data" / "libya_outline.geojson"
@@ -92,6 +93,11 @@ def control_areas(control: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM, p
 
     No article text: the areas are not interactive (the control table and the claims' popups say more).
     """
+    with paused_gc():
+        return _control_areas(control, radius_km, precision)
+
+
+def _control_areas(control: pd.DataFrame, radius_km: float, precision: int) -> dict:
     cells = control_cells(control, radius_km)
     if not cells:
         return {"type": "FeatureCollection", "features": []}

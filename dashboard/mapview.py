@@ -15,6 +15,7 @@ import pandas as pd
 from dashboard.areas import DEFAULT_RADIUS_KM, control_areas, pack_areas
 from dashboard.assets import localize
 from dashboard.escape import clip, esc, safe_url
+from dashboard.gcpause import paused_gc
 from dashboard.grid import grid_places
 from dashboard.i18n import direction, text
 from dashboard.labels import place_labels
@@ -100,7 +101,8 @@ class MapLayers:
     @cached_property
     def data_json(self) -> str:
         """`data` as script text (made once per cached MapLayers; see map_elements.data_json)."""
-        return data_json(self.data)
+        with paused_gc():
+            return data_json(self.data)
 
 
 @dataclass
@@ -415,6 +417,13 @@ def map_layers(claims: pd.DataFrame, control: pd.DataFrame | None = None, *,
     cell (dashboard.grid), so the map's size stays bounded (and says so); the control frame becomes
     areas (dashboard.areas.control_areas), unless the areas are given already made (`areas`).
     """
+    with paused_gc():
+        return _map_layers(claims, control, max_points=max_points, show_control=show_control, lang=lang,
+                           radius_km=radius_km, areas=areas, max_places=max_places)
+
+
+def _map_layers(claims: pd.DataFrame, control: pd.DataFrame | None, *, max_points: int, show_control: bool,
+                lang: str, radius_km: float, areas: dict | None, max_places: int) -> MapLayers:
     aggregated = len(claims) > max_points
     if aggregated:
         gridded = grid_places(claims, max_places)
