@@ -707,9 +707,14 @@ def read_curated(path: Path) -> list[dict[str, str]]:
 
 
 def apply_curated(index: Index, rows: list[dict[str, str]]) -> None:
-    """Create curated places or override/enrich the open-data places they name in merge_with."""
+    """Create curated places or override/enrich the open-data places they name in merge_with. A name a
+    curated row lists is that place's alone: another place that got it from open data (an airport's
+    generated "Tripoli Airport") loses it, unless its own curated row lists it too."""
+    owners: dict[str, set[str]] = {}
     for row in rows:
         aliases = [clean_text(a) for a in row["aliases"].split("|") if clean_text(a)]
+        for a in aliases:
+            owners.setdefault(name_key(a), set()).add(row["id"])
         targets = [p for p in (index.lookup(s.strip()) for s in row["merge_with"].split("|") if s.strip()) if p]
         missing = [s for s in row["merge_with"].split("|") if s.strip() and not index.lookup(s.strip())]
         if missing:
@@ -738,6 +743,10 @@ def apply_curated(index: Index, rows: list[dict[str, str]]) -> None:
         if row["admin1"]:
             place.admin1 = row["admin1"]
         index.register(place)
+    for place in index.places:
+        kept = [a for a in place.aliases if place.id in owners.get(name_key(a), {place.id})]
+        if len(kept) != len(place.aliases):
+            place.aliases, place._keys = kept, None
 
 
 # --------------------------------------------------------------------------- finishing

@@ -360,6 +360,18 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     return None, Evidence.NONE
 
 
+def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], repeller: Side) -> ActorMention | None:
+    """The side a repelled attack is said to be launched by, right after the trigger («صدت هجوما شنته
+    قوات حفتر», "repelled an attack by the LNA"); it must be the repeller's enemy, else nothing is inferred."""
+    for a in ctx.actors:
+        if a.start < trig.end or a.start >= clause[1]:
+            continue
+        if not ctx.lex.repelled_attacker_gap.match(ctx.tx.norm[trig.end : a.start]):
+            return None  # the first side after the trigger is not named as its attacker
+        return a if a.side_for(ctx.speaker, ctx.outlet) is repeller.opponent else None
+    return None
+
+
 def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
              lex: Lexicon) -> list[tuple[Match, bool]]:
     """Places a clause's claims are about, each with whether it is only a reference point."""
@@ -385,9 +397,9 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             nxt = inside[k + 1]
             gap = tx.norm[tx.n(m.end) : tx.n(nxt.start)]
             listed = nxt.surface.startswith("و") and not nxt.place.name_ar.startswith("و")
-            if (len(gap) <= 3 and not any(c.isalnum() for c in gap) and not listed
+            if (len(gap) <= 3 and not any(c.isalnum() or c in ",،" for c in gap) and not listed
                     and nxt.place.id != m.place.id and nxt.start != m.start):
-                continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it
+                continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it (a comma lists them)
             if nxt.place.id != m.place.id and lex.container_between.match(gap):
                 continue  # "the Tripoli suburb of Tajoura"
             if nxt.place.id != m.place.id and nxt.place.kind not in CITY_KINDS and _POSSESSIVE.fullmatch(gap):
@@ -671,6 +683,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     reference = published
     claims: dict[tuple, Claim] = {}
     unsided: list[tuple] = []  # the side-less attacks of the sentence before
+    earlier: list[tuple] = []  # and of the one before it
     previous: ActorMention | None = None
     for sentence in sentences:
         sent = (tx.n(sentence.start), tx.n(sentence.end))
@@ -685,10 +698,12 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         s_absolute = _between(dates, date_starts, *sent)
         before_sentence, reference = reference, next(
             (d.date for d in s_absolute if d.date.precision is DatePrecision.DAY), reference)
-        told_before, unsided = unsided, []
+        told_before, told_earlier, unsided, earlier = unsided, earlier, [], unsided
         accused = speech.accused.side if speech.accused is not None else None
-        if accused is not None and told_before and lex.back_reference.search(tx.norm, *sent):
-            _blame(claims, told_before, accused, confidence[Evidence.ACCUSATION])  # "blamed both attacks on X"
+        if accused is not None and lex.back_reference.search(tx.norm, *sent):
+            # "blamed the attack on X": the one told just before; "both attacks", «الهجومين»: two sentences back
+            plural = lex.back_reference_plural.search(tx.norm, *sent)
+            _blame(claims, told_before + (told_earlier if plural else []), accused, confidence[Evidence.ACCUSATION])
         if not s_mentions or not s_triggers:
             continue
         s_dates = _Dates(s_absolute, _between(anchored, anchored_starts, *sent), before_sentence,
@@ -729,10 +744,17 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue
                     kind = ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
+                attacker = (_repelled_attacker(ctx, trig, clause, side)
+                            if kind is ClaimType.REPELLED and side is not None else None)
+                if side is None and (lex.background_state.search(tx.norm, *clause)
+                                     or lex.ended_before.search(tx.norm, max(clause[0], trig.start - 40), trig.start)):
+                    continue  # "fighting in X since April", "ending an attack on X": the war as background
                 date = _event_date(tx, s_dates, trig, clause, sent, c_triggers)
                 for m, locator in applies[trig]:
-                    if locator and kind not in _LOCATOR_OK:
-                        continue  # "south of Tripoli" is no claim on Tripoli
+                    if side is None and m.place.kind == "region":
+                        continue  # "fighting in the Western Mountains": a side-less claim on a district is no event
+                    if locator and (kind not in _LOCATOR_OK or (kind is ClaimType.CLASH and m.place.kind in CITY_KINDS)):
+                        continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
                     if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
                     if m.start < dateline or (_is_origin(tx, m, lex) and not (
@@ -750,6 +772,13 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         claims[key] = c
                     if side is None and _GROUP[kind] == "offensive":
                         unsided.append(key)
+                    if attacker is not None and side is not None:  # who was repelled attacked the place
+                        a_why = _evidence(attacker, Evidence.AGENT)
+                        hit = dataclasses.replace(c, claim=ClaimType.ATTACK, side=side.opponent, why=a_why,
+                                                  confidence=min(confidence[a_why], c.confidence))
+                        key = (hit.place_id, hit.side, hit.claim, hit.date)
+                        if key not in claims or claims[key].confidence < hit.confidence:
+                            claims[key] = hit
     return ArticleAnalysis(article, tuple(mentions), _without_sideless_doubles(claims.values()))
 
 

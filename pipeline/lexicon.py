@@ -77,17 +77,20 @@ class Lexicon:
     between: re.Pattern[str]
     source_before: re.Pattern[str]
     back_reference: re.Pattern[str]
+    back_reference_plural: re.Pattern[str]
     container_between: re.Pattern[str]
     nominal_agent: re.Pattern[str]
     plot: re.Pattern[str]
     failed_before: re.Pattern[str]
     failed_after: re.Pattern[str]
+    ended_before: re.Pattern[str]
     specific_container: re.Pattern[str]
     facility_before: re.Pattern[str]
     launch_base: re.Pattern[str]
     civilians: re.Pattern[str]
     media_before: re.Pattern[str]
     media_after: re.Pattern[str]
+    repelled_attacker_gap: re.Pattern[str]
     modifier: tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]
 
 
@@ -210,17 +213,20 @@ def load_lexicon() -> Lexicon:
         between=re.compile(normalize_pattern(claims["roles"]["between"])),
         source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
         back_reference=re.compile(normalize_pattern(claims["roles"]["back_reference"])),
+        back_reference_plural=re.compile(normalize_pattern(claims["roles"]["back_reference_plural"])),
         container_between=re.compile(normalize_pattern(claims["locators"]["container_between_regex"])),
         nominal_agent=re.compile(normalize_pattern(claims["roles"]["nominal_agent"])),
         plot=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(modal['plot'])}"),
         failed_before=re.compile(normalize_pattern(modal["failed_before"])),
         failed_after=re.compile(normalize_pattern(modal["failed_after"])),
+        ended_before=re.compile(normalize_pattern(modal["ended_before"])),
         specific_container=re.compile(normalize_pattern(claims["locators"]["specific_container_regex"])),
         facility_before=re.compile(normalize_pattern(claims["locators"]["facility_before_regex"])),
         launch_base=re.compile(normalize_pattern(claims["locators"]["launch_base_regex"])),
         civilians=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(claims['roles']['civilians'])}(?!\w)"),
         media_before=re.compile(normalize_pattern(claims["roles"]["media_affiliation_before"])),
         media_after=re.compile(normalize_pattern(claims["roles"]["media_affiliation_after"])),
+        repelled_attacker_gap=re.compile(normalize_pattern(claims["roles"]["repelled_attacker_gap"])),
         modifier=tuple(re.compile(normalize_pattern(claims["modifiers"][k]))  # type: ignore[arg-type]
                        for k in ("latin_surface", "latin_after", "latin_before", "arabic_surface")),
     )

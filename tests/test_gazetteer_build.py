@@ -131,3 +131,18 @@ def test_committed_places_file_is_well_formed() -> None:
     assert by_id["gn:2210247"]["importance"] == 1.0  # Tripoli
     assert "النهر" in by_id["mihwar:nahr_axis"]["ambiguous_aliases"]
     assert not any(r["name"] == "Libya" for r in records)
+
+
+def test_a_curated_name_belongs_to_its_curated_place_only() -> None:
+    """'Tripoli Airport' is the old international airport's (curated), not Mitiga's (generated from its city)."""
+    rows = build.read_curated(ROOT / "gazetteer" / "data" / "curated.tsv")
+    owners: dict[str, set[str]] = {}
+    for row in rows:
+        for alias in row["aliases"].split("|"):
+            owners.setdefault(build.name_key(alias), set()).add(row["id"])
+    records = [json.loads(line) for line in COMMITTED.read_text(encoding="utf-8").splitlines()]
+    strays = [(r["id"], a) for r in records for a in r["aliases"] if a not in (r["name"], r["name_ar"])
+              and r["id"] not in owners.get(build.name_key(a), {r["id"]})]  # a namesake keeps its own name
+    assert strays == []
+    holders = [r["id"] for r in records if "Tripoli Airport" in r["aliases"]]
+    assert holders == ["mihwar:tripoli_international_airport"]
