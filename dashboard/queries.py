@@ -24,8 +24,9 @@ import pandas as pd
 
 from dashboard.control import CONTEST_CLAIMS, CONTROL_COLUMNS, HOLD_CLAIMS, empty_control
 from dashboard.escape import esc
+from dashboard.grid import CELL_COLUMNS, Cells, cells_of
 from dashboard.i18n import text
-from dashboard.mapview import MapLayers, map_layers
+from dashboard.mapview import DEFAULT_MAX_PLACES, MapLayers, legend_html, map_layers
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS, side_label
 from pipeline.export import Format, write_text_stream
 from pipeline.filters import Filters
@@ -264,20 +265,46 @@ def bounds(summary: pd.DataFrame, pad: float = 0.03) -> list[list[float]] | None
 
 
 def map_layers_for(conn: sqlite3.Connection, f: Filters, summary: pd.DataFrame, *, max_points: int,
-                   show_control: bool = True, lang: str = "en", areas: dict | None = None) -> MapLayers:
+                   show_control: bool = True, lang: str = "en", areas: dict | None = None,
+                   max_places: int = DEFAULT_MAX_PLACES) -> MapLayers:
     """The map's layer data for the filtered claims: dashboard.mapview.map_layers on the claims when there
     are at most `max_points` of them, else the per-place aggregates made from `summary` (place_summary of
-    the same filter) and each place's latest claims, without loading the claims."""
+    the same filter) and each place's latest claims, without loading the claims; above `max_places`
+    places the aggregates are per grid cell (dashboard.grid)."""
     total = int(summary["claims"].sum()) if len(summary) else 0
     if total <= max_points:
         return map_layers(claims_frame(conn, f), None, max_points=max_points, show_control=show_control,
-                          lang=lang, areas=areas)
+                          lang=lang, areas=areas, max_places=max_places)
     located = summary.dropna(subset=["lat", "lon"])
-    features = aggregate_features(located, latest_claims(conn, f, list(located["place_id"])))
-    message = text("msg_aggregated", lang, total=total, limit=max_points, places=len(features))
+    latest = latest_claims(conn, f, list(located["place_id"]))
+    cells = cells_of(located.set_index("place_id").assign(n=located["claims"].to_numpy()), max_places)
+    if cells is None:
+        features = aggregate_features(located, latest)
+        message = text("msg_aggregated", lang, total=total, limit=max_points, places=len(features))
+    else:
+        features = aggregate_features(*_per_cell(located, latest, cells))
+        message = text("msg_grid", lang, total=total, places=len(located), cells=len(features),
+                       km=round(cells.cell_deg * 111.32))
+    legend = legend_html(text("legend_aggregated", lang), lang, areas=areas is not None)
     return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=areas,
                      bounds=bounds(located), aggregated=True, message=message, show_control=show_control,
-                     heat=tuple(heat_points(located)), front_places=tuple(sorted(summary["place_id"].astype(str))))
+                     heat=tuple(heat_points(located)), front_places=tuple(sorted(summary["place_id"].astype(str))),
+                     legend=legend)
+
+
+def _per_cell(summary: pd.DataFrame, latest: pd.DataFrame, cells: Cells) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A place_summary and its latest_claims with each place replaced by its grid cell (counts summed,
+    each cell's LATEST_PER_PLACE latest claims)."""
+    of = cells.of_place
+    counts = [c for c in summary.columns if c not in CELL_COLUMNS]
+    by_cell = summary[counts].assign(place_id=summary["place_id"].map(of["place_id"])).groupby(
+        "place_id", sort=True).sum(numeric_only=True)
+    names = of.drop_duplicates("place_id").set_index("place_id")
+    by_cell = by_cell.join(names[["place", "place_ar", "lat", "lon"]]).reset_index()
+    latest = (latest.assign(place_id=latest["place_id"].map(of["place_id"]))
+              .sort_values("date", ascending=False, na_position="last", kind="stable")
+              .groupby("place_id", sort=False).head(LATEST_PER_PLACE))
+    return by_cell, latest
 
 
 # ---- the control view -----------------------------------------------------------------------------------

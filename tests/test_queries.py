@@ -199,6 +199,7 @@ def test_map_aggregates_as_the_map_makes_them_from_the_claims(conn, frame, name,
     want = map_layers(want_claims, None, max_points=0, lang="en")
     assert layers.aggregated == want.aggregated == (len(want_claims) > 0)
     assert (layers.message, layers.bounds, layers.front_places) == (want.message, want.bounds, want.front_places)
+    assert layers.legend == want.legend
     assert list(layers.heat) == heat_points(want_claims)
     got, exp = _features_by_id(layers.claims["features"]), _features_by_id(aggregate_features(want_claims))
     assert list(got) == list(exp)
@@ -213,6 +214,23 @@ def test_map_aggregates_as_the_map_makes_them_from_the_claims(conn, frame, name,
         dates = want_claims[want_claims["place_id"] == pid]["date"].sort_values(ascending=False)
         if dates.head(4).is_unique:  # the latest claims, when no two of them share a date
             assert gp["latest"] == ep["latest"]
+
+
+@pytest.mark.parametrize(("name", "f"), CASES)
+def test_map_grid_cells_as_the_map_makes_them_from_the_claims(conn, frame, name, f):
+    """Past max_places places both paths group places into the same grid cells with the same counts."""
+    want_claims = expected(frame, f)
+    layers = q.map_layers_for(conn, f, q.place_summary(conn, f), max_points=0, max_places=1, lang="en")
+    want = map_layers(want_claims, None, max_points=0, max_places=1, lang="en")
+    assert (layers.message, layers.legend) == (want.message, want.legend)
+    got, exp = _features_by_id(layers.claims["features"]), _features_by_id(want.claims["features"])
+    assert list(got) == list(exp)
+    for pid, g in got.items():
+        gp, ep = g["properties"], exp[pid]["properties"]
+        assert g["geometry"] == exp[pid]["geometry"]
+        assert (gp["n"], gp["name"], gp["side"]) == (ep["n"], ep["name"], ep["side"])
+        assert dict(map(tuple, gp["sides"])) == dict(map(tuple, ep["sides"]))
+        assert len(gp["latest"]) == len(ep["latest"])
 
 
 @pytest.mark.parametrize(("name", "f"), [c for c in CASES if c[0] in ("side GNA", "range", "place Arabic variant")])
