@@ -172,7 +172,8 @@ def legend_html(note: str = "", lang: str = "en", radius_km: float = DEFAULT_RAD
             f'<b>{esc(text("legend_type", lang))}</b>{types}{clusters}{control}{extra}')
 
 
-def _date_text(date: Any, precision: Any) -> str:
+def date_text(date: Any, precision: Any) -> str:
+    """A claim's date as the map writes it, with its precision ('2020-06-03 (day)', 'unknown date')."""
     if date is None or pd.isna(date):
         return "unknown date"
     ts = pd.Timestamp(date)
@@ -203,7 +204,7 @@ def claim_popup(row: Any) -> str:
         f'<b>{esc(row.get("place"))}</b> · <span dir="auto" lang="ar">{esc(row.get("place_ar"))}</span><br>'
         f'Side: <b>{esc(side_label(row.get("side")))}</b> · Claim: <b>{esc(row.get("claim"))}</b>'
         f' · Claimed by: {esc(side_label(row.get("claimed_by")))}<br>'
-        f'Date: {esc(_date_text(row.get("date"), row.get("date_precision")))} · Confidence: {esc(conf_text)}'
+        f'Date: {esc(date_text(row.get("date"), row.get("date_precision")))} · Confidence: {esc(conf_text)}'
         f'<br>Why: {esc(row.get("why") or "?")}'
         f'<p dir="auto" style="margin:6px 0;border-left:3px solid #ccc;padding-left:6px">{esc(evidence)}</p>'
         f'<div dir="auto"><i>{esc(clip(row.get("title"), _TITLE_CHARS))}</i></div>'
@@ -214,7 +215,7 @@ def claim_popup(row: Any) -> str:
 def claim_tooltip(row: Any) -> str:
     """Short tooltip HTML for one claim row; every value is escaped."""
     return (f'{esc(row.get("place"))} · {esc(side_label(row.get("side")))} {esc(row.get("claim"))}'
-            f' · {esc(_date_text(row.get("date"), row.get("date_precision")))}')
+            f' · {esc(date_text(row.get("date"), row.get("date_precision")))}')
 
 
 def spread_offsets(n: int, lat: float) -> list[tuple[float, float]]:

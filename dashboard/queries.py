@@ -26,7 +26,7 @@ from dashboard.control import CONTEST_CLAIMS, CONTROL_COLUMNS, HOLD_CLAIMS, empt
 from dashboard.escape import esc
 from dashboard.grid import CELL_COLUMNS, Cells, cells_of
 from dashboard.i18n import text
-from dashboard.mapview import DEFAULT_MAX_PLACES, MapLayers, legend_html, map_layers
+from dashboard.mapview import DEFAULT_MAX_PLACES, MapLayers, date_text, legend_html, map_layers
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS, side_label
 from pipeline.export import Format, write_text_stream
 from pipeline.filters import Filters
@@ -204,20 +204,6 @@ def newest_claims(conn: sqlite3.Connection, f: Filters, n: int) -> pd.DataFrame:
 
 
 # ---- the map --------------------------------------------------------------------------------------------
-def _date_text(date: object, precision: object) -> str:
-    """As dashboard.mapview writes a claim's date."""
-    if date is None or pd.isna(date):
-        return "unknown date"
-    ts = pd.Timestamp(date)
-    if precision == "year":
-        return f"{ts:%Y} (year)"
-    if precision == "month":
-        return f"{ts:%Y-%m} (month)"
-    if precision == "week":
-        return f"week of {ts:%Y-%m-%d} (week)"
-    return f"{ts:%Y-%m-%d} ({precision or 'day'})"
-
-
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
     return sorted(((k, int(v)) for k, v in counts.items() if v > 0), key=lambda kv: -kv[1])
 
@@ -229,7 +215,7 @@ def aggregate_features(summary: pd.DataFrame, latest: pd.DataFrame) -> list[dict
     items: dict[str, list[str]] = {}
     for r in latest.to_dict("records"):
         items.setdefault(r["place_id"], []).append(
-            f'{esc(side_label(r["side"]))} {esc(r["claim"])} · {esc(_date_text(r["date"], r["date_precision"]))}')
+            f'{esc(side_label(r["side"]))} {esc(r["claim"])} · {esc(date_text(r["date"], r["date_precision"]))}')
     features = []
     for r in summary.to_dict("records"):
         by_side = _ranked({s: r[s] for s in SIDE_LABELS})
