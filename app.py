@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from dashboard import queries
@@ -373,16 +374,28 @@ def main() -> None:
         filter_box = st.container()
         st.divider()
         handle_upload(path, lang)
-    version = db_version(path)
     try:
-        first, last, total = db_facts(str(path), version)
-    except sqlite3.OperationalError as exc:
+        upgrade_store(path, lang)
+        show_page(path, lang, filter_box)
+    except sqlite3.OperationalError as exc:  # locked by a writer, or unreadable mid-session
         busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
         (st.warning if busy else st.error)(text("db_busy" if busy else "db_broken", lang, name=path.name))
-        st.stop()
     except sqlite3.DatabaseError:
         st.error(text("db_broken", lang, name=path.name))
-        st.stop()
+
+
+def upgrade_store(path: Path, lang: str) -> None:
+    """Brings an older store to the current schema once, saying so (new indexes take a while on an archive);
+    a store this process cannot write is read as it is."""
+    if store.needs_migration(path):
+        with st.spinner(text("db_upgrading", lang)):
+            store.upgrade(path)
+
+
+def show_page(path: Path, lang: str, filter_box: DeltaGenerator) -> None:
+    """Everything below the sidebar's language and upload: filters, metrics, map, timeline, tables, downloads."""
+    version = db_version(path)
+    first, last, total = db_facts(str(path), version)
     lo, hi = data_dates(first, last)
     with filter_box:
         filters, tiles = sidebar_filters(lo, hi, lang)

@@ -32,7 +32,7 @@ from dashboard.map_elements import (
     PointsLayer,
     data_json,
 )
-from dashboard.schema import NO_SIDE, SIDES, side_label
+from dashboard.schema import CLAIM_TYPES, NO_SIDE, SIDE_LABELS, SIDES, side_label
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_MAX_POINTS = 2_000  # above this the map aggregates per place (keeps a redraw under ~1.5 s, <1 MB)
@@ -183,7 +183,7 @@ def date_text(date: Any, precision: Any) -> str:
         return f"{ts:%Y-%m} (month)"
     if precision == "week":
         return f"week of {ts:%Y-%m-%d} (week)"
-    return f"{ts:%Y-%m-%d} ({precision or 'day'})"
+    return f"{ts:%Y-%m-%d} ({precision if isinstance(precision, str) and precision else 'day'})"
 
 
 def _source_html(row: Any) -> str:
@@ -275,23 +275,8 @@ def unpack_points(packed: dict) -> list[dict]:
 
 
 def _date_texts(dates: pd.Series, precisions: pd.Series) -> list[str]:
-    """_date_text for whole columns at once."""
-    d = pd.to_datetime(pd.Series(dates), errors="coerce")
-    ymd, ym, y = d.dt.strftime("%Y-%m-%d"), d.dt.strftime("%Y-%m"), d.dt.strftime("%Y")
-    out = []
-    for ok, prec, a, b, c in zip(d.notna().tolist(), pd.Series(precisions).tolist(), ymd.tolist(), ym.tolist(),
-                                 y.tolist(), strict=True):
-        if not ok:
-            out.append("unknown date")
-        elif prec == "year":
-            out.append(f"{c} (year)")
-        elif prec == "month":
-            out.append(f"{b} (month)")
-        elif prec == "week":
-            out.append(f"week of {a} (week)")
-        else:
-            out.append(f"{a} ({prec if isinstance(prec, str) and prec else 'day'})")
-    return out
+    """date_text of each date with its precision."""
+    return [date_text(d, p) for d, p in zip(dates.tolist(), precisions.tolist(), strict=True)]
 
 
 def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
@@ -310,15 +295,18 @@ def aggregate_features(claims: pd.DataFrame, recent: int = 3) -> list[dict]:
             escaped[value] = esc(value)
         return escaped[value]
 
-    def ranked(counts: pd.Series) -> dict[Any, list[list]]:
+    def ranked(counts: pd.Series, order: tuple[str, ...]) -> dict[Any, list[list]]:
+        """Per place, [name, count] most first; equal counts in `order` (as dashboard.queries ranks them)."""
+        rank = {k: i for i, k in enumerate(order)}
         out: dict[Any, list[list]] = {}
-        counts = counts.sort_values(ascending=False, kind="stable")
-        for (place_id, key), n in zip(counts.index.tolist(), counts.tolist(), strict=True):
+        items = sorted(zip(counts.index.tolist(), counts.tolist(), strict=True),
+                       key=lambda kv: (-kv[1], rank.get(kv[0][1], len(rank)), str(kv[0][1])))
+        for (place_id, key), n in items:
             out.setdefault(place_id, []).append([esc1(key), int(n)])
         return out
 
-    by_side = ranked(df.groupby(["place_id", "side"], sort=True).size())
-    by_type = ranked(df.groupby(["place_id", "claim"], sort=True).size())
+    by_side = ranked(df.groupby(["place_id", "side"], sort=True).size(), SIDE_LABELS)
+    by_type = ranked(df.groupby(["place_id", "claim"], sort=True).size(), CLAIM_TYPES)
     latest = df.sort_values("date", ascending=False, na_position="last", kind="stable").groupby("place_id").head(recent)
     items: dict[Any, list[str]] = {}
     for place_id, side, claim, when in zip(latest["place_id"].tolist(), latest["side"].tolist(),

@@ -16,6 +16,7 @@ import json
 import math
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -70,7 +71,8 @@ def claims_per_day(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """Counts of the filtered dated claims per day (index) by side (columns GNA, LNA, none): the frame
     dashboard.filters.claims_per_day gives for the filtered claims frame."""
     w = where(conn, f)
-    dated = "" if f.date_from is not None else f" AND {DATED}"  # a start bound is the test already
+    dated = "" if f.date_from is not None else f" AND {DATED}"  # a start bound leaves out the undated, unless
+    # include_undated lets them in: then they are read and dropped below (they have no day)
     rows = conn.execute(f"SELECT c.date, c.side, COUNT(*) FROM claims c WHERE ({w.sql}){dated} "
                         "GROUP BY c.date, c.side", w.params).fetchall()
     if not rows:
@@ -92,7 +94,8 @@ def hint(conn: sqlite3.Connection, index: str) -> str:
     return f"INDEXED BY {index}" if found else ""
 
 
-_MIDDLES: dict[tuple[str, int, int], str | None] = {}
+_MIDDLES: dict[tuple, str | None] = {}
+_MIDDLES_LOCK = threading.Lock()
 PARALLEL_FROM = 200_000  # claims: below this one scan is quick enough
 
 
@@ -101,22 +104,40 @@ def _db_file(conn: sqlite3.Connection) -> str:
     return next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "") or ""
 
 
+def _file_stamp(path: str) -> tuple:
+    """Changes whenever the store file or its WAL is written."""
+    stamps = []
+    for p in (path, path + "-wal"):
+        try:
+            st = os.stat(p)
+            stamps.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
 def _middle_place(conn: sqlite3.Connection) -> str | None:
     """The place id halfway through the claims_by_kind index (claims, not places, split in two), to scan the
-    halves at once; None for a small store or on one core. Found once per store and size (one index walk)."""
+    halves at once; None for a small store or on one core. Found once per store version (one index walk)."""
     if (os.cpu_count() or 1) < 2:
         return None
     path = _db_file(conn)
+    if not path:
+        return None
+    key = (path, _file_stamp(path))
+    with _MIDDLES_LOCK:  # shared by every session's thread
+        if key in _MIDDLES:
+            return _MIDDLES[key]
     total = total_claims(conn)
-    key = (path, os.stat(path).st_mtime_ns if path else 0, total)
-    if key not in _MIDDLES:
-        row = None
-        if path and total >= PARALLEL_FROM:
-            row = conn.execute("SELECT place_id FROM claims INDEXED BY claims_by_kind ORDER BY place_id "
-                               "LIMIT 1 OFFSET ?", (total // 2,)).fetchone()
+    row = None
+    if total >= PARALLEL_FROM:
+        row = conn.execute("SELECT place_id FROM claims INDEXED BY claims_by_kind ORDER BY place_id "
+                           "LIMIT 1 OFFSET ?", (total // 2,)).fetchone()
+    middle = row[0] if row else None
+    with _MIDDLES_LOCK:
         _MIDDLES.clear()
-        _MIDDLES[key] = row[0] if row else None
-    return _MIDDLES[key]
+        _MIDDLES[key] = middle
+    return middle
 
 
 def _in_parallel(conn: sqlite3.Connection, jobs: list[tuple[str, tuple]]) -> list[list[tuple]]:
@@ -205,6 +226,7 @@ def newest_claims(conn: sqlite3.Connection, f: Filters, n: int) -> pd.DataFrame:
 
 # ---- the map --------------------------------------------------------------------------------------------
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """[name, count] most first, equal counts in the order of `counts` (SIDE_LABELS, CLAIM_TYPES)."""
     return sorted(((k, int(v)) for k, v in counts.items() if v > 0), key=lambda kv: -kv[1])
 
 
