@@ -234,23 +234,30 @@ def aggregate_features(summary: pd.DataFrame, latest: pd.DataFrame) -> list[dict
     """One point feature per place of a place_summary (with its latest_claims), in the format of
     dashboard.mapview.aggregate_features: n, sides and types ([name, count], most first; equal counts
     in the order GNA, LNA, none and of CLAIM_TYPES), latest (the latest claims); every text escaped."""
+    texts: dict[tuple, str] = {}  # the same few sides, types and dates come back again and again
     items: dict[str, list[str]] = {}
-    for r in latest.to_dict("records"):
-        items.setdefault(r["place_id"], []).append(
-            f'{esc(side_label(r["side"]))} {esc(r["claim"])} · {esc(date_text(r["date"], r["date_precision"]))}')
+    for pid, side, claim, date, precision in zip(*(latest[c].tolist() for c in (
+            "place_id", "side", "claim", "date", "date_precision")), strict=True):
+        key = (side, claim, date, precision)
+        if key not in texts:
+            texts[key] = f"{esc(side_label(side))} {esc(claim)} · {esc(date_text(date, precision))}"
+        items.setdefault(pid, []).append(texts[key])
+    columns = {c: summary[c].tolist() for c in ("place_id", "place", "place_ar", "lat", "lon", *SIDE_LABELS,
+                                                 *CLAIM_TYPES)}
     features = []
-    for r in summary.to_dict("records"):
-        by_side = _ranked({s: r[s] for s in SIDE_LABELS})
-        by_type = _ranked({t: r[t] for t in CLAIM_TYPES})
+    for i, pid in enumerate(columns["place_id"]):
+        by_side = _ranked({s: columns[s][i] for s in SIDE_LABELS})
+        by_type = _ranked({t: columns[t][i] for t in CLAIM_TYPES})
         total = sum(c for _s, c in by_side)
         top = by_side[0][0] if len(by_side) == 1 or by_side[0][1] > by_side[1][1] else "none"
         features.append({"type": "Feature", "geometry": {
-            "type": "Point", "coordinates": [round(float(r["lon"]), 6), round(float(r["lat"]), 6)]}, "properties": {
-            "id": str(r["place_id"]), "side": top, "claim": by_type[0][0],
+            "type": "Point", "coordinates": [round(float(columns["lon"][i]), 6), round(float(columns["lat"][i]), 6)]},
+            "properties": {
+            "id": str(pid), "side": top, "claim": by_type[0][0],
             "radius": round(min(6 + 2 * math.log2(total), 20), 1), "n": total,
-            "name": esc(r["place"]), "name_ar": esc(r["place_ar"]),
+            "name": esc(columns["place"][i]), "name_ar": esc(columns["place_ar"][i]),
             "sides": [[esc(k), c] for k, c in by_side], "types": [[esc(k), c] for k, c in by_type],
-            "latest": items.get(r["place_id"], []),
+            "latest": items.get(pid, []),
         }})
     return features
 
