@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from dashboard import queries
 from dashboard.areas import control_areas
 from dashboard.filters import Filters
 from dashboard.i18n import LANGUAGES, direction, text
-from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, render_map
+from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, base_map, data_group
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS
 from dashboard.timeline import timeline_chart
 from dashboard.views import (
@@ -121,7 +122,8 @@ def cached_areas(path: str, version: tuple, control_by: Filters, as_of: dt.date,
 @st.cache_resource(show_spinner=False, max_entries=16)
 def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int,
                   show_control: bool, lang: str) -> MapLayers:
-    """The map's layer data for the filtered claims (cached per database version, filters and control settings).
+    """The map's layer data for the claims passing `filters` up to `as_of`, asked of the database
+    (per-place aggregates, or the claims themselves when at most DEFAULT_MAX_POINTS).
 
     Only plain data is cached (shared, never mutated; a resource cache, so it is not copied on every run):
     the folium map is built anew on every run, because rendering one map object twice draws a blank map.
@@ -131,6 +133,15 @@ def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, w
     with queries.reading(path) as conn:  # the claims themselves only when at most DEFAULT_MAX_POINTS
         return queries.map_layers_for(conn, shown, cached_summary(path, version, shown),
                                       max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang, areas=areas)
+
+
+def show_map(layers: MapLayers, tiles: bool, lang: str, centre: tuple[float, float] | None) -> None:
+    """The map: a frame that depends only on the language and tiles (so it stays mounted in the browser)
+    with the filtered layers sent apart and drawn into it in place; centred on `centre` when given."""
+    st_folium(base_map(lang=lang, tiles=tiles),
+              feature_group_to_add=data_group(layers, heat=bool(st.session_state.get("heat"))),
+              returned_objects=[], height=620, use_container_width=True, key="map",
+              center=centre, zoom=SELECTED_ZOOM if centre else None)
 
 
 def ensure_database(path: Path, lang: str) -> None:
@@ -312,7 +323,12 @@ def time_controls(lo: dt.date, hi: dt.date, lang: str) -> tuple[dt.date, int, bo
     t2.button(text("pause" if playing else "play", lang), key="play", on_click=toggle_play, args=(lo, hi),
               width="stretch")
     steps = text("step_days", lang)
-    t3.selectbox(text("step", lang), PLAY_STEPS, key="step", format_func=lambda d: steps[str(d)])
+    # One widget per language (a keyed selectbox keeps the option texts it was first drawn with); the
+    # choice itself lives in "step", which the URL and the player read.
+    step_key = f"step_{lang}"
+    st.session_state[step_key] = st.session_state["step"]
+    t3.selectbox(text("step", lang), PLAY_STEPS, key=step_key, format_func=lambda d: steps[str(d)],
+                 on_change=lambda: st.session_state.update(step=st.session_state[step_key]))
     k1, k2, k3 = st.columns([2, 2, 2], vertical_alignment="bottom")
     window = int(k1.number_input(text("window", lang), min_value=0, max_value=365, step=1, key="window"))
     show_control = k2.checkbox(text("show_control", lang), key="show_control")
@@ -358,16 +374,28 @@ def main() -> None:
         filter_box = st.container()
         st.divider()
         handle_upload(path, lang)
-    version = db_version(path)
     try:
-        first, last, total = db_facts(str(path), version)
-    except sqlite3.OperationalError as exc:
+        upgrade_store(path, lang)
+        show_page(path, lang, filter_box)
+    except sqlite3.OperationalError as exc:  # locked by a writer, or unreadable mid-session
         busy = "locked" in str(exc).lower() or "busy" in str(exc).lower()
         (st.warning if busy else st.error)(text("db_busy" if busy else "db_broken", lang, name=path.name))
-        st.stop()
     except sqlite3.DatabaseError:
         st.error(text("db_broken", lang, name=path.name))
-        st.stop()
+
+
+def upgrade_store(path: Path, lang: str) -> None:
+    """Brings an older store to the current schema once, saying so (new indexes take a while on an archive);
+    a store this process cannot write is read as it is."""
+    if store.needs_migration(path):
+        with st.spinner(text("db_upgrading", lang)):
+            store.upgrade(path)
+
+
+def show_page(path: Path, lang: str, filter_box: DeltaGenerator) -> None:
+    """Everything below the sidebar's language and upload: filters, metrics, map, timeline, tables, downloads."""
+    version = db_version(path)
+    first, last, total = db_facts(str(path), version)
     lo, hi = data_dates(first, last)
     with filter_box:
         filters, tiles = sidebar_filters(lo, hi, lang)
@@ -392,9 +420,7 @@ def main() -> None:
 
     layers = cached_layers(str(path), version, filters, as_of, window, show_control, lang)
     (st.warning if layers.aggregated else st.caption)(layers.message)
-    st_folium(render_map(layers, tiles=tiles, lang=lang, heat=bool(st.session_state.get("heat"))),
-              returned_objects=[], height=620, use_container_width=True, key="map",
-              center=centre, zoom=SELECTED_ZOOM if centre else None)
+    show_map(layers, tiles, lang, centre)
 
     st.subheader(text("timeline", lang))
     counts = cached_per_day(str(path), version, filters)

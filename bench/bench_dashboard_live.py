@@ -8,6 +8,7 @@ Prints the figures. Run from the project root:
 
     .venv/bin/python bench/bench_dashboard_live.py [--articles 1500]
     .venv/bin/python bench/bench_dashboard_live.py --claims 10000   # 10,000 claims at 300 places
+    .venv/bin/python bench/bench_dashboard_live.py --claims 30000 --places 10000  # a map of ~9,500 places
     .venv/bin/python bench/bench_dashboard_live.py --db /tmp/big.db  # reuse (or keep) the built database
 """
 from __future__ import annotations
@@ -99,12 +100,12 @@ def build_db(path: Path, articles: int) -> int:
     return report.claims_new
 
 
-def build_synthetic_db(path: Path, n: int) -> int:
-    """A database holding n synthetic claims at 300 places (dashboard.samples), written straight to the
+def build_synthetic_db(path: Path, n: int, places: int = 300) -> int:
+    """A database holding n synthetic claims at `places` places (dashboard.samples), written straight to the
     tables; the number of claims stored."""
     from dashboard.samples import synthetic_claims
 
-    df = synthetic_claims(n)
+    df = synthetic_claims(n, n_places=places)
     conn = open_db(path)
     with conn:
         now = "2026-01-01T00:00:00+00:00"
@@ -135,6 +136,7 @@ def main() -> None:
     ap.add_argument("--articles", type=int, default=1500, help="synthetic articles to ingest (default 1500)")
     ap.add_argument("--claims", type=int, default=0,
                     help="instead: this many synthetic claims at 300 places, written straight to the database")
+    ap.add_argument("--places", type=int, default=300, help="places of the --claims database (default 300)")
     ap.add_argument("--db", help="use this database file (built there first if it does not exist)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
@@ -145,8 +147,9 @@ def main() -> None:
         if db.exists():
             print(f"database: {db} (reused)")
         elif args.claims:
-            claims = build_synthetic_db(db, args.claims)
-            print(f"database: {claims:,} synthetic claims at 300 places, built in {time.perf_counter() - t:.1f} s")
+            claims = build_synthetic_db(db, args.claims, args.places)
+            print(f"database: {claims:,} synthetic claims at {args.places:,} places, built in "
+                  f"{time.perf_counter() - t:.1f} s")
         else:
             claims = build_db(db, args.articles)
             print(f"database: {args.articles} articles, {claims:,} claims, built in {time.perf_counter() - t:.1f} s")
@@ -187,8 +190,10 @@ def main() -> None:
                     drawn = _wait_drawn(page, lambda d: d != -1)
                     took = time.perf_counter() - t
                     page.wait_for_timeout(1500)  # let the rest of the run's messages arrive
+                    draw_ms = _map_frame(page).evaluate("[window.mihwar.drawMs, window.mihwar.drawParts]")
                     print(f"filter '{label}' to redrawn map: {took:.2f} s ({_shown(page):,} claims shown, "
-                          f"{drawn:,} points drawn); {proxy.take() / 1e6:.2f} MB sent")
+                          f"{drawn:,} points drawn; drawing in the page {draw_ms} ms); "
+                          f"{proxy.take() / 1e6:.2f} MB sent")
                 browser.close()
         finally:
             proc.terminate()

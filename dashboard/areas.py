@@ -13,11 +13,13 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import MultiPoint, shape
 from shapely.ops import unary_union
 
+from dashboard.gcpause import paused_gc
 from dashboard.schema import side_label
 
 OUTLINE_FILE = files("dashboard") / "data" / "libya_outline.geojson"
@@ -77,7 +79,9 @@ def control_cells(control: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM) -
         cells = list(regions.geoms)  # ordered: the i-th region is the i-th point's
     circles = shapely.buffer(points, radius, quad_segs=6)
     shapely.prepare(outline)
-    clipped = shapely.intersection(shapely.intersection(cells, circles), outline)
+    clipped = shapely.intersection(cells, circles)
+    border = ~shapely.contains_properly(outline, clipped)  # only cells near the coast or a border need cutting
+    clipped[border] = shapely.intersection(clipped[border], outline)
     keep = ~shapely.is_empty(clipped) & (shapely.area(clipped) > 0)
     back = _from_plane(clipped[keep], lat0)
     return [spot | {"geometry": geom} for spot, geom in zip([s for s, k in zip(spots, keep, strict=True) if k], back,
@@ -89,17 +93,25 @@ def control_areas(control: pd.DataFrame, radius_km: float = DEFAULT_RADIUS_KM, p
 
     No article text: the areas are not interactive (the control table and the claims' popups say more).
     """
+    with paused_gc():
+        return _control_areas(control, radius_km, precision)
+
+
+def _control_areas(control: pd.DataFrame, radius_km: float, precision: int) -> dict:
     cells = control_cells(control, radius_km)
-    geoms = shapely.set_precision([c["geometry"] for c in cells], 10 ** -precision)
-    features = []
-    for cell, geom, text in zip(cells, geoms, shapely.to_geojson(geoms), strict=True):
-        if geom.is_empty:
-            continue
-        features.append({
-            "type": "Feature", "geometry": json.loads(text),
-            "properties": {"side": cell["side"], "contested": cell["contested"], "places": len(cell["places"])},
-        })
-    return {"type": "FeatureCollection", "features": features}
+    if not cells:
+        return {"type": "FeatureCollection", "features": []}
+    # Rounded for the map (about 100 m at 3 decimals): a drawing, not a topology, so no repair is needed.
+    geoms = shapely.transform(np.array([c["geometry"] for c in cells], dtype=object),
+                              lambda xy: np.round(xy, precision))
+    keep = ~shapely.is_empty(geoms)
+    texts = shapely.to_geojson(geoms[keep])
+    shapes = json.loads("[" + ",".join(texts) + "]")  # one parse for all areas
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": geometry,
+         "properties": {"side": cell["side"], "contested": cell["contested"], "places": len(cell["places"])}}
+        for cell, geometry in zip([c for c, k in zip(cells, keep, strict=True) if k], shapes, strict=True)
+    ]}
 
 
 def pack_areas(fc: dict, scale: int = 1000) -> list[list]:

@@ -16,6 +16,7 @@ import json
 import math
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -24,8 +25,9 @@ import pandas as pd
 
 from dashboard.control import CONTEST_CLAIMS, CONTROL_COLUMNS, HOLD_CLAIMS, empty_control
 from dashboard.escape import esc
+from dashboard.grid import CELL_COLUMNS, Cells, cells_of
 from dashboard.i18n import text
-from dashboard.mapview import MapLayers, map_layers
+from dashboard.mapview import DEFAULT_MAX_PLACES, MapLayers, date_text, legend_html, map_layers
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS, side_label
 from pipeline.export import Format, write_text_stream
 from pipeline.filters import Filters
@@ -69,7 +71,8 @@ def claims_per_day(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """Counts of the filtered dated claims per day (index) by side (columns GNA, LNA, none): the frame
     dashboard.filters.claims_per_day gives for the filtered claims frame."""
     w = where(conn, f)
-    dated = "" if f.date_from is not None else f" AND {DATED}"  # a start bound is the test already
+    dated = "" if f.date_from is not None else f" AND {DATED}"  # a start bound leaves out the undated, unless
+    # include_undated lets them in: then they are read and dropped below (they have no day)
     rows = conn.execute(f"SELECT c.date, c.side, COUNT(*) FROM claims c WHERE ({w.sql}){dated} "
                         "GROUP BY c.date, c.side", w.params).fetchall()
     if not rows:
@@ -91,7 +94,8 @@ def hint(conn: sqlite3.Connection, index: str) -> str:
     return f"INDEXED BY {index}" if found else ""
 
 
-_MIDDLES: dict[tuple[str, int, int], str | None] = {}
+_MIDDLES: dict[tuple, str | None] = {}
+_MIDDLES_LOCK = threading.Lock()
 PARALLEL_FROM = 200_000  # claims: below this one scan is quick enough
 
 
@@ -100,22 +104,40 @@ def _db_file(conn: sqlite3.Connection) -> str:
     return next((r[2] for r in conn.execute("PRAGMA database_list") if r[1] == "main"), "") or ""
 
 
+def _file_stamp(path: str) -> tuple:
+    """Changes whenever the store file or its WAL is written."""
+    stamps = []
+    for p in (path, path + "-wal"):
+        try:
+            st = os.stat(p)
+            stamps.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
+
+
 def _middle_place(conn: sqlite3.Connection) -> str | None:
     """The place id halfway through the claims_by_kind index (claims, not places, split in two), to scan the
-    halves at once; None for a small store or on one core. Found once per store and size (one index walk)."""
+    halves at once; None for a small store or on one core. Found once per store version (one index walk)."""
     if (os.cpu_count() or 1) < 2:
         return None
     path = _db_file(conn)
+    if not path:
+        return None
+    key = (path, _file_stamp(path))
+    with _MIDDLES_LOCK:  # shared by every session's thread
+        if key in _MIDDLES:
+            return _MIDDLES[key]
     total = total_claims(conn)
-    key = (path, os.stat(path).st_mtime_ns if path else 0, total)
-    if key not in _MIDDLES:
-        row = None
-        if path and total >= PARALLEL_FROM:
-            row = conn.execute("SELECT place_id FROM claims INDEXED BY claims_by_kind ORDER BY place_id "
-                               "LIMIT 1 OFFSET ?", (total // 2,)).fetchone()
+    row = None
+    if total >= PARALLEL_FROM:
+        row = conn.execute("SELECT place_id FROM claims INDEXED BY claims_by_kind ORDER BY place_id "
+                           "LIMIT 1 OFFSET ?", (total // 2,)).fetchone()
+    middle = row[0] if row else None
+    with _MIDDLES_LOCK:
         _MIDDLES.clear()
-        _MIDDLES[key] = row[0] if row else None
-    return _MIDDLES[key]
+        _MIDDLES[key] = middle
+    return middle
 
 
 def _in_parallel(conn: sqlite3.Connection, jobs: list[tuple[str, tuple]]) -> list[list[tuple]]:
@@ -203,21 +225,8 @@ def newest_claims(conn: sqlite3.Connection, f: Filters, n: int) -> pd.DataFrame:
 
 
 # ---- the map --------------------------------------------------------------------------------------------
-def _date_text(date: object, precision: object) -> str:
-    """As dashboard.mapview writes a claim's date."""
-    if date is None or pd.isna(date):
-        return "unknown date"
-    ts = pd.Timestamp(date)
-    if precision == "year":
-        return f"{ts:%Y} (year)"
-    if precision == "month":
-        return f"{ts:%Y-%m} (month)"
-    if precision == "week":
-        return f"week of {ts:%Y-%m-%d} (week)"
-    return f"{ts:%Y-%m-%d} ({precision or 'day'})"
-
-
 def _ranked(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """[name, count] most first, equal counts in the order of `counts` (SIDE_LABELS, CLAIM_TYPES)."""
     return sorted(((k, int(v)) for k, v in counts.items() if v > 0), key=lambda kv: -kv[1])
 
 
@@ -225,23 +234,30 @@ def aggregate_features(summary: pd.DataFrame, latest: pd.DataFrame) -> list[dict
     """One point feature per place of a place_summary (with its latest_claims), in the format of
     dashboard.mapview.aggregate_features: n, sides and types ([name, count], most first; equal counts
     in the order GNA, LNA, none and of CLAIM_TYPES), latest (the latest claims); every text escaped."""
+    texts: dict[tuple, str] = {}  # the same few sides, types and dates come back again and again
     items: dict[str, list[str]] = {}
-    for r in latest.to_dict("records"):
-        items.setdefault(r["place_id"], []).append(
-            f'{esc(side_label(r["side"]))} {esc(r["claim"])} · {esc(_date_text(r["date"], r["date_precision"]))}')
+    for pid, side, claim, date, precision in zip(*(latest[c].tolist() for c in (
+            "place_id", "side", "claim", "date", "date_precision")), strict=True):
+        key = (side, claim, date, precision)
+        if key not in texts:
+            texts[key] = f"{esc(side_label(side))} {esc(claim)} · {esc(date_text(date, precision))}"
+        items.setdefault(pid, []).append(texts[key])
+    columns = {c: summary[c].tolist() for c in ("place_id", "place", "place_ar", "lat", "lon", *SIDE_LABELS,
+                                                 *CLAIM_TYPES)}
     features = []
-    for r in summary.to_dict("records"):
-        by_side = _ranked({s: r[s] for s in SIDE_LABELS})
-        by_type = _ranked({t: r[t] for t in CLAIM_TYPES})
+    for i, pid in enumerate(columns["place_id"]):
+        by_side = _ranked({s: columns[s][i] for s in SIDE_LABELS})
+        by_type = _ranked({t: columns[t][i] for t in CLAIM_TYPES})
         total = sum(c for _s, c in by_side)
         top = by_side[0][0] if len(by_side) == 1 or by_side[0][1] > by_side[1][1] else "none"
         features.append({"type": "Feature", "geometry": {
-            "type": "Point", "coordinates": [round(float(r["lon"]), 6), round(float(r["lat"]), 6)]}, "properties": {
-            "id": str(r["place_id"]), "side": top, "claim": by_type[0][0],
+            "type": "Point", "coordinates": [round(float(columns["lon"][i]), 6), round(float(columns["lat"][i]), 6)]},
+            "properties": {
+            "id": str(pid), "side": top, "claim": by_type[0][0],
             "radius": round(min(6 + 2 * math.log2(total), 20), 1), "n": total,
-            "name": esc(r["place"]), "name_ar": esc(r["place_ar"]),
+            "name": esc(columns["place"][i]), "name_ar": esc(columns["place_ar"][i]),
             "sides": [[esc(k), c] for k, c in by_side], "types": [[esc(k), c] for k, c in by_type],
-            "latest": items.get(r["place_id"], []),
+            "latest": items.get(pid, []),
         }})
     return features
 
@@ -264,20 +280,46 @@ def bounds(summary: pd.DataFrame, pad: float = 0.03) -> list[list[float]] | None
 
 
 def map_layers_for(conn: sqlite3.Connection, f: Filters, summary: pd.DataFrame, *, max_points: int,
-                   show_control: bool = True, lang: str = "en", areas: dict | None = None) -> MapLayers:
+                   show_control: bool = True, lang: str = "en", areas: dict | None = None,
+                   max_places: int = DEFAULT_MAX_PLACES) -> MapLayers:
     """The map's layer data for the filtered claims: dashboard.mapview.map_layers on the claims when there
     are at most `max_points` of them, else the per-place aggregates made from `summary` (place_summary of
-    the same filter) and each place's latest claims, without loading the claims."""
+    the same filter) and each place's latest claims, without loading the claims; above `max_places`
+    places the aggregates are per grid cell (dashboard.grid)."""
     total = int(summary["claims"].sum()) if len(summary) else 0
     if total <= max_points:
         return map_layers(claims_frame(conn, f), None, max_points=max_points, show_control=show_control,
-                          lang=lang, areas=areas)
+                          lang=lang, areas=areas, max_places=max_places)
     located = summary.dropna(subset=["lat", "lon"])
-    features = aggregate_features(located, latest_claims(conn, f, list(located["place_id"])))
-    message = text("msg_aggregated", lang, total=total, limit=max_points, places=len(features))
+    latest = latest_claims(conn, f, list(located["place_id"]))
+    cells = cells_of(located.set_index("place_id").assign(n=located["claims"].to_numpy()), max_places)
+    if cells is None:
+        features = aggregate_features(located, latest)
+        message = text("msg_aggregated", lang, total=total, limit=max_points, places=len(features))
+    else:
+        features = aggregate_features(*_per_cell(located, latest, cells))
+        message = text("msg_grid", lang, total=total, places=len(located), cells=len(features),
+                       km=round(cells.cell_deg * 111.32))
+    legend = legend_html(text("legend_aggregated", lang), lang, areas=areas is not None)
     return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=areas,
                      bounds=bounds(located), aggregated=True, message=message, show_control=show_control,
-                     heat=tuple(heat_points(located)), front_places=tuple(sorted(summary["place_id"].astype(str))))
+                     heat=tuple(heat_points(located)), front_places=tuple(sorted(summary["place_id"].astype(str))),
+                     legend=legend)
+
+
+def _per_cell(summary: pd.DataFrame, latest: pd.DataFrame, cells: Cells) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A place_summary and its latest_claims with each place replaced by its grid cell (counts summed,
+    each cell's LATEST_PER_PLACE latest claims)."""
+    of = cells.of_place
+    counts = [c for c in summary.columns if c not in CELL_COLUMNS]
+    by_cell = summary[counts].assign(place_id=summary["place_id"].map(of["place_id"])).groupby(
+        "place_id", sort=True).sum(numeric_only=True)
+    names = of.drop_duplicates("place_id").set_index("place_id")
+    by_cell = by_cell.join(names[["place", "place_ar", "lat", "lon"]]).reset_index()
+    latest = (latest.assign(place_id=latest["place_id"].map(of["place_id"]))
+              .sort_values("date", ascending=False, na_position="last", kind="stable")
+              .groupby("place_id", sort=False).head(LATEST_PER_PLACE))
+    return by_cell, latest
 
 
 # ---- the control view -----------------------------------------------------------------------------------

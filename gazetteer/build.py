@@ -708,8 +708,9 @@ def read_curated(path: Path) -> list[dict[str, str]]:
 
 def apply_curated(index: Index, rows: list[dict[str, str]]) -> None:
     """Create curated places or override/enrich the open-data places they name in merge_with. A name a
-    curated row lists is that place's alone: another place that got it from open data (an airport's
-    generated "Tripoli Airport") loses it, unless its own curated row lists it too."""
+    curated row lists as an alias is that place's alone: another place that got it as an alias from open data
+    (an airport's generated "Tripoli Airport") loses it, unless its own curated row lists it too; other
+    places' own primary names (names_en, names_ar) are kept."""
     owners: dict[str, set[str]] = {}
     for row in rows:
         aliases = [clean_text(a) for a in row["aliases"].split("|") if clean_text(a)]

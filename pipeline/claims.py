@@ -756,8 +756,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                 side, why = _resolve_side(ctx, trig, kind, clause)
                 attacker = (_repelled_attacker(ctx, trig, clause, side)
                             if kind is ClaimType.REPELLED and side is not None else None)
-                if side is None and (lex.background_state.search(tx.norm, *clause)
-                                     or lex.ended_before.search(tx.norm, max(clause[0], trig.start - 40), trig.start)):
+                if side is None and (lex.background_state.search(tx.norm, *clause) or (
+                        _GROUP[kind] == "offensive"
+                        and lex.ended_before.search(tx.norm, max(clause[0], trig.start - 40), trig.start))):
                     continue  # "fighting in X since April", "ending an attack on X": the war as background
                 date = _event_date(tx, s_dates, trig, clause, sent, c_triggers)
                 for m, locator in applies[trig]:

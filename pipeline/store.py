@@ -157,19 +157,19 @@ def migrate(conn: sqlite3.Connection) -> int:
     return found
 
 
-def open_db(path: str | os.PathLike | None = None) -> sqlite3.Connection:
+def open_db(path: str | os.PathLike | None = None, *, wait: float = LOCK_SECONDS) -> sqlite3.Connection:
     """A connection to the store (path, else $MIHWAR_DB, else data/mihwar.db), created or migrated, in WAL mode.
 
     Two processes opening a new store at once race to switch it to WAL and create the schema; SQLite
     answers the loser "database is locked" at once, without its busy wait, so opening is retried for up
-    to LOCK_SECONDS.
+    to `wait` seconds (LOCK_SECONDS), which is also how long a locked store is waited for.
     """
     path = Path(path) if path is not None else db_path()
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + LOCK_SECONDS
+    deadline = time.monotonic() + wait
     while True:
-        conn = sqlite3.connect(str(path), timeout=LOCK_SECONDS, check_same_thread=False)
+        conn = sqlite3.connect(str(path), timeout=wait, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commits
@@ -186,25 +186,61 @@ def open_db(path: str | os.PathLike | None = None) -> sqlite3.Connection:
             raise
 
 
+READER_WAIT_SECONDS = 1.0  # how long a reader waits for the lock to bring an older store up to date
+_NOT_UPGRADED: set[tuple[str, int]] = set()  # (store, its mtime) a reader could not migrate: not retried
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    return sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False)
+
+
+def needs_migration(path: str | os.PathLike) -> bool:
+    """True when the store at `path` exists and has an older schema than this Mihwar's."""
+    path = Path(path)
+    if not path.exists():
+        return False
+    conn = _connect_readonly(path)
+    try:
+        return schema_version(conn) < SCHEMA_VERSION
+    finally:
+        conn.close()
+
+
+def upgrade(path: str | os.PathLike, *, wait: float = READER_WAIT_SECONDS) -> bool:
+    """Migrates the store at `path` to SCHEMA_VERSION, waiting at most `wait` seconds for the lock; False
+    when it cannot be written now (locked by a writer, a read-only file), which is then not retried until
+    the file changes."""
+    path = Path(path)
+    try:
+        key = (str(path.resolve()), path.stat().st_mtime_ns)
+    except OSError:
+        key = (str(path), 0)
+    if key in _NOT_UPGRADED:
+        return False
+    try:
+        open_db(path, wait=wait).close()
+    except sqlite3.OperationalError:
+        _NOT_UPGRADED.add(key)
+        return False
+    return True
+
+
 def open_db_readonly(path: str | os.PathLike | None = None) -> sqlite3.Connection:
     """A read-only connection for readers (export, the dashboard); an older schema is migrated first.
 
-    Migrating takes a writer: a store this reader cannot write that lacks only version 4's indexes is read
-    as it is (the queries give the same answers without them, more slowly).
+    Migrating takes a writer and is waited for at most READER_WAIT_SECONDS: a store this reader cannot write
+    now that lacks only version 4's indexes is read as it is (the queries give the same answers without
+    them, more slowly); an older one cannot be read.
     """
     path = Path(path) if path is not None else db_path()
-    conn = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True, timeout=30, check_same_thread=False)
+    conn = _connect_readonly(path)
     found = schema_version(conn)
     if found < SCHEMA_VERSION:
-        try:
-            writer = open_db(path)
-        except sqlite3.OperationalError:
-            if found >= 3:
-                return conn
-            conn.close()
-            raise
         conn.close()
-        conn = writer
+        if not upgrade(path) and found < 3:
+            raise sqlite3.OperationalError(
+                f"{path.name}: schema version {found} must be migrated and the store cannot be written now")
+        conn = _connect_readonly(path)
     return conn
 
 

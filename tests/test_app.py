@@ -185,3 +185,37 @@ def test_a_damaged_database_gives_a_plain_message_not_a_traceback(tmp_path: Path
     assert not at.exception
     assert any("not a Mihwar database or is damaged" in e.value for e in at.error)
     assert all(str(tmp_path) not in e.value for e in at.error)  # no server paths
+
+
+def test_a_store_locked_after_the_first_query_says_busy_not_a_traceback(app: AppTest, tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from dashboard import queries
+
+    def locked(*_a, **_k):
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(queries, "claims_per_day", locked)  # a writer holds the store while the page runs
+    app.multiselect(key="sides").set_value(["LNA"])  # a new filter: the timeline is asked again
+    app.run()
+    assert not app.exception
+    assert any("busy" in w.value for w in app.warning)
+
+
+def test_an_older_store_is_brought_up_to_date_by_the_page(app: AppTest, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    db = tmp_path / "mihwar.db"
+    conn = sqlite3.connect(db)
+    for name in ("claims_by_date", "claims_by_place", "claims_by_kind"):
+        conn.execute(f"DROP INDEX {name}")
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    at = rerun(AppTest.from_file(APP, default_timeout=TIMEOUT))
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    conn.close()
+    assert metric(at, "Claims shown") == len(frame(tmp_path))

@@ -122,6 +122,14 @@ def test_an_ended_attack_without_its_side_is_no_event():
     assert at("The advance put an end to an attack on Ain Zara.", AIN_ZARA) == set()
     # with its side named it is still that side's attack
     assert at("GNA forces ended Haftar's offensive on Ain Zara on Thursday.", AIN_ZARA) == {(Side.LNA, ClaimType.ATTACK)}
+    assert at("وضعت القوات حدا للهجوم على عين زارة.", AIN_ZARA) == set()
+
+
+def test_what_ends_with_an_attack_or_a_clash_still_reports_it():
+    assert at("The truce ended with an attack on Ain Zara on Monday.", AIN_ZARA) == {(None, ClaimType.ATTACK)}
+    assert at("The weekend ended with clashes in Ain Zara on Sunday.", AIN_ZARA) == {(None, ClaimType.CLASH)}
+    # ending the fighting is not ending an offensive: the clash is still news
+    assert at("A ceasefire ended the fighting in Ain Zara on Sunday.", AIN_ZARA) == {(None, ClaimType.CLASH)}
 
 
 # 10. A front named after a city frames the places on it: the fighting is at those places.

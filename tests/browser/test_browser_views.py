@@ -151,6 +151,8 @@ def test_arabic_interface(browser, app_url: str) -> None:
             "getComputedStyle(document.querySelector('[data-testid=\"stAppViewContainer\"]')).direction") == "rtl",
             "the page to turn right-to-left")
         wait_until(page, lambda: "lang=ar" in page.url, "the address bar to hold the language")
+        step = page.locator('[data-testid="stSelectbox"]').filter(has_text="الخطوة").first
+        wait_until(page, lambda: step.locator("input").input_value() == "أسبوع", "the play step in Arabic")
         metric = page.locator('[data-testid="stMetric"]').filter(has_text="الادعاءات المعروضة")
         assert int(metric.locator('[data-testid="stMetricValue"]').inner_text().replace(",", "")) == n
 
