@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 import numpy as np
@@ -22,7 +22,7 @@ from shapely.ops import unary_union
 from dashboard.gcpause import paused_gc
 from dashboard.schema import side_label
 
-OUTLINE_FILE = Path(__file__).resolve().parent / "data" / "libya_outline.geojson"
+OUTLINE_FILE = files("dashboard") / "data" / "libya_outline.geojson"
 DEFAULT_RADIUS_KM = 8.0
 _KM_PER_DEG = 111.32
 METHOD_NOTE = ("Areas: the land nearer to a held place than to any other held place (Voronoi cells), "

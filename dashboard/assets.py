@@ -9,12 +9,13 @@ from __future__ import annotations
 import base64
 import re
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 
 import folium
 from branca.element import Element
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_DIR = files("dashboard") / "static"
 LEAFLET_DIR = STATIC_DIR / "leaflet-1.9.4"
 MARKERCLUSTER_DIR = STATIC_DIR / "leaflet.markercluster-1.5.3"
 HEAT_DIR = STATIC_DIR / "leaflet.heat-0.2.0"
@@ -53,7 +54,7 @@ def leaflet_css() -> str:
 @lru_cache(maxsize=1)
 def local_resources() -> dict[str, str]:
     """Resource name (as folium names it) -> data: URI of the vendored file."""
-    def js(path: Path) -> str:
+    def js(path: Traversable) -> str:
         code = path.read_text(encoding="utf-8")
         code = re.sub(r"\n?//# sourceMappingURL=\S+\s*$", "\n", code)  # the .map file is not vendored
         return _data_uri("text/javascript", code.encode("utf-8"))

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
-STRINGS_FILE = Path(__file__).resolve().parent / "data" / "ui_strings.json"
+STRINGS_FILE = files("dashboard") / "data" / "ui_strings.json"
 LANGUAGES: dict[str, str] = {"en": "English", "ar": "العربية"}
 RTL = frozenset({"ar"})
 

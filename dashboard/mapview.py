@@ -6,7 +6,7 @@ import json
 import math
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 import folium
@@ -34,7 +34,7 @@ from dashboard.map_elements import (
 )
 from dashboard.schema import CLAIM_TYPES, NO_SIDE, SIDE_LABELS, SIDES, side_label
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = files("dashboard") / "data"
 DEFAULT_MAX_POINTS = 2_000  # above this the map aggregates per place (keeps a redraw under ~1.5 s, <1 MB)
 DEFAULT_MAX_PLACES = 2_000  # above this the aggregates are per grid cell (bounds the map at any scale)
 AREA_SCALE = 1000  # control-area coordinates go to the map as integers of 1/1000 degree

@@ -78,7 +78,7 @@ class _Candidate:
 
 
 def _load_cues() -> dict:
-    with open(DATA_DIR / "matcher_cues.json", encoding="utf-8") as fh:
+    with (DATA_DIR / "matcher_cues.json").open(encoding="utf-8") as fh:
         return json.load(fh)
 
 

@@ -223,7 +223,9 @@ class NormalizedText:
         self.text = text
         self.norm, self.to_orig = normalize_aligned(text)
         self._deleted = deleted_offsets(text) if self.to_orig is not None else []
-        self._starts = [m.start() for m in TOKEN_RE.finditer(self.norm)]
+        spans = [m.span() for m in TOKEN_RE.finditer(self.norm)]
+        self._starts = [a for a, _b in spans]
+        self._ends = [b for _a, b in spans]
         self._tokens: list[Token] | None = None
 
     @property
@@ -244,9 +246,6 @@ class NormalizedText:
     def prev_tokens(self, pos: int, k: int, floor: int = 0) -> list[str]:
         """The texts of the k tokens before a normalized offset (none before floor)."""
         i = bisect.bisect_left(self._starts, pos)
-        out = []
-        for s in self._starts[max(0, i - k) : i]:
-            if s >= floor:
-                m = TOKEN_RE.match(self.norm, s)
-                out.append(m.group() if m else "")
-        return out
+        lo = max(0, i - k, bisect.bisect_left(self._starts, floor, 0, i))
+        norm, ends = self.norm, self._ends
+        return [norm[s : ends[j]] for j, s in enumerate(self._starts[lo:i], lo)]

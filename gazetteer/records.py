@@ -4,9 +4,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = files("gazetteer") / "data"  # from the installed package (Dask workers import it)
 PLACES_FILE = DATA_DIR / "places.jsonl"
 
 @dataclass(frozen=True)
@@ -47,9 +49,9 @@ def place_from_dict(rec: dict) -> Place:
     )
 
 
-def load_places(path: Path | str = PLACES_FILE) -> list[Place]:
-    """All places of a places.jsonl file."""
-    with open(path, encoding="utf-8") as fh:
+def load_places(path: Path | str | Traversable = PLACES_FILE) -> list[Place]:
+    """All places of a places.jsonl file (a path, or a resource of the installed package)."""
+    with (Path(path) if isinstance(path, str) else path).open(encoding="utf-8") as fh:
         return [place_from_dict(json.loads(line)) for line in fh if line.strip()]
 
 
@@ -61,9 +63,8 @@ def default_places() -> tuple[Place, ...]:
 
 def load_word_list(name: str) -> frozenset[str]:
     """A word list from gazetteer/data (one entry a line, # comments)."""
-    path = DATA_DIR / name
     words = set()
-    with open(path, encoding="utf-8") as fh:
+    with (DATA_DIR / name).open(encoding="utf-8") as fh:
         for line in fh:
             line = line.split("#", 1)[0].strip()
             if line:

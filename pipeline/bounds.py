@@ -13,6 +13,7 @@ import dataclasses
 import itertools
 import re
 import signal
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -134,23 +135,75 @@ def cap_claims(claims: Sequence[Claim], limit: int = MAX_CLAIMS_PER_ARTICLE) -> 
 
 @contextlib.contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise ArticleTimeout in the block once `seconds` have passed.
+    """Raise ArticleTimeout in the block once `seconds` have passed (None or 0: no limit).
 
-    Works in a process's main thread (the CLI, a worker process); elsewhere, or with None or 0,
-    the block runs without a limit.
+    In a process's main thread (the CLI, a worker process) a SIGALRM timer raises it; in any other
+    thread (a Dask worker runs tasks in threads) a timer thread raises it asynchronously in this one
+    (CPython's PyThreadState_SetAsyncExc). Either way it lands between two Python bytecodes, so one
+    long call into C (a regular expression) finishes first.
     """
-    usable = bool(seconds) and threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
-    if not usable:
+    if not seconds:
         yield
         return
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        with _alarm(seconds):
+            yield
+    else:
+        with _thread_alarm(seconds):
+            yield
 
+
+@contextlib.contextmanager
+def _alarm(seconds: float) -> Iterator[None]:
     def expire(_signum: int, _frame: object) -> None:
         raise ArticleTimeout(f"extraction took longer than {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))  # type: ignore[arg-type]
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+class _ThreadTimeout(ArticleTimeout):
+    """ArticleTimeout raised into a thread (the exception is made without arguments: the message is its own)."""
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(args or ("extraction took longer than its time budget",)))
+
+
+def _set_async_exc(ident: int, exc: type[BaseException] | None) -> int:
+    import ctypes
+
+    return ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(ident), ctypes.py_object(exc) if exc else None)
+
+
+@contextlib.contextmanager
+def _thread_alarm(seconds: float) -> Iterator[None]:
+    """The time budget in a thread that is not the main one: a timer thread interrupts this one."""
+    if sys.implementation.name != "cpython":  # no way to interrupt a thread: no limit
+        yield
+        return
+    ident = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                _set_async_exc(ident, _ThreadTimeout)
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+            if state["fired"]:
+                _set_async_exc(ident, None)  # not delivered yet (the block ended first): never outside it
+        timer.cancel()

@@ -218,6 +218,7 @@ class _Context:
     lex: Lexicon
     outlet: Side | None = None  # the side the outlet writes for, if it has a convention
     media_voice: bool = False  # the speaker is media leaning to a side, not the side itself
+    memo: dict = dataclasses.field(default_factory=dict, compare=False)  # per-sentence answers (see pick)
 
 
 def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool) -> bool:
@@ -241,10 +242,10 @@ _QUOTE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
 
 def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
     """One of two offsets lies inside a quotation of the sentence and the other not."""
-    for q in _QUOTE.finditer(ctx.tx.norm, *ctx.sent):
-        if (q.start() <= a < q.end()) != (q.start() <= b < q.end()):
-            return True
-    return False
+    quotes = ctx.memo.get("quotes")
+    if quotes is None:  # found once a sentence, not once a candidate
+        quotes = ctx.memo["quotes"] = [q.span() for q in _QUOTE.finditer(ctx.tx.norm, *ctx.sent)]
+    return any((qs <= a < qe) != (qs <= b < qe) for qs, qe in quotes)
 
 
 #: Between a name and its bracketed short name ("Government (of National Accord) (GNA)").
@@ -287,7 +288,10 @@ def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
 def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[int, int]
                   ) -> tuple[Side | None, Evidence]:
     """The side a claim is about, with the kind of evidence it was found by (named side rules, in order)."""
-    if kind is ClaimType.CLASH or _both_sides(ctx, clause):
+    both = ctx.memo.get(clause)  # a clause's answer, once for all its triggers
+    if both is None:
+        both = ctx.memo[clause] = _both_sides(ctx, clause)
+    if kind is ClaimType.CLASH or both:
         return None, Evidence.BOTH  # "mutual shelling", "clashes between the LNA and the GNA": both sides
     b = ctx.bound.get(trig)
     if b is not None:
@@ -313,9 +317,15 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             if not (lo <= a.start < hi) or a in taken:
                 continue
             side = a.side_for(ctx.speaker, ctx.outlet)
-            if side is None or _media_patron(ctx.tx.norm, ctx.lex, a):
+            if side is None:
+                continue
+            flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
+            if flags is None:
+                flags = ctx.memo[id(a)] = (_media_patron(ctx.tx.norm, ctx.lex, a), _is_source(ctx, a))
+            patron, source = flags
+            if patron:
                 continue  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
-            if _is_source(ctx, a):
+            if source:
                 if kind is ClaimType.CONTROL and a.start >= trig.end:
                     cands.append((side.opponent, a, True))  # "seized towns from the LNA": the LNA lost them
                 continue  # otherwise the side taken from is no candidate

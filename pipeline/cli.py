@@ -18,6 +18,7 @@ from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, atomic_wr
 from pipeline.fetch import FetchError, fetch_url, read_url
 from pipeline.filters import Filters, apply_filters
 from pipeline.frame import CLAIM_TYPES, SIDE_LABELS
+from pipeline.geojson import export_geojson
 from pipeline.ingest import StorageFault, ingest_dask, ingest_items
 from pipeline.models import Article
 from pipeline.progress import progress_bar
@@ -185,8 +186,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         claimed_by=frozenset(args.claimed_by) if args.claimed_by else None,
         claim_types=frozenset(args.claim) if args.claim else None,
         place_query=args.place or "", min_confidence=args.min_confidence)
-    frames = (apply_filters(chunk, filters) for chunk in iter_claims_frames(open_db_readonly(db)))
-    n = write_export_stream(frames, fmt, args.output, args.bom)
+    if fmt is Format.GEOJSON:  # straight from the rows: as fast as dumping the same bytes
+        n = export_geojson(open_db_readonly(db), args.output, filters)
+    else:
+        frames = (apply_filters(chunk, filters) for chunk in iter_claims_frames(open_db_readonly(db)))
+        n = write_export_stream(frames, fmt, args.output, args.bom)
     log.warning("%d claims exported", n)
     return 0
 

@@ -10,12 +10,12 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 from gazetteer.normalize import normalize_pattern
 from pipeline.models import DatePrecision, EventDate
 
-DATA = Path(__file__).resolve().parent / "data" / "dates.json"
+DATA = files("pipeline") / "data" / "dates.json"  # from the installed package (Dask workers)
 
 
 @dataclass(frozen=True)

@@ -5,12 +5,12 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from importlib.resources import files
 
 from gazetteer.normalize import is_arabic, normalize_pattern
 from pipeline.models import ClaimType, Evidence, Side
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = files("pipeline") / "data"  # from the installed package, not a path next to the source (Dask workers)
 #: Optional Arabic proclitics before a word: و ف, then ب ل ك (or لل), then ال.
 PREFIX = r"(?:[وف])?(?:لل|[بلك])?(?:ال)?"
 

@@ -6,13 +6,15 @@ other articles of the batch are still read. Articles are yielded one at a time (
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from pipeline.errors import ReadError
@@ -35,6 +37,7 @@ __all__ = [
 ]
 
 TEXT_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".csv")
+STREAMED_SUFFIXES = (".jsonl", ".ndjson")  # read a line at a time from a file (other files are read whole)
 HTML_SUFFIXES = (".html", ".htm")
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 TELEGRAM_SUFFIXES = (".json",)
@@ -161,7 +164,53 @@ def read_seed_text(name: str, content: str, published: dt.date | None, manifest:
 
 def read_jsonl(name: str, content: str, published: dt.date | None) -> Iterator[Article | ReadError]:
     """Articles of a JSON Lines file, one object a line."""
-    for n, line in enumerate(content.split("\n"), start=1):  # not splitlines: U+2028 may stand inside a string
+    yield from _jsonl_lines(name, content.split("\n"), published)  # not splitlines: U+2028 may stand in a string
+
+
+def read_jsonl_file(path: Path, published: dt.date | None = None) -> Iterator[Article | ReadError]:
+    """Articles of a JSON Lines file read a line at a time (memory: one line, not the file).
+
+    The file is checked first as read_bytes checks it (not empty, no NUL bytes at its start, UTF-8
+    throughout), in one pass of constant memory, so a bad file still gives one error and no articles.
+    """
+    name = str(path)
+    problem = _text_file_problem(path)
+    if problem is not None:
+        yield ReadError(name, problem)
+        return
+    with open(path, "rb") as fh:
+        lines = (raw.decode("utf-8").removesuffix("\n") for raw in fh)
+        first = next(lines, "")
+        yield from _jsonl_lines(name, itertools.chain([first.removeprefix("\ufeff")], lines), published)
+
+
+def _text_file_problem(path: Path, chunk: int = 1 << 20) -> str | None:
+    """What decode() would say is wrong with a file's bytes, read a chunk at a time; None when it is fine."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines_before = 0
+    blank = True
+    with open(path, "rb") as fh:
+        data = fh.read(8192)
+        if b"\x00" in data:  # NUL is no white space: such a file is not empty either
+            return "binary file (NUL bytes), not text"
+        while data:
+            blank = blank and not data.strip()
+            try:
+                decoder.decode(data)
+            except UnicodeDecodeError as exc:  # a bad byte is no white space either
+                line = lines_before + exc.object[: exc.start].count(b"\n") + 1
+                return f"not UTF-8 text (bad byte at line {line}); save the file as UTF-8"
+            lines_before += data.count(b"\n")
+            data = fh.read(chunk)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:  # the file ends inside a character
+            return f"not UTF-8 text (bad byte at line {lines_before + 1}); save the file as UTF-8"
+    return "empty file" if blank else None
+
+
+def _jsonl_lines(name: str, lines: Iterable[str], published: dt.date | None) -> Iterator[Article | ReadError]:
+    for n, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         origin = f"{name}:{n}"
@@ -280,6 +329,14 @@ def read_paths(paths: list[Path], published: dt.date | None = None, fetch: Fetch
             manifests[item.parent], problem = read_manifest(item.parent)
             if problem is not None:
                 yield problem
+        if item.suffix.lower() in STREAMED_SUFFIXES:  # an archive of JSON Lines: a line at a time
+            try:
+                yield from read_jsonl_file(item, published)
+            except FileNotFoundError:
+                yield ReadError(str(item), "file disappeared before it was read")
+            except OSError as exc:
+                yield ReadError(str(item), f"cannot read ({exc.strerror})")
+            continue
         try:
             data = item.read_bytes()
         except FileNotFoundError:

@@ -16,7 +16,15 @@ import pandas as pd
 from gazetteer.matcher import MATCHER_VERSION, Matcher
 from gazetteer.records import Place
 from pipeline.claims import ArticleAnalysis
-from pipeline.frame import CLAIM_COLUMNS, CLAIM_FIELDS, PLACE_COLUMNS, claim_id, claim_values, finish_frame
+from pipeline.frame import (
+    ARTICLE_COLUMNS,
+    CLAIM_COLUMNS,
+    CLAIM_FIELDS,
+    PLACE_COLUMNS,
+    claim_id,
+    claim_values,
+    finish_frame,
+)
 from pipeline.models import Article
 from pipeline.published import TimedArticle
 from pipeline.regions import admin1_of
@@ -416,21 +424,26 @@ def sqlite_errors() -> Iterator[None]:
         raise sqlite3.DatabaseError(str(exc)) from None
 
 
+CLAIMS_FROM = "FROM claims c JOIN places p ON p.id = c.place_id JOIN articles a ON a.id = c.article_id"
+CLAIMS_ORDER = "ORDER BY c.date, c.article_id, c.start, c.id"  # c.id: a total order
+
+
+def claim_column_sql(col: str) -> str:
+    """The SQL expression of a CLAIM_COLUMNS column over CLAIMS_FROM (claims c, places p, articles a)."""
+    if col == "claim_id":
+        return "c.id"
+    if col in PLACE_COLUMNS:
+        return f'p."{PLACE_COLUMNS[col]}"'
+    if col in ARTICLE_COLUMNS:
+        return f'a."{col}"'
+    return f'c."{col}"'
+
+
 def _claims_query() -> str:
-    return claims_select() + " ORDER BY c.date, c.article_id, c.start, c.id"
+    return f"{claims_select()} {CLAIMS_ORDER}"
 
 
 def claims_select() -> str:
     """SELECT ... FROM claims c JOIN places p JOIN articles a: one row a claim in the frame's columns."""
-    select = []
-    for col in CLAIM_COLUMNS:
-        if col == "claim_id":
-            select.append("c.id AS claim_id")
-        elif col in PLACE_COLUMNS:
-            select.append(f'p."{PLACE_COLUMNS[col]}" AS "{col}"')
-        elif col in ("title", "source", "url", "published"):
-            select.append(f'a."{col}" AS "{col}"')
-        else:
-            select.append(f'c."{col}" AS "{col}"')
-    return (f"SELECT {', '.join(select)} FROM claims c JOIN places p ON p.id = c.place_id "
-            "JOIN articles a ON a.id = c.article_id")
+    select = ", ".join(f'{claim_column_sql(col)} AS "{col}"' for col in CLAIM_COLUMNS)
+    return f"SELECT {select} {CLAIMS_FROM}"

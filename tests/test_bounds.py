@@ -75,3 +75,27 @@ def test_time_budget_interrupts_a_runaway_article() -> None:
     with pytest.raises(ArticleTimeout), time_budget(0.05):
         while True:
             time.sleep(0.01)
+
+
+def test_time_budget_interrupts_a_runaway_article_in_a_worker_thread() -> None:
+    """A Dask worker extracts in a thread, where no SIGALRM arrives: the budget holds there too."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def runaway() -> str:
+        try:
+            with time_budget(0.05):
+                while True:
+                    sum(range(100))
+        except ArticleTimeout as exc:
+            return str(exc)
+        return "no timeout"
+
+    def quick() -> str:
+        with time_budget(0.05):
+            pass
+        time.sleep(0.2)  # past the budget, outside the block: nothing may be raised here
+        return "ok"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        assert "time budget" in pool.submit(runaway).result(timeout=10)
+        assert pool.submit(quick).result(timeout=10) == "ok"
