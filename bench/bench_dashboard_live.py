@@ -90,6 +90,24 @@ class CountingProxy:
         return n
 
 
+def start_app(db: Path, waits: int = 300) -> tuple[subprocess.Popen, int]:
+    """`streamlit run app.py` on the database `db`, headless on a free local port, once it answers its
+    health check (or after `waits` tries of 0.3 s); the caller terminates the process."""
+    port = free_port()
+    env = {**os.environ, "MIHWAR_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(waits):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    return proc, port
+
+
 def build_db(path: Path, articles: int) -> int:
     """Ingest a synthetic corpus into a new database; the number of claims stored."""
     src = path.with_suffix(".jsonl")
@@ -153,19 +171,8 @@ def main() -> None:
         else:
             claims = build_db(db, args.articles)
             print(f"database: {args.articles} articles, {claims:,} claims, built in {time.perf_counter() - t:.1f} s")
-        port = free_port()
-        env = {**os.environ, "MIHWAR_DB": str(db)}
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc, port = start_app(db)
         try:
-            for _ in range(200):
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.3)
             proxy = CountingProxy(port)
             url = f"http://127.0.0.1:{proxy.port}"
             with sync_playwright() as p:

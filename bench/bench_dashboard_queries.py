@@ -18,7 +18,6 @@ import argparse
 import dataclasses
 import datetime as dt
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -98,23 +97,11 @@ def live(db: Path) -> dict:
     """Start the app on the database, load the page in chromium; first drawn map and the server's peak RSS."""
     from playwright.sync_api import sync_playwright
 
-    from bench.bench_dashboard_live import ARGS, CHROMIUM, LOCAL, _shown, _wait_drawn, free_port
+    from bench.bench_dashboard_live import ARGS, CHROMIUM, LOCAL, _shown, _wait_drawn, start_app
 
-    port = free_port()
-    env = {**os.environ, "MIHWAR_DB": str(db)}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc, port = start_app(db)
     try:
-        import urllib.request
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.3)
         up = time.perf_counter() - t0
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
