@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import subprocess
 import sys
 import time
@@ -42,14 +43,25 @@ class Run:
     written_mb: float
     returncode: int
     peak_pss_mb: float = 0.0  # proportional set size summed: shared pages split between sharers (real use)
+    cpu_seconds: float = 0.0  # user + system seconds of the whole tree
+    write_calls_mb: float = 0.0  # bytes passed to write calls (wchar): what the program wrote, before the page cache
 
 
-def measure(label: str, cmd: list[str], interval: float = 0.2) -> Run:
-    """Run a command, sampling its process tree's memory and bytes written until it ends."""
+def measure(label: str, cmd: list[str], interval: float = 0.2, cwd: Path = ROOT) -> Run:
+    """Run a command, sampling its process tree's memory until it ends; bytes written and CPU time of the
+    whole tree.
+
+    Bytes written and CPU seconds are read exactly once the child is reaped: Linux adds a reaped child's
+    I/O counters (and those of the children it reaped: the workers) to its parent's, and getrusage(
+    RUSAGE_CHILDREN) its CPU time, so writes made while the process exits (SQLite's last checkpoint at
+    close) are counted too. Sampling the live tree, as this bench did before, misses those.
+    """
+    me = psutil.Process()
+    io0 = me.io_counters()
+    usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = psutil.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = psutil.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = peak_pss = 0
-    written: dict[int, int] = {}
     while proc.poll() is None:
         try:
             tree = [proc, *proc.children(recursive=True)]
@@ -61,16 +73,20 @@ def measure(label: str, cmd: list[str], interval: float = 0.2) -> Run:
                 full = p.memory_full_info()
                 rss += full.rss
                 pss += getattr(full, "pss", full.rss)
-                written[p.pid] = p.io_counters().write_bytes
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
         peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(interval)
+    proc.wait()
     seconds = time.perf_counter() - t0
+    io1 = me.io_counters()
+    written, calls = io1.write_bytes - io0.write_bytes, io1.write_chars - io0.write_chars
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.returncode not in (0, 1):
         print(f"  {label}: exit {proc.returncode}: {err.strip()[-400:]}", file=sys.stderr)
-    return Run(label, seconds, peak / 2**20, sum(written.values()) / 2**20, proc.returncode, peak_pss / 2**20)
+    return Run(label, seconds, peak / 2**20, written / 2**20, proc.returncode, peak_pss / 2**20, cpu, calls / 2**20)
 
 
 def write_corpus(path: Path, n: int, seed: int = 0) -> None:
