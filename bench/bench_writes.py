@@ -16,10 +16,14 @@ import argparse
 import contextlib
 import shutil
 import sqlite3
+import statistics
 import sys
+import threading
+import time
 from pathlib import Path
 
 from bench.bench_archive import ROOT, measure, write_corpus
+from pipeline.store import open_db_readonly
 
 OUT = Path("/tmp/wbench")
 
@@ -28,6 +32,25 @@ def _count(db: Path) -> tuple[int, int]:
     with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:  # closed: the ingest's
         return (con.execute("SELECT COUNT(*) FROM articles").fetchone()[0],  # close then removes the WAL
                 con.execute("SELECT COUNT(*) FROM claims").fetchone()[0])
+
+
+READER_QUERY = "SELECT date, side, COUNT(*) FROM claims GROUP BY date, side"  # the timeline: claims_by_date
+
+
+def _reader(db: Path, stop: threading.Event, times: list[float], errors: list[str]) -> None:
+    """A dashboard-like reader while the ingest runs: the timeline query every half second, timed."""
+    conn = open_db_readonly(db)
+    try:
+        while not stop.wait(0.5):
+            t0 = time.perf_counter()
+            try:
+                conn.execute(READER_QUERY).fetchall()
+            except sqlite3.Error as exc:
+                errors.append(str(exc))
+                continue
+            times.append(time.perf_counter() - t0)
+    finally:
+        conn.close()
 
 
 def _remove(db: Path) -> None:
@@ -46,6 +69,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--keep", action="store_true", help="keep the scratch store")
     ap.add_argument("--root", type=Path, default=ROOT,
                     help="source tree whose `python -m pipeline` runs (e.g. an export of main, to compare)")
+    ap.add_argument("--reader", action="store_true",
+                    help="time a dashboard query (claims a day by side) every 0.5 s while the ingest runs")
     ap.add_argument("extra", nargs="*", help="more `ingest` flags (after --)")
     args = ap.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -62,8 +87,15 @@ def main(argv: list[str] | None = None) -> None:
         before = (0, 0)
     cmd = [sys.executable, "-m", "pipeline", "ingest", str(corpus), "--db", str(scratch),
            "--workers", str(args.workers), "-q", *args.extra]
+    stop, times, errors = threading.Event(), [], []
+    reader = threading.Thread(target=_reader, args=(scratch, stop, times, errors), daemon=True)
     try:
+        if args.reader and args.base is not None:
+            reader.start()
         run = measure(args.label, cmd, cwd=args.root)
+        stop.set()
+        if reader.is_alive():
+            reader.join()
         after = _count(scratch)
         new_articles, new_claims = after[0] - before[0], after[1] - before[1]
         size_mb = sum(p.stat().st_size for p in scratch.parent.glob(scratch.name + "*")) / 2**20
@@ -75,7 +107,13 @@ def main(argv: list[str] | None = None) -> None:
           f"{before[0]:,} articles; {run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU, peak RSS "
           f"{run.peak_mb:.0f} MB (PSS {run.peak_pss_mb:.0f} MB); written {run.written_mb:,.0f} MB = "
           f"{per * 1024:,.0f} KB an article (write calls {run.write_calls_mb:,.0f} MB = "
-          f"{run.write_calls_mb / max(1, new_articles) * 1024:,.0f} KB an article); store now {size_mb:,.0f} MB; exit {run.returncode}", flush=True)
+          f"{run.write_calls_mb / max(1, new_articles) * 1024:,.0f} KB an article); store now {size_mb:,.0f} MB; "
+          f"exit {run.returncode}", flush=True)
+    if args.reader and times:
+        times.sort()
+        print(f"  reader during the ingest: {len(times)} queries, median {statistics.median(times) * 1000:.0f} ms, "
+              f"90th percentile {times[int(len(times) * 0.9)] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms, "
+              f"{len(errors)} errors {errors[:1]}")
 
 
 if __name__ == "__main__":
