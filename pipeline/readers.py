@@ -23,7 +23,15 @@ from pipeline.errors import ReadError
 from pipeline.models import Article
 from pipeline.published import TimedArticle, parse_published
 from pipeline.sources import Fetcher, read_feed, read_html, read_telegram
-from pipeline.textlines import NUL_WINDOW, BadText, Prefixed, decoded_lines, file_problem, universal_lines
+from pipeline.textlines import (
+    NUL_WINDOW,
+    BadText,
+    Prefixed,
+    bad_byte_message,
+    decoded_lines,
+    file_problem,
+    universal_lines,
+)
 
 __all__ = [
     "MANIFEST",
@@ -75,8 +83,7 @@ def decode(data: bytes, origin: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ValueError(f"not UTF-8 text (bad byte at line {line}); save the file as UTF-8") from exc
+        raise ValueError(bad_byte_message(data[: exc.start].count(b"\n") + 1)) from exc
 
 
 def _field(rec: dict, meta: dict, name: str) -> str:
