@@ -30,8 +30,9 @@ from dashboard.i18n import text
 from dashboard.mapview import DEFAULT_MAX_PLACES, MapLayers, date_text, legend_html, map_layers
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS, side_label
 from pipeline.export import Format, write_text_stream
-from pipeline.filters import Filters
+from pipeline.filters import Filters, normalize_text
 from pipeline.queries import DATED, claims_frame, iter_claims_frames, where
+from pipeline.rollup import MonthSplit, has_rollups, split_by_month
 from pipeline.store import open_db_readonly
 
 SUMMARY_COLUMNS = ("place_id", "place", "place_ar", "lat", "lon", "claims", *SIDE_LABELS, *CLAIM_TYPES)
@@ -73,7 +74,10 @@ def claims_per_day(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     w = where(conn, f)
     dated = "" if f.date_from is not None else f" AND {DATED}"  # a start bound leaves out the undated, unless
     # include_undated lets them in: then they are read and dropped below (they have no day)
-    rows = conn.execute(f"SELECT c.date, c.side, COUNT(*) FROM claims c WHERE ({w.sql}){dated} "
+    # claim_days holds every column the filter tests but the place: without a place query it is read instead
+    source = ("claim_days c", "SUM(c.n)") if not normalize_text(f.place_query) and has_rollups(conn) else (
+        "claims c", "COUNT(*)")
+    rows = conn.execute(f"SELECT c.date, c.side, {source[1]} FROM {source[0]} WHERE ({w.sql}){dated} "
                         "GROUP BY c.date, c.side", w.params).fetchall()
     if not rows:
         return pd.DataFrame(columns=list(SIDE_LABELS), dtype="int64").rename_axis("date")
@@ -172,21 +176,12 @@ def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """One row per place with filtered claims (columns SUMMARY_COLUMNS, by place id): its name and point,
     the number of claims, by side and by claim type.
 
-    Counted per place, side and claim type in the order of the claims_by_kind index (no sort), then pivoted;
-    a date range over less than a quarter of the period is read from the date index instead (that range
-    only, sorted to group it).
+    Counted per place, side and claim type, then pivoted: from the claim counts (whole months) and the date
+    index (the days at either end of a date range) when the store keeps the counts (schema 5), else from
+    the claims' covering indexes.
     """
-    w = where(conn, f)
-    by = "" if _narrow_dates(conn, f) else hint(conn, "claims_by_kind")
-    sql = (f"SELECT c.place_id, c.side, c.claim, COUNT(*) "
-           f"FROM claims c {by} WHERE ({w.sql}){{part}} GROUP BY c.place_id, c.side, c.claim")
-    cut = _middle_place(conn) if by else None
-    if cut is None:
-        rows = conn.execute(sql.format(part=""), w.params).fetchall()
-    else:  # the two halves of the index at once, one a core
-        rows = [r for part in _in_parallel(conn, [(sql.format(part=" AND c.place_id < ?"), (*w.params, cut)),
-                                                  (sql.format(part=" AND c.place_id >= ?"), (*w.params, cut))])
-                for r in part]
+    split = split_by_month(conn, f) if has_rollups(conn) else None
+    rows = _summary_rows(conn, split) if split is not None else _summary_rows_of_claims(conn, f)
     groups = pd.DataFrame(rows, columns=["place_id", "side", "claim", "n"])
     groups["side"] = groups["side"].map(side_label)
     total = groups.groupby("place_id")["n"].sum().rename("claims")
@@ -203,6 +198,37 @@ def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     for col in ("lat", "lon"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     return df[list(SUMMARY_COLUMNS)].reset_index(drop=True)
+
+
+def _summary_rows(conn: sqlite3.Connection, split: MonthSplit) -> list[tuple]:
+    """(place_id, side, claim, count) rows of the filter: its whole months counted from claim_months (in key
+    order, no sort), the days at either end from the claims' date index; a group may come in several rows."""
+    rows = conn.execute("SELECT c.place_id, c.side, c.claim, SUM(c.n) FROM claim_months c "
+                        f"WHERE {split.months.sql} GROUP BY c.place_id, c.side, c.claim", split.months.params
+                        ).fetchall()
+    by = hint(conn, "claims_by_date")
+    for end in split.ends:
+        w = where(conn, end)
+        rows += conn.execute(f"SELECT c.place_id, c.side, c.claim, COUNT(*) FROM claims c {by} WHERE {w.sql} "
+                             "GROUP BY c.place_id, c.side, c.claim", w.params).fetchall()
+    return rows
+
+
+def _summary_rows_of_claims(conn: sqlite3.Connection, f: Filters) -> list[tuple]:
+    """(place_id, side, claim, count) rows of the filter counted from the claims (a store without the
+    counts): in the order of the claims_by_kind index (no sort), in two halves at once on a large store; a
+    date range over less than a quarter of the period from the date index instead (that range only)."""
+    w = where(conn, f)
+    by = "" if _narrow_dates(conn, f) else hint(conn, "claims_by_kind")
+    sql = (f"SELECT c.place_id, c.side, c.claim, COUNT(*) "
+           f"FROM claims c {by} WHERE ({w.sql}){{part}} GROUP BY c.place_id, c.side, c.claim")
+    cut = _middle_place(conn) if by else None
+    if cut is None:
+        return conn.execute(sql.format(part=""), w.params).fetchall()
+    # the two halves of the index at once, one a core
+    return [r for part in _in_parallel(conn, [(sql.format(part=" AND c.place_id < ?"), (*w.params, cut)),
+                                              (sql.format(part=" AND c.place_id >= ?"), (*w.params, cut))])
+            for r in part]
 
 
 def latest_claims(conn: sqlite3.Connection, f: Filters, place_ids: list[str],
