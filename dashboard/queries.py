@@ -182,15 +182,8 @@ def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """
     split = split_by_month(conn, f) if has_rollups(conn) else None
     rows = _summary_rows(conn, split) if split is not None else _summary_rows_of_claims(conn, f)
-    groups = pd.DataFrame(rows, columns=["place_id", "side", "claim", "n"])
-    groups["side"] = groups["side"].map(side_label)
-    total = groups.groupby("place_id")["n"].sum().rename("claims")
-    by_side = groups.pivot_table(index="place_id", columns="side", values="n", aggfunc="sum", fill_value=0)
-    by_type = groups.pivot_table(index="place_id", columns="claim", values="n", aggfunc="sum", fill_value=0)
-    df = pd.concat([total, by_side.reindex(columns=list(SIDE_LABELS), fill_value=0),
-                    by_type.reindex(columns=list(CLAIM_TYPES), fill_value=0)], axis=1)
-    df = df.reindex(columns=["claims", *SIDE_LABELS, *CLAIM_TYPES], fill_value=0).fillna(0).astype("int64")
-    df = df.rename_axis("place_id").reset_index()
+    df = _pivot(rows)
+    df = df[df["claims"] > 0]  # a place whose claims were all in days taken away
     places = pd.DataFrame(conn.execute(
         "SELECT id, name, name_ar, lat, lon FROM places WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(df["place_id"])),)).fetchall(), columns=["place_id", "place", "place_ar", "lat", "lon"])
@@ -200,17 +193,42 @@ def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     return df[list(SUMMARY_COLUMNS)].reset_index(drop=True)
 
 
+def _pivot(rows: list[tuple]) -> pd.DataFrame:
+    """(place_id, side, claim, count) rows (a group may come in several) as one row per place: columns place_id, claims, the counts by side (SIDE_LABELS) and by claim type (CLAIM_TYPES)."""
+    places, place_codes = {}, []
+    sides = {s: i for i, s in enumerate(SIDE_LABELS)}
+    types = {t: i for i, t in enumerate(CLAIM_TYPES)}
+    none = sides[side_label(None)]
+    table: list[list[int]] = []
+    for pid, side, claim, n in rows:
+        i = places.get(pid)
+        if i is None:
+            i = places[pid] = len(table)
+            table.append([0] * (1 + len(sides) + len(types)))
+            place_codes.append(pid)
+        row = table[i]
+        row[0] += n
+        row[1 + sides.get(side, none)] += n
+        t = types.get(claim)
+        if t is not None:
+            row[1 + len(sides) + t] += n
+    df = pd.DataFrame(table, columns=["claims", *SIDE_LABELS, *CLAIM_TYPES], dtype="int64")
+    df.insert(0, "place_id", pd.Series(place_codes, dtype=object))
+    return df
+
+
 def _summary_rows(conn: sqlite3.Connection, split: MonthSplit) -> list[tuple]:
     """(place_id, side, claim, count) rows of the filter: its whole months counted from claim_months (in key
-    order, no sort), the days at either end from the claims' date index; a group may come in several rows."""
+    order, no sort), the days at either end added or taken away from the claims' date index (a group may
+    come in several rows, with negative counts)."""
     rows = conn.execute("SELECT c.place_id, c.side, c.claim, SUM(c.n) FROM claim_months c "
                         f"WHERE {split.months.sql} GROUP BY c.place_id, c.side, c.claim", split.months.params
                         ).fetchall()
     by = hint(conn, "claims_by_date")
-    for end in split.ends:
-        w = where(conn, end)
-        rows += conn.execute(f"SELECT c.place_id, c.side, c.claim, COUNT(*) FROM claims c {by} WHERE {w.sql} "
-                             "GROUP BY c.place_id, c.side, c.claim", w.params).fetchall()
+    for days, sign in split.days:
+        w = where(conn, days)
+        rows += conn.execute(f"SELECT c.place_id, c.side, c.claim, {int(sign)} * COUNT(*) FROM claims c {by} "
+                             f"WHERE {w.sql} GROUP BY c.place_id, c.side, c.claim", w.params).fetchall()
     return rows
 
 

@@ -5,7 +5,9 @@ claim_months counts claims per place, month, side, claim type, claimed-by and co
 the date range is a test of its key (pipeline.queries.where reads it as it reads the claims table: an absent
 side or confidence is stored as '' or 0, which the tests treat as they treat NULL). A date range is cut into
 the whole months it covers (read from the counts) and the days before the first and after the last whole
-month (read from the claims' date index): the counts of the two add up to the counts of the claims.
+month (read from the claims' date index); a month the range covers mostly is read whole and the days it
+leaves out are taken away, so at most half a month is read from the claims at either end. The counts add
+up to the counts of the claims in the range.
 """
 from __future__ import annotations
 
@@ -38,44 +40,85 @@ def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
+def _month_end(day: dt.date) -> dt.date:
+    return _next_month(day) - ONE_DAY
+
+
+def _month(day: dt.date) -> str:
+    return day.isoformat()[:7]
+
+
 @dataclass(frozen=True)
 class MonthSplit:
     """A filter as whole months of claim_months (`months`, a condition on its alias c, every filter
-    included) plus the filters of the ragged ends, each a dated day range to read from the claims."""
+    included) plus day ranges read from the claims, each a filter to count (+1) or, for the days of a
+    month read whole that the range leaves out, to take away (-1)."""
 
     months: Where
-    ends: tuple[Filters, ...]
+    days: tuple[tuple[Filters, int], ...]
+
+
+def _ends(lo: dt.date | None, hi: dt.date | None) -> tuple[str | None, str | None, list[tuple[dt.date, dt.date, int]]]:
+    """The first and last month to read whole (None: unbounded) and the day ranges to add or take away: a
+    partial month at either end is read as its days in the range, or as the whole month less the days out
+    of it when those are fewer."""
+    days: list[tuple[dt.date, dt.date, int]] = []
+    if lo is not None and hi is not None and _month(lo) == _month(hi):
+        start, end = _month_start(lo), _month_end(lo)
+        inside, outside = (hi - lo).days + 1, (end - start).days + 1 - ((hi - lo).days + 1)
+        if outside >= inside:
+            return None, None, [(lo, hi, 1)]  # no month read whole
+        days = [(a, b, -1) for a, b in ((start, lo - ONE_DAY), (hi + ONE_DAY, end)) if a <= b]
+        return _month(lo), _month(lo), days
+    first = last = None
+    if lo is not None:
+        if lo.day == 1:
+            first = _month(lo)
+        elif lo.day - 1 < (_next_month(lo) - lo).days:  # fewer days before lo than from it to the month's end
+            first = _month(lo)
+            days.append((_month_start(lo), lo - ONE_DAY, -1))
+        else:
+            first = _month(_next_month(lo))
+            days.append((lo, _month_end(lo), 1))
+    if hi is not None:
+        if hi == _month_end(hi):
+            last = _month(hi)
+        elif (_month_end(hi) - hi).days < hi.day:  # fewer days after hi than up to it
+            last = _month(hi)
+            days.append((hi + ONE_DAY, _month_end(hi), -1))
+        else:
+            last = _month(_month_start(hi) - ONE_DAY)
+            days.append((_month_start(hi), hi, 1))
+    return first, last, days
 
 
 def split_by_month(conn: sqlite3.Connection, f: Filters) -> MonthSplit | None:
-    """The filter as whole months and ragged ends (None when its dates cannot be cut, at the calendar's end)."""
+    """The filter as whole months and day ranges (None when its dates cannot be cut, at the calendar's end)."""
     rest = dataclasses.replace(f, date_from=None, date_to=None, include_undated=False)
-    lo, hi = f.date_from, f.date_to
     others = where(conn, rest)
-    if lo is None and hi is None:  # no date bound: every month, undated claims included
+    if f.date_from is None and f.date_to is None:  # no date bound: every month, undated claims included
         return MonthSplit(others, ())
+    if f.date_from is not None and f.date_to is not None and f.date_from > f.date_to:  # no day: undated only
+        months = Where("c.month = ''", ()) if f.include_undated else Where("0", ())
+        return MonthSplit(months & others, ())
     try:
-        first = None if lo is None else (lo if lo.day == 1 else _next_month(lo))
-        last = None if hi is None else (hi if (hi + ONE_DAY).day == 1 else _month_start(hi) - ONE_DAY)
+        first, last, days = _ends(f.date_from, f.date_to)
     except (OverflowError, ValueError):
         return None
-    if first is not None and last is not None and first > last:  # no whole month: the range from the claims
-        months, ends = Where("0", ()), (dataclasses.replace(rest, date_from=lo, date_to=hi),)
+    if (f.date_from is not None and f.date_to is not None and first is None) or (
+            first is not None and last is not None and first > last):
+        months = Where("0", ())
     else:
         sql, params = ["c.month != ''"], []
-        if first is not None:
-            sql.append("c.month >= ?")
-            params.append(first.isoformat()[:7])
-        if last is not None:
-            sql.append("c.month <= ?")
-            params.append(last.isoformat()[:7])
+        for test, month in (("c.month >= ?", first), ("c.month <= ?", last)):
+            if month is not None:
+                sql.append(test)
+                params.append(month)
         months = Where(" AND ".join(sql), tuple(params))
-        ends = tuple(dataclasses.replace(rest, date_from=a, date_to=b) for a, b in (
-            (lo, None if first is None else first - ONE_DAY), (None if last is None else last + ONE_DAY, hi))
-            if a is not None and b is not None and a <= b)
     if f.include_undated:
         months = Where(f"({months.sql}) OR c.month = ''", months.params)
-    return MonthSplit(months & others, ends)
+    return MonthSplit(months & others,
+                      tuple((dataclasses.replace(rest, date_from=a, date_to=b), sign) for a, b, sign in days))
 
 
 __all__ = ["MonthSplit", "has_rollups", "split_by_month"]

@@ -135,37 +135,46 @@ def test_without_the_counts_the_summary_and_timeline_are_the_same(tmp_path):
     conn.close()
 
 
-def _days(conn: sqlite3.Connection, f: Filters) -> tuple[set[str], set[dt.date]]:
-    """The months a split reads from the counts and the days it reads from the claims."""
+CALENDAR = [dt.date(2018, 12, 1) + dt.timedelta(days=i) for i in range(31 + 366 + 365 + 31)]  # to 2021-01-31
+
+
+def coverage(conn: sqlite3.Connection, f: Filters) -> dict[dt.date, int]:
+    """How many times a split counts each day: once for a month read whole, +1 or -1 for a day range."""
     split = split_by_month(conn, f)
     assert split is not None
     months = {r[0] for r in conn.execute(
-        "WITH RECURSIVE m(month) AS (SELECT '2019-01' UNION ALL SELECT strftime('%Y-%m', month || '-01', "
-        "'+1 month') FROM m WHERE month < '2021-12') SELECT month FROM m c WHERE " + split.months.sql,
-        split.months.params)}
-    days = set()
-    for end in split.ends:
-        d = end.date_from
-        while d <= end.date_to:
-            days.add(d)
-            d += dt.timedelta(days=1)
-    return months, days
+        "WITH m(month) AS (SELECT value FROM json_each(?)) SELECT month FROM m c WHERE " + split.months.sql,
+        (json.dumps(sorted({d.isoformat()[:7] for d in CALENDAR})), *split.months.params))}
+    times = {d: int(d.isoformat()[:7] in months) for d in CALENDAR}
+    for days, sign in split.days:
+        assert days.date_from is not None and days.date_to is not None and not days.include_undated
+        for d in CALENDAR:
+            if days.date_from <= d <= days.date_to:
+                times[d] += sign
+    return times
 
 
-def test_a_date_range_is_cut_into_whole_months_and_the_days_at_either_end():
+@pytest.mark.parametrize(("lo", "hi"), [
+    ("2019-05-15", "2019-08-02"), ("2019-05-02", "2020-05-30"), ("2019-05-29", "2019-06-02"),
+    ("2020-02-01", "2020-02-29"), ("2020-05-03", "2020-05-20"), ("2020-05-02", "2020-05-30"),
+    ("2020-05-31", "2020-06-01"), ("2019-12-31", "2020-01-01"), ("2019-03-29", "2020-06-30"),
+    (None, "2019-02-10"), (None, "2019-02-27"), ("2019-02-27", None), ("2019-02-02", None), ("2020-03-01", None),
+    ("2020-05-20", "2020-03-10"),
+])
+def test_a_split_counts_each_day_of_the_range_once_and_no_other(lo, hi):
+    lo, hi = (None if v is None else dt.date.fromisoformat(v) for v in (lo, hi))
     conn = sqlite3.connect(":memory:")
-    months, days = _days(conn, Filters(date_from=dt.date(2019, 5, 15), date_to=dt.date(2019, 8, 2)))
-    assert months == {"2019-06", "2019-07"}
-    assert days == {dt.date(2019, 5, 15) + dt.timedelta(days=i) for i in range(17)} | {
-        dt.date(2019, 8, 1), dt.date(2019, 8, 2)}
-    months, days = _days(conn, Filters(date_from=dt.date(2020, 2, 1), date_to=dt.date(2020, 2, 29)))
-    assert (months, days) == ({"2020-02"}, set())  # a leap February, whole
-    months, days = _days(conn, Filters(date_from=dt.date(2020, 5, 3), date_to=dt.date(2020, 5, 20)))
-    assert months == set() and len(days) == 18  # inside one month: all from the claims
-    months, days = _days(conn, Filters(date_from=dt.date(2020, 5, 31), date_to=dt.date(2020, 6, 1)))
-    assert months == set() and days == {dt.date(2020, 5, 31), dt.date(2020, 6, 1)}
-    months, days = _days(conn, Filters(date_to=dt.date(2019, 2, 10)))
-    assert months == {"2019-01"} and days == {dt.date(2019, 2, 1) + dt.timedelta(days=i) for i in range(10)}
+    times = coverage(conn, Filters(date_from=lo, date_to=hi))
+    want = {d: int((lo is None or d >= lo) and (hi is None or d <= hi)) for d in CALENDAR}
+    assert times == want
+
+
+def test_a_partial_month_is_read_as_the_fewer_days():
+    conn = sqlite3.connect(":memory:")
+    few = split_by_month(conn, Filters(date_from=dt.date(2019, 5, 28), date_to=dt.date(2019, 8, 3)))
+    assert [(d.date_from.day, d.date_to.day, sign) for d, sign in few.days] == [(28, 31, 1), (1, 3, 1)]
+    most = split_by_month(conn, Filters(date_from=dt.date(2019, 5, 3), date_to=dt.date(2019, 8, 29)))
+    assert [(d.date_from.day, d.date_to.day, sign) for d, sign in most.days] == [(1, 2, -1), (30, 31, -1)]
 
 
 def test_undated_claims_come_from_the_counts_only_when_the_filter_lets_them_in():
@@ -177,3 +186,19 @@ def test_undated_claims_come_from_the_counts_only_when_the_filter_lets_them_in()
     assert conn.execute(undated + keep.months.sql, keep.months.params).fetchone() == (1,)
     assert conn.execute(undated + drop.months.sql, drop.months.params).fetchone() is None
     assert conn.execute(undated + every.months.sql, every.months.params).fetchone() == (1,)
+
+
+def test_a_place_whose_claims_are_all_in_days_taken_away_is_not_listed(tmp_path):
+    conn = open_db(tmp_path / "p.db")
+    with conn:
+        conn.execute("INSERT INTO articles (id, title, text, ingested_at) VALUES ('a', 't', 'x', 'now')")
+        conn.executemany("INSERT INTO places (id, name, lat, lon) VALUES (?, ?, 32.8, 13.2)",
+                         [("early", "Early"), ("mid", "Mid")])
+        conn.executemany("INSERT INTO claims (id, article_id, place_id, claim, side, date, evidence) "
+                         "VALUES (?, 'a', ?, 'clash', 'GNA', ?, 'e')",
+                         [("c1", "early", "2020-05-01"), ("c2", "mid", "2020-05-10"), ("c3", "mid", "2020-05-31")])
+    f = Filters(date_from=dt.date(2020, 5, 3), date_to=dt.date(2020, 5, 30))  # May read whole, less 1-2 and 31
+    assert [sign for _d, sign in split_by_month(conn, f).days] == [-1, -1]
+    summary = q.place_summary(conn, f)
+    assert summary[["place_id", "claims", "GNA"]].values.tolist() == [["mid", 1, 1]]
+    conn.close()
