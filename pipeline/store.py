@@ -233,6 +233,10 @@ def open_db(path: str | os.PathLike | None = None, *, wait: float = LOCK_SECONDS
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commits
             conn.execute("PRAGMA foreign_keys=ON")
             migrate(conn)
+            # The journal of a statement and of an article's savepoint (every claim insert has one: the count
+            # triggers make it a multi-row write) stays in memory instead of spilling to a temporary file
+            # (which measured as half again the bytes an ingest writes); it holds at most an article's pages.
+            conn.execute("PRAGMA temp_store=MEMORY")
             return conn
         except sqlite3.OperationalError as exc:
             conn.close()
