@@ -1,5 +1,6 @@
 """What the dashboard shows, asked of the store: each function takes a read-only connection and a Filters
-record and returns only what one view draws, computed by SQL on the covering indexes of pipeline.store.
+record and returns only what one view draws, computed by SQL on the covering indexes and the claim counts
+(schema 5; pipeline.rollup cuts a date range into whole months and days) of pipeline.store.
 
 Memory and time follow what is on screen, not the size of the archive: the sidebar's date range, per-day
 counts for the timeline, one row per place for the map and the metrics (the single claims only when there
@@ -252,11 +253,13 @@ def _summary_rows_of_claims(conn: sqlite3.Connection, f: Filters) -> list[tuple]
 def latest_claims(conn: sqlite3.Connection, f: Filters, place_ids: list[str],
                   per_place: int = LATEST_PER_PLACE) -> pd.DataFrame:
     """The `per_place` latest filtered claims of each place (undated last; ties in export order), one
-    index seek a place: columns place_id, side, claim, date, date_precision."""
+    index seek a place in one statement: columns place_id, side, claim, date, date_precision."""
     w = where(conn, f)
-    sql = (f"SELECT c.place_id, c.side, c.claim, c.date, c.date_precision FROM claims c {hint(conn, 'claims_by_place')} "
-           f"WHERE c.place_id = ? AND ({w.sql}) ORDER BY c.date DESC, c.article_id, c.start, c.id LIMIT ?")
-    rows = [r for pid in place_ids for r in conn.execute(sql, (pid, *w.params, per_place))]
+    sql = (f"SELECT x.place_id, x.side, x.claim, x.date, x.date_precision FROM json_each(?) j JOIN claims x "
+           f"ON x.rowid IN (SELECT c.rowid FROM claims c {hint(conn, 'claims_by_place')} WHERE c.place_id = j.value "
+           f"AND ({w.sql}) ORDER BY c.date DESC, c.article_id, c.start, c.id LIMIT ?) "
+           "ORDER BY j.key, x.date DESC, x.article_id, x.start, x.id")
+    rows = conn.execute(sql, (json.dumps(list(place_ids)), *w.params, per_place)).fetchall()
     df = pd.DataFrame(rows, columns=["place_id", "side", "claim", "date", "date_precision"])
     df["date"] = pd.to_datetime(df["date"].astype(object).map(lambda v: v[:10] if isinstance(v, str) else v),
                                 errors="coerce")
