@@ -53,9 +53,10 @@ _GROUP = {ClaimType.ATTACK: "offensive", ClaimType.STRIKE: "offensive", ClaimTyp
           ClaimType.CLASH: "clash"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Trigger:
-    """A claim pattern found in the text (offsets in the normalized text)."""
+    """A claim pattern found in the text (offsets in the normalized text). Compared and hashed by identity:
+    each is found once, and hashing its pattern (a compiled regex) on every dictionary look-up is costly."""
 
     start: int
     end: int
@@ -515,46 +516,89 @@ def _list_gap(gap: str, next_surface: str) -> bool:
                                                             or next_surface.startswith("و"))
 
 
-def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+class _Scans:
+    """Answers about one text that many triggers ask alike, each found once: where a regex matches in a
+    clause or sentence (scanned once for all its triggers), and whether a regex matches a word (a dense
+    text repeats its words)."""
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self._starts: dict[tuple[int, int, int], list[int]] = {}
+        self._words: dict[tuple[int, bool], dict[str, bool]] = {}
+
+    def starts(self, regex: re.Pattern[str], lo: int, hi: int) -> list[int]:
+        """Where the matches of regex.finditer(norm, lo, hi) start."""
+        key = (id(regex), lo, hi)
+        found = self._starts.get(key)
+        if found is None:
+            found = self._starts[key] = [m.start() for m in regex.finditer(self.norm, lo, hi)]
+        return found
+
+    def none_before(self, regex: re.Pattern[str], region: tuple[int, int], pos: int) -> bool:
+        """No match of a word-list regex starts in the region before `pos`, a word start, so
+        regex.search(norm, region[0], pos) finds none: each of its matches ends in a letter with (?!\\w)
+        after it, so one ending before `pos` matches in the whole region too (or lies inside a match that
+        starts earlier), and none can end at `pos` with a word going on across it."""
+        found = self.starts(regex, *region)
+        return not found or found[0] >= pos
+
+    def word(self, regex: re.Pattern[str], word: str, full: bool = True) -> bool:
+        """regex.fullmatch(word) (or .match with full=False) found something."""
+        seen = self._words.setdefault((id(regex), full), {})
+        got = seen.get(word)
+        if got is None:
+            got = seen[word] = (regex.fullmatch(word) if full else regex.match(word)) is not None
+        return got
+
+
+def _prev_window(lex: Lexicon) -> int:
+    """How many tokens before a trigger its tests read (plot 8, modal window, failure 4, civilians 3, negation 2)."""
+    return max(PLOT_TOKENS, lex.modal_window, 4)
+
+
+def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, scans: _Scans
+                     ) -> bool:
     """A warning or a condition before the trigger: the event is not claimed to have happened."""
+    if scans.none_before(lex.hypothetical, clause, trig.start):
+        return False
     return bool(lex.hypothetical.search(tx.norm, clause[0], trig.start)) and tx.tokens_between(
         lex.hypothetical.search(tx.norm, clause[0], trig.start).start(), trig.start) <= 8
 
 
-def _is_plot(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
-    """A plot or plan before the trigger ("plotting to carry out an attack", «تخطط لتنفيذ هجوم»)."""
-    prev = tx.prev_tokens(trig.start, PLOT_TOKENS, clause[0])
-    return any(lex.plot.fullmatch(tok) for tok in prev)
+def _is_plot(prev: list[str], lex: Lexicon, scans: _Scans) -> bool:
+    """A plot or plan before the trigger ("plotting to carry out an attack", «تخطط لتنفيذ هجوم»);
+    `prev`: the tokens before the trigger in its clause (at most _prev_window)."""
+    return any(scans.word(lex.plot, tok) for tok in prev[-PLOT_TOKENS:])
 
 
-def _by_civilians(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _by_civilians(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, prev: list[str],
+                  scans: _Scans) -> bool:
     """Civilians are the ones moving: named among the 3 tokens before the trigger or the 2 after it."""
-    prev = tx.prev_tokens(trig.start, 3, clause[0])
     after = TOKEN_RE.findall(tx.norm, trig.end, min(clause[1], trig.end + 40))[:2]
-    return any(lex.civilians.fullmatch(tok) for tok in prev + after)
+    return any(scans.word(lex.civilians, tok) for tok in prev[-3:] + after)
 
 
-def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, prev: list[str],
+               scans: _Scans) -> bool:
     """The control was attempted, not achieved: a failure word before it ("failed to capture", «دون
     التمكن من السيطرة») or a failure phrase after it in its clause ("stormed X without managing to…")."""
-    prev = tx.prev_tokens(trig.start, 4, clause[0])
-    if any(lex.failed_before.fullmatch(tok) for tok in prev):
+    if any(scans.word(lex.failed_before, tok) for tok in prev[-4:]):
         return True
     return bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
 
 
-def _is_intent(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str], scans: _Scans) -> bool:
     surface = tx.norm[trig.start : trig.end]
     if lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig):
         return True
-    prev = tx.prev_tokens(trig.start, lex.modal_window, clause[0])
+    prev = prev[-lex.modal_window:] if lex.modal_window > 0 else []
     if prev and lex.purpose_before.match(prev[-1]) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
         return True  # "to seize": a purpose; but "managed to advance" happened
     if (prev and prev[-1] in _TOWARD and trig.pattern.type is ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
-    return any(lex.modal.fullmatch(tok) or lex.modal.match(tok) for tok in prev) or bool(
-        lex.modal.search(" ".join(prev)))
+    # (a fullmatch is a match)
+    return any(scans.word(lex.modal, tok, full=False) for tok in prev) or bool(lex.modal.search(" ".join(prev)))
 
 
 def _purpose_lam(surface: str, trig: Trigger) -> bool:
@@ -569,13 +613,15 @@ def _purpose_lam(surface: str, trig: Trigger) -> bool:
     return bool(trig.pattern.regex.fullmatch(bare) or trig.pattern.regex.fullmatch("ال" + bare))
 
 
-def _is_negated(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
-    prev = tx.prev_tokens(trig.start, 2, clause[0])
+def _is_negated(prev: list[str], lex: Lexicon) -> bool:
+    prev = prev[-2:]
     return bool(prev) and (prev[-1] in lex.negation or (len(prev) == 2 and prev[0] in lex.negation
                                                         and prev[1] in ("did", "has", "have", "was", "were")))
 
 
-def _is_denied(tx: NormalizedText, trig: Trigger, sent: tuple[int, int], lex: Lexicon) -> bool:
+def _is_denied(tx: NormalizedText, trig: Trigger, sent: tuple[int, int], lex: Lexicon, scans: _Scans) -> bool:
+    if scans.none_before(lex.deny, sent, trig.start):
+        return False
     for m in lex.deny.finditer(tx.norm, sent[0], trig.start):
         if not lex.deny_end.search(tx.norm, m.end(), trig.start):
             return True
@@ -691,6 +737,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     anchored_starts = [a.start for a in anchored]
     published = EventDate(article.published, DatePrecision.DAY) if article.published else None
     reference = published
+    scans = _Scans(tx.norm)
+    prev_window = _prev_window(lex)
     claims: dict[tuple, Claim] = {}
     unsided: list[tuple] = []  # the side-less attacks of the sentence before
     earlier: list[tuple] = []  # and of the one before it
@@ -735,28 +783,29 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     continue
                 kind = trig.pattern.type
                 assert kind is not None
-                if _is_negated(tx, trig, clause, lex) or _is_denied(tx, trig, sent, lex):
+                prev = tx.prev_tokens(trig.start, prev_window, clause[0])
+                if _is_negated(prev, lex) or _is_denied(tx, trig, sent, lex, scans):
                     continue
-                if _is_hypothetical(tx, trig, clause, lex):
+                if _is_hypothetical(tx, trig, clause, lex, scans):
                     continue
                 if kind in (ClaimType.CONTROL, ClaimType.REPELLED) and (
-                        lex.background_state.search(tx.norm, *clause)
+                        scans.starts(lex.background_state, *clause)
                         or lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start)):
                     continue  # "held by … since 2016", "the areas that its forces had seized": background
-                if kind is ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex):
+                if kind is ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex, prev, scans):
                     continue  # "residents fled the fighting", «نزح الأهالي»: no side withdrew
-                if _is_plot(tx, trig, clause, lex):
+                if _is_plot(prev, lex, scans):
                     continue  # "a cell plotting to carry out an attack": nothing happened, and not by its captors
-                if kind is ClaimType.CONTROL and _is_failed(tx, trig, clause, lex):
+                if kind is ClaimType.CONTROL and _is_failed(tx, trig, clause, lex, prev, scans):
                     kind = ClaimType.ATTACK  # "stormed it twice without managing to take it": an attempt
-                if _is_intent(tx, trig, clause, lex):
+                if _is_intent(tx, trig, lex, prev, scans):
                     if kind not in _INTENT_OK:
                         continue
                     kind = ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
                 attacker = (_repelled_attacker(ctx, trig, clause, side)
                             if kind is ClaimType.REPELLED and side is not None else None)
-                if side is None and (lex.background_state.search(tx.norm, *clause) or (
+                if side is None and (scans.starts(lex.background_state, *clause) or (
                         _GROUP[kind] == "offensive"
                         and lex.ended_before.search(tx.norm, max(clause[0], trig.start - 40), trig.start))):
                     continue  # "fighting in X since April", "ending an attack on X": the war as background
