@@ -144,7 +144,7 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
     return [(a, b) for a, b in merged]
 
 
-def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger], lex: Lexicon
+def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_starts: list[int], lex: Lexicon
                  ) -> Binding | None:
     """An actor tied to the trigger and its role: right before it (the agent), or just after it.
 
@@ -152,25 +152,36 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], 
     English direct object is acted upon too; otherwise the pattern says (Arabic verb-subject order).
     An Arabic verbal noun in construct with the side right after it («بسيطرة قوات الوفاق») has that
     side as its agent, whatever side a modifier names just before it.
+
+    The actors are in order and do not overlap, and the tokens between an actor and the trigger only grow
+    with its distance, so each search walks out from the trigger and stops where the count is passed.
     """
+    first_after = bisect.bisect_left(actors.starts, trig.end)
     if lex.nominal_agent.match(tx.norm[trig.start : trig.end]):
-        genitive = [a for a in actors if a.start >= trig.end and tx.tokens_between(trig.end, a.start) == 0
-                    and not _punct_between(tx.norm, trig.end, a.start)]
-        if genitive:
-            return Binding(trig, genitive[0], Role.AGENT)
-    before = [a for a in actors if a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 1
-              and not _punct_between(tx.norm, a.end, trig.start)
-              and not lex.complement.search(tx.norm, a.end, trig.start)
-              and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])
-              and not _media_patron(tx.norm, lex, a)]
-    if before:
-        return Binding(trig, before[-1], Role.AGENT)
-    nxt = min((t.start for t in triggers if t.start >= trig.end), default=len(tx.norm))
-    after = [a for a in actors if trig.end <= a.start < nxt and tx.tokens_between(trig.end, a.start) <= BIND_TOKENS
-             and not _punct_between(tx.norm, trig.end, a.start)]
-    if not after:
+        for a in actors.items[first_after:]:
+            if tx.tokens_between(trig.end, a.start) != 0:
+                break
+            if not _punct_between(tx.norm, trig.end, a.start):
+                return Binding(trig, a, Role.AGENT)
+    for a in reversed(actors.items[: bisect.bisect_right(actors.ends, trig.start)]):
+        if tx.tokens_between(a.end, trig.start) > 1:
+            break
+        if (not _punct_between(tx.norm, a.end, trig.start)
+                and not lex.complement.search(tx.norm, a.end, trig.start)
+                and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])
+                and not _media_patron(tx.norm, lex, a)):
+            return Binding(trig, a, Role.AGENT)
+    k = bisect.bisect_left(trigger_starts, trig.end)
+    nxt = trigger_starts[k] if k < len(trigger_starts) else len(tx.norm)
+    actor = None
+    for a in actors.items[first_after:]:
+        if a.start >= nxt or tx.tokens_between(trig.end, a.start) > BIND_TOKENS:
+            break
+        if not _punct_between(tx.norm, trig.end, a.start):
+            actor = a
+            break
+    if actor is None:
         return None
-    actor = after[0]
     if trig.pattern.after_role:
         return Binding(trig, actor, Role(trig.pattern.after_role))
     gap = tx.norm[trig.end : actor.start]
@@ -184,6 +195,20 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], 
             return None  # "the advance came after the army seized": the army acts in another clause
         return Binding(trig, actor, Role.OPPONENT)  # English: the noun right after a verb is its object
     return Binding(trig, actor, Role(trig.pattern.role))
+
+
+@dataclass(frozen=True)
+class _Ordered:
+    """A sentence's actors (in order, not overlapping) with their starts and ends, for bisecting."""
+
+    items: list[ActorMention]
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, actors: list[ActorMention]) -> _Ordered:
+        """The actors with their offsets listed."""
+        return cls(actors, [a.start for a in actors], [a.end for a in actors])
 
 
 def _punct_between(norm: str, a: int, b: int) -> bool:
@@ -306,47 +331,61 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
     # is not the side that repels it. It may still act in a claim of the same direction.
     group = _GROUP[kind]
-    taken = {x.actor for x in ctx.bound.values()
-             if x.role is Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
-                                                               subject=x.actor.end <= x.trigger.start)}
-    if ctx.speech.accuser is not None:
-        taken.add(ctx.speech.accuser)
+    taken = ctx.memo.get(("taken", kind))  # the same for every trigger of a kind in the sentence
+    if taken is None:
+        taken = ctx.memo["taken", kind] = {
+            x.actor for x in ctx.bound.values()
+            if x.role is Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
+                                                              subject=x.actor.end <= x.trigger.start)}
+        if ctx.speech.accuser is not None:
+            taken.add(ctx.speech.accuser)
+
+    def candidate(a: ActorMention) -> tuple[Side, ActorMention, bool] | None:
+        if a in taken:
+            return None
+        side = a.side_for(ctx.speaker, ctx.outlet)
+        if side is None:
+            return None
+        flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
+        if flags is None:
+            flags = ctx.memo[id(a)] = (_media_patron(ctx.tx.norm, ctx.lex, a), _is_source(ctx, a),
+                                       bool(ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start])))
+        patron, source, victim = flags
+        if patron:
+            return None  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
+        if source:
+            if kind is ClaimType.CONTROL and a.start >= trig.end:
+                return side.opponent, a, True  # "seized towns from the LNA": the LNA lost them
+            return None  # otherwise the side taken from is no candidate
+        if _quoted_apart(ctx, a.start, trig.start):
+            return None  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
+        if victim or (a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
+            if group != "offensive":
+                return None  # "positions of X" do not hold or withdraw; they are struck
+            side = side.opponent
+        return side, a, False
 
     def pick(lo: int, hi: int) -> tuple[Side, ActorMention, bool] | None:
-        cands = []
-        for a in ctx.actors:
-            if not (lo <= a.start < hi) or a in taken:
-                continue
-            side = a.side_for(ctx.speaker, ctx.outlet)
-            if side is None:
-                continue
-            flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
-            if flags is None:
-                flags = ctx.memo[id(a)] = (_media_patron(ctx.tx.norm, ctx.lex, a), _is_source(ctx, a))
-            patron, source = flags
-            if patron:
-                continue  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
-            if source:
-                if kind is ClaimType.CONTROL and a.start >= trig.end:
-                    cands.append((side.opponent, a, True))  # "seized towns from the LNA": the LNA lost them
-                continue  # otherwise the side taken from is no candidate
-            if _quoted_apart(ctx, a.start, trig.start):
-                continue  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
-            if ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start]) or (
-                    a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
-                if group != "offensive":
-                    continue  # "positions of X" do not hold or withdraw; they are struck
-                side = side.opponent
-            cands.append((side, a, False))
-        if not cands:
-            return None
-        before = [c for c in cands if c[1].end <= trig.start]
-        return before[-1] if before else cands[0]
+        """The candidate nearest before the trigger, else the first after it (actors are in order and do
+        not overlap, so the search walks out from the trigger and stops at the first one)."""
+        starts = ctx.memo.get("starts")
+        if starts is None:
+            starts = ctx.memo["starts"] = [a.start for a in ctx.actors]
+        inside = ctx.actors[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+        for a in reversed(inside):
+            if a.end <= trig.start and (found := candidate(a)) is not None:
+                return found
+        for a in inside:
+            if a.end > trig.start and (found := candidate(a)) is not None:
+                return found
+        return None
 
     def evidence(found: tuple[Side, ActorMention, bool], kind: Evidence) -> Evidence:
         if found[2]:
             return _evidence(found[1], Evidence.OBJECT)
-        named = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors} - {None}
+        named = ctx.memo.get("named")
+        if named is None:
+            named = ctx.memo["named"] = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors} - {None}
         # a sentence that names one side only leaves no other to confuse it with
         return _evidence(found[1], Evidence.SOLE if len(named) == 1 else kind)
 
@@ -767,8 +806,10 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         s_dates = _Dates(s_absolute, _between(anchored, anchored_starts, *sent), before_sentence,
                          before_sentence if continues_reference(tx.norm, *sent) else published)
         bound = {}
+        ordered = _Ordered.of(s_actors)
+        s_trigger_starts = [t.start for t in s_triggers]
         for t in s_triggers:
-            binding = _bound_actor(tx, t, s_actors, s_triggers, lex)
+            binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex)
             if binding is not None:
                 bound[t] = binding
         ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side, media_voice)
