@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ _LATIN = re.compile(r"[a-z]{2}")
 #: What may stand between a place and a trigger that follows it and still concerns it:
 #: nothing ("طرابلس لهجوم", "the Tarhuna offensive") or a passive auxiliary ("Ain Zara was repelled").
 _PASSIVE_GAP = re.compile(r"\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|been)\s+)?")
+#: The most letters that gap holds ("havebeen").
+_PASSIVE_LETTERS = 8
 #: What may stand between an English verb and its direct object.
 _OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|his|her|several|some)\s+)?(?:\w+(?:ing|ed)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
@@ -119,21 +122,27 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
     """Clauses of a sentence (normalized offsets); a list of places or a short aside stays joined."""
     raw = clause_bounds(tx.norm, tx.n(start), tx.n(end))
     starts = {tx.n(m.start) for m in mentions}
+    ordered = sorted(starts)
+
+    def within(lo: int, hi: int) -> list[int]:  # the place starts in [lo, hi)
+        return ordered[bisect.bisect_left(ordered, lo) : bisect.bisect_left(ordered, hi)]
+
     merged: list[list[int]] = []
     for a, b in raw:
-        seg = tx.norm[a:b]
-        found = [m for m in TOKEN_RE.finditer(seg) if m.group() not in LATIN_ARTICLES]  # "Al-Jmail" starts at Jmail
+        # the first three words are all it reads ("Al-Jmail" starts at Jmail)
+        found = list(itertools.islice((m for m in TOKEN_RE.finditer(tx.norm, a, b) if m.group() not in LATIN_ARTICLES), 3))
         toks = [m.group() for m in found]
-        first = found[0].start() + a if found else a
-        second = found[1].start() + a if len(found) > 1 else -1
+        first = found[0].start() if found else a
+        second = found[1].start() if len(found) > 1 else -1
         head = toks[0] if toks else ""
+        inner = within(a + 1, b)
         # "، واليرموك، والنهر" or "، and Tiji": the clause only continues a list of places
         list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
             head.startswith("و") and first + 1 in starts) or any(
-            lex.list_continuation.match(tx.norm[a:s]) for s in starts if a < s < b)
-        has_place = any(a <= s < b for s in starts)
-        aside = bool(merged) and not any(merged[-1][0] <= s < merged[-1][1] for s in starts)
-        if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in starts if a < s < b):
+            lex.list_continuation.match(tx.norm[a:s]) for s in inner)
+        has_place = bool(within(a, b))
+        aside = bool(merged) and not within(merged[-1][0], merged[-1][1])
+        if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in inner):
             if len(merged) > 1:
                 merged.pop()  # "…شنته مليشيات حفتر، مدعومة بمرتزقة، على محور X": the aside and X join the predicate
             merged[-1][1] = b
@@ -209,6 +218,11 @@ class _Ordered:
     def of(cls, actors: list[ActorMention]) -> _Ordered:
         """The actors with their offsets listed."""
         return cls(actors, [a.start for a in actors], [a.end for a in actors])
+
+    def covers(self, pos: int) -> bool:
+        """An actor's name spans the offset (only the last one starting at or before it can)."""
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
 
 
 def _punct_between(norm: str, a: int, b: int) -> bool:
@@ -422,11 +436,11 @@ def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], re
     return None
 
 
-def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
+def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: _Ordered,
              lex: Lexicon) -> list[tuple[Match, bool]]:
     """Places a clause's claims are about, each with whether it is only a reference point."""
     inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
-    inside = [m for m in inside if not any(a.start <= tx.n(m.start) < a.end for a in actors)]
+    inside = [m for m in inside if not actors.covers(tx.n(m.start))]
     out: list[tuple[Match, bool]] = []
     located: set[int] = set()  # cities that only locate an unnamed facility ("the facility in southern Tripoli")
     named = False  # inside an actor's or institution's name ("غرفة عمليات سرت والجفرة")
@@ -492,17 +506,33 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
     out: dict[Trigger, list[tuple[Match, bool]]] = {}
     inherited: list[Trigger] = []
     prev_end = -1
+    # the triggers are in order and do not overlap, so their ends are in order too
+    starts, ends = [t.start for t in triggers], [t.end for t in triggers]
     for m, locator in targets:
         ms, me = tx.n(m.start), tx.n(m.end)
-        chosen = [t for t in triggers if prev_end <= t.start and t.end <= ms][-1:]
+        k = bisect.bisect_right(ends, ms) - 1  # the last trigger ending before the place
+        chosen = [triggers[k]] if k >= 0 and triggers[k].start >= prev_end else []
+        after = triggers[bisect.bisect_left(starts, me) :]
         if not chosen:
             # "local officials in Zuwara said the shelling…": a place before a speech verb describes the speaker
-            chosen = inherited or [t for t in triggers if t.start >= me and tx.tokens_between(me, t.start) <= AFTER_TOKENS
-                                   and not _between(speech_starts, speech_starts, me, t.start)
-                                   and not complement.search(tx.norm, me, t.start)
-                                   and not launch_base.search(tx.norm, me, t.start)][:1]
-        adjacent = [t for t in triggers if t.start >= me and _PASSIVE_GAP.fullmatch(tx.norm[me : t.start])
-                    and not _conjoined(tx.norm, t)]
+            chosen = inherited
+            if not chosen:
+                for t in after:
+                    if tx.tokens_between(me, t.start) > AFTER_TOKENS:
+                        break  # and so are all after it
+                    if (not _between(speech_starts, speech_starts, me, t.start)
+                            and not complement.search(tx.norm, me, t.start)
+                            and not launch_base.search(tx.norm, me, t.start)):
+                        chosen = [t]
+                        break
+        adjacent = []
+        for t in after:
+            gap = tx.norm[me : t.start]
+            if _PASSIVE_GAP.fullmatch(gap):
+                if not _conjoined(tx.norm, t):
+                    adjacent.append(t)
+            elif len("".join(gap.split())) > _PASSIVE_LETTERS:
+                break  # more than an auxiliary between: so for every later trigger
         for t in dict.fromkeys(chosen + adjacent):
             out.setdefault(t, []).append((m, locator))
         inherited = chosen
@@ -690,16 +720,15 @@ class _Dates:
 
 
 def _event_date(tx: NormalizedText, dates: _Dates, trig: Trigger, clause: tuple[int, int], sent: tuple[int, int],
-                others: list[Trigger]) -> EventDate | None:
+                prev: int, nxt: int) -> EventDate | None:
     """The date of a claim: a phrase counting back to it ("two days after X seized", "بعد يومين من
     استعادة"), the date of its own predicate (between the triggers around it), the clause's, the
-    sentence's, else the article's reference or publication date."""
+    sentence's, else the article's reference or publication date. `prev` and `nxt`: where the clause's
+    triggers before and after it end and start (else the clause's ends)."""
     for a in dates.anchored:
         if a.before_event and clause[0] <= a.start and a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 5:
             anchor = dates.anchor(a.start)
             return a.resolve(anchor) if anchor is not None else None
-    prev = max((t.end for t in others if t.end <= trig.start), default=clause[0])
-    nxt = min((t.start for t in others if t.start >= trig.end), default=clause[1])
     for lo, hi in ((trig.end, nxt), (prev, trig.start), clause, sent):
         found: list[tuple[int, EventDate | None]] = [(d.start, d.date) for d in dates.absolute if lo <= d.start < hi]
         found += [(a.start, a.resolve(anchor) if (anchor := dates.anchor(a.start)) is not None else None)
@@ -777,6 +806,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     published = EventDate(article.published, DatePrecision.DAY) if article.published else None
     reference = published
     scans = _Scans(tx.norm)
+    origins: dict[int, bool] = {}
     prev_window = _prev_window(lex)
     claims: dict[tuple, Claim] = {}
     unsided: list[tuple] = []  # the side-less attacks of the sentence before
@@ -814,12 +844,12 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                 bound[t] = binding
         ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side, media_voice)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
-            targets = _targets(tx, clause, s_mentions, s_actors, lex)
+            targets = _targets(tx, clause, s_mentions, ordered, lex)
             if not targets:
                 continue
             c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
             applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement, lex.launch_base)
-            for trig in c_triggers:
+            for k, trig in enumerate(c_triggers):  # in order, not overlapping
                 if not applies.get(trig):
                     continue
                 kind = trig.pattern.type
@@ -850,7 +880,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         _GROUP[kind] == "offensive"
                         and lex.ended_before.search(tx.norm, max(clause[0], trig.start - 40), trig.start))):
                     continue  # "fighting in X since April", "ending an attack on X": the war as background
-                date = _event_date(tx, s_dates, trig, clause, sent, c_triggers)
+                date = _event_date(tx, s_dates, trig, clause, sent,
+                                   c_triggers[k - 1].end if k > 0 else clause[0],
+                                   c_triggers[k + 1].start if k + 1 < len(c_triggers) else clause[1])
                 for m, locator in applies[trig]:
                     if side is None and m.place.kind == "region":
                         continue  # "fighting in the Western Mountains": a side-less claim on a district is no event
@@ -858,7 +890,10 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
                     if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
-                    if m.start < dateline or (_is_origin(tx, m, lex) and not (
+                    origin = origins.get(id(m))  # the same for every trigger of the place
+                    if origin is None:
+                        origin = origins[id(m)] = _is_origin(tx, m, lex)
+                    if m.start < dateline or (origin and not (
                             kind is ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
                         continue  # "TRIPOLI (Reuters) -"
                     c = Claim(
