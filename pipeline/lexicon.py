@@ -128,6 +128,16 @@ def _alternation(entries: list[str], article: bool = True) -> re.Pattern[str]:
     return re.compile(_word_regex(entries, article))
 
 
+def _acronym(entry: str) -> re.Pattern[str]:
+    """The regex _alternation([entry]) builds for one Latin word ("gna", "u.n."), with the word first and
+    the test of the character before it after: a regex that starts with a literal is searched for at C
+    speed, one that starts with a look-behind is tried at every character."""
+    word = re.escape(normalize_pattern(entry).lower().replace("-", " "))
+    if is_arabic(entry) or " " in entry or "-" in entry:
+        return _alternation([entry])
+    return re.compile(rf"{word}(?<![\w']{word})(?:'s)?(?!\w)")
+
+
 @dataclass(frozen=True)
 class ScriptPatterns:
     """One word list compiled apart for Arabic and Latin script, so each runs only where it can match."""
@@ -168,7 +178,7 @@ def load_lexicon() -> Lexicon:
         actors.append(ActorPattern(_alternation([e for e in plain if e not in arabic]), side, relative, None))
         for entry in actors_raw[key]:
             if entry.isascii() and entry.isupper():  # GNA, UN, US: only in capitals
-                actors.append(ActorPattern(_alternation([entry]), side, relative, entry))
+                actors.append(ActorPattern(_acronym(entry), side, relative, entry))
     speech = json.loads((DATA / "speech.json").read_text(encoding="utf-8"))
     claims = json.loads((DATA / "claim_patterns.json").read_text(encoding="utf-8"))
     patterns = tuple(
