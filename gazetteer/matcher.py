@@ -161,7 +161,8 @@ class Matcher:
         self._generic_words = frozenset(
             form for k in self._generic for form in (k, k.removeprefix("the "), k.removeprefix("ال"))
         )
-        self._index: dict[str, list[tuple[tuple[str, ...], list[_Entry]]]] = {}
+        # a name's first word -> (length of the rest, {rest: entries}), longest rest first
+        self._index: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
         self._fuzzy: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._single: dict[str, list[_Entry]] = {}
         self._build()
@@ -191,8 +192,10 @@ class Matcher:
             ):
                 self._fuzzy[(joined[0], len(key))].append(joined)
         for first, tails in grouped.items():
-            tails.sort(key=lambda t: -len(t[0]))
-            self._index[first] = tails
+            by_len: dict[int, dict[tuple[str, ...], list[_Entry]]] = defaultdict(dict)
+            for tail, entries in tails:
+                by_len[len(tail)][tail] = entries
+            self._index[first] = sorted(by_len.items(), key=lambda t: -t[0])
         self._fuzzy_table = {" ".join(k): list(v.values()) for k, v in table.items()}
 
     # ---- public ------------------------------------------------------------
@@ -220,11 +223,12 @@ class Matcher:
                 tails = self._index.get(form)
                 if not tails:
                     continue
-                for tail, entries in tails:
-                    j = i + 1 + len(tail)
+                for length, rests in tails:  # one look-up a length: only one name of a length fits the words
+                    j = i + 1 + length
                     if j > n or (best is not None and j <= best.end_tok):
                         continue
-                    if (tuple(keys[i + 1 : j]) == tail and self._contiguous(text, toks, i, j)
+                    entries = rests.get(tuple(keys[i + 1 : j]))
+                    if (entries is not None and self._contiguous(text, toks, i, j)
                             and not _hamza_inside(toks[i:j], entries)):
                         how = MatchKind.EXACT if any(e.primary for e in entries) else MatchKind.ALIAS
                         best = _Candidate(i, j, tuple(entries), how)
