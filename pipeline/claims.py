@@ -21,6 +21,7 @@ from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_ara
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, attach_possessors, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
+from pipeline.literals import may_match
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
 from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
@@ -92,8 +93,10 @@ def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | N
     characters): "تتصدى طرابلس لهجوم" is two triggers around Tripoli, not one across it."""
     found = []
     for lo, hi in ranges if ranges is not None else [(0, len(norm))]:
-        scripts = _scripts(norm[lo:hi])
+        chunk = norm[lo:hi]
+        scripts = _scripts(chunk)
         found += [Trigger(m.start(), m.end(), p) for p in lex.patterns if p.arabic in scripts
+                  and may_match(p.needs, chunk)  # a pattern whose words are absent is not run
                   for m in p.regex.finditer(norm, lo, hi) if m.end() > m.start()]
     if places is not None:
         found = [t for t in found if not any(places[t.start : t.end])]

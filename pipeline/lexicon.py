@@ -8,6 +8,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from gazetteer.normalize import is_arabic, normalize_pattern
+from pipeline.literals import required
 from pipeline.models import ClaimType, Evidence, Side
 
 DATA = files("pipeline") / "data"  # from the installed package, not a path next to the source (Dask workers)
@@ -37,6 +38,7 @@ class ClaimPattern:
     regex: re.Pattern[str]
     arabic: bool  # written in Arabic script: runs only on text that has Arabic
     after_role: str = ""  # role of an actor right after the trigger when the pattern fixes it ("fell to X")
+    needs: tuple[frozenset[str], ...] = ()  # sets of strings every match holds one of each (pipeline.literals)
 
 
 @dataclass(frozen=True)
@@ -183,9 +185,8 @@ def load_lexicon() -> Lexicon:
     claims = json.loads((DATA / "claim_patterns.json").read_text(encoding="utf-8"))
     patterns = tuple(
         ClaimPattern(p["id"], ClaimType(p["type"]) if p["type"] else None, p.get("role", "agent"),
-                     int(p["priority"]), re.compile(_expand(p["regex"])), is_arabic(p["regex"]),
-                     p.get("after_role", ""))
-        for p in claims["patterns"]
+                     int(p["priority"]), rx, is_arabic(p["regex"]), p.get("after_role", ""), required(rx))
+        for p in claims["patterns"] for rx in [re.compile(_expand(p["regex"]))]
     )
     modal = claims["modal"]
     return Lexicon(
