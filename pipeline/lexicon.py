@@ -25,6 +25,7 @@ class ActorPattern:
     relative: str  # "self": a pronoun for the speaker's side; "enemy": the speaker's word for the other side
     caps: str | None  # an all-caps acronym that must match in capitals (GNA, UN, US)
     arabic: bool = False  # Arabic-script names: run only on text that has Arabic
+    needs: tuple[frozenset[str], ...] = ()  # sets of strings every match holds one of each (pipeline.literals)
 
 
 @dataclass(frozen=True)
@@ -176,11 +177,11 @@ def load_lexicon() -> Lexicon:
                                 ("ARMY", None, "army")):
         plain = [e for e in actors_raw[key] if not (e.isascii() and e.isupper())]
         arabic = [e for e in plain if is_arabic(e)]
-        actors.append(ActorPattern(_alternation(arabic), side, relative, None, True))
-        actors.append(ActorPattern(_alternation([e for e in plain if e not in arabic]), side, relative, None))
-        for entry in actors_raw[key]:
-            if entry.isascii() and entry.isupper():  # GNA, UN, US: only in capitals
-                actors.append(ActorPattern(_acronym(entry), side, relative, entry))
+        for rx, caps, in_arabic in ((_alternation(arabic), None, True),
+                                    (_alternation([e for e in plain if e not in arabic]), None, False),
+                                    *((_acronym(e), e, False) for e in actors_raw[key]
+                                      if e.isascii() and e.isupper())):  # GNA, UN, US: only in capitals
+            actors.append(ActorPattern(rx, side, relative, caps, in_arabic, required(rx)))
     speech = json.loads((DATA / "speech.json").read_text(encoding="utf-8"))
     claims = json.loads((DATA / "claim_patterns.json").read_text(encoding="utf-8"))
     patterns = tuple(
