@@ -21,7 +21,7 @@ from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_ara
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, attach_possessors, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
-from pipeline.literals import may_match
+from pipeline.literals import may_match, needs_of
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
 from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
@@ -440,8 +440,13 @@ def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], re
 
 
 def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: _Ordered,
-             lex: Lexicon) -> list[tuple[Match, bool]]:
-    """Places a clause's claims are about, each with whether it is only a reference point."""
+             lex: Lexicon, scans: _Scans) -> list[tuple[Match, bool]]:
+    """Places a clause's claims are about, each with whether it is only a reference point. (Every text its
+    regexes read lies inside the clause, so one whose words the clause lacks is not run.)"""
+
+    def may(regex: re.Pattern[str]) -> bool:
+        return scans.may(regex, *clause)
+
     inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
     inside = [m for m in inside if not actors.covers(tx.n(m.start))]
     out: list[tuple[Match, bool]] = []
@@ -450,7 +455,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
     for k, m in enumerate(inside):
         ms = tx.n(m.start)
         lead = tx.norm[max(clause[0], ms - 30) : ms]
-        if lex.actor_name.search(lead):
+        if may(lex.actor_name) and lex.actor_name.search(lead):
             named = True
         elif not (named and k > 0 and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)):
             named = False
@@ -458,7 +463,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             continue
         if k > 0:
             gap = tx.norm[tx.n(inside[k - 1].end) : ms]
-            if lex.container.match(gap):
+            if may(lex.container) and lex.container.match(gap):
                 continue  # "خلة بوعون في محور سوق الأحد": the second names the area of the first
         if k + 1 < len(inside) and m.place.kind in CITY_KINDS:
             nxt = inside[k + 1]
@@ -467,22 +472,23 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             if (len(gap) <= 3 and not any(c.isalnum() or c in ",،" for c in gap) and not listed
                     and nxt.place.id != m.place.id and nxt.start != m.start):
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it (a comma lists them)
-            if nxt.place.id != m.place.id and lex.container_between.match(gap):
+            if nxt.place.id != m.place.id and may(lex.container_between) and lex.container_between.match(gap):
                 continue  # "the Tripoli suburb of Tajoura"
             if nxt.place.id != m.place.id and nxt.place.kind not in CITY_KINDS and _POSSESSIVE.fullmatch(gap):
                 continue  # "the capital's Mitiga airport": the city only locates the airport
         if (k > 0 and m.place.kind in CITY_KINDS and inside[k - 1].place.kind not in CITY_KINDS
                 and inside[k - 1].place.id != m.place.id
-                and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
+                and may(lex.specific_container) and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
             continue  # "Mitiga International Airport in Tripoli": the city only locates the airport
-        before = tx.norm[max(clause[0], ms - 30) : ms]
-        background = k > 0 and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
+        before = lead
+        background = k > 0 and may(lex.background) and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
         paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
         # "the facility in southern Tripoli": a place in the city, not the city, is meant
-        if m.place.kind in CITY_KINDS and lex.facility_before.search(before):
+        if m.place.kind in CITY_KINDS and may(lex.facility_before) and lex.facility_before.search(before):
             located.add(len(out))
-        out.append((m, bool(lex.locator.search(before) or background or paired or len(out) in located)))
+        out.append((m, bool((may(lex.locator) and lex.locator.search(before)) or background or paired
+                            or len(out) in located)))
     # a city that only locates a facility is still where the event is, so reference points give way to it
     main = [not loc or k in located for k, (_m, loc) in enumerate(out)]
     if any(main):
@@ -597,6 +603,7 @@ class _Scans:
         self.norm = norm
         self._starts: dict[tuple[int, int, int], list[int]] = {}
         self._words: dict[tuple[int, bool], dict[str, bool]] = {}
+        self._may: dict[tuple[int, int, int], bool] = {}
 
     def starts(self, regex: re.Pattern[str], lo: int, hi: int) -> list[int]:
         """Where the matches of regex.finditer(norm, lo, hi) start."""
@@ -613,6 +620,15 @@ class _Scans:
         starts earlier), and none can end at `pos` with a word going on across it."""
         found = self.starts(regex, *region)
         return not found or found[0] >= pos
+
+    def may(self, regex: re.Pattern[str], lo: int, hi: int) -> bool:
+        """False when norm[lo:hi] lacks the words every match of the regex needs (pipeline.literals): then
+        no search inside it, on the text or on a slice of it, finds anything."""
+        key = (id(regex), lo, -hi)
+        found = self._may.get(key)
+        if found is None:
+            found = self._may[key] = may_match(needs_of(regex), self.norm[lo:hi])
+        return found
 
     def word(self, regex: re.Pattern[str], word: str, full: bool = True) -> bool:
         """regex.fullmatch(word) (or .match with full=False) found something."""
@@ -847,7 +863,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                 bound[t] = binding
         ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side, media_voice)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
-            targets = _targets(tx, clause, s_mentions, ordered, lex)
+            targets = _targets(tx, clause, s_mentions, ordered, lex, scans)
             if not targets:
                 continue
             c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
@@ -895,7 +911,10 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
                     origin = origins.get(id(m))  # the same for every trigger of the place
                     if origin is None:
-                        origin = origins[id(m)] = _is_origin(tx, m, lex)
+                        # its windows reach at most 60 characters before the place, which is in the sentence
+                        near = (max(0, sent[0] - 60), sent[1])
+                        origin = origins[id(m)] = (scans.may(lex.origin_before, *near)
+                                                   or scans.may(lex.origin_list_before, *near)) and _is_origin(tx, m, lex)
                     if m.start < dateline or (origin and not (
                             kind is ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
                         continue  # "TRIPOLI (Reuters) -"

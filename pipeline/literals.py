@@ -23,6 +23,17 @@ def required(regex: re.Pattern[str]) -> Needs:
     return tuple(_minimal(s) for s in _sequence(P.parse(regex.pattern, regex.flags)))
 
 
+_KNOWN: dict[int, tuple[re.Pattern[str], Needs]] = {}  # by id: hashing a compiled regex hashes its code
+
+
+def needs_of(regex: re.Pattern[str]) -> Needs:
+    """required(regex), worked out once a regex."""
+    known = _KNOWN.get(id(regex))
+    if known is None or known[0] is not regex:
+        known = _KNOWN[id(regex)] = (regex, required(regex))
+    return known[1]
+
+
 def may_match(needs: Needs, text: str) -> bool:
     """False only when the text lacks every string of one of the sets the regex needs."""
     return all(any(s in text for s in strings) for strings in needs)
