@@ -630,8 +630,25 @@ class _Scans:
             found = self._may[key] = may_match(needs_of(regex), self.norm[lo:hi])
         return found
 
+    def in_text(self, regex: re.Pattern[str]) -> bool:
+        """The text has the words every match of the regex needs (else no word of it matches)."""
+        return self.may(regex, 0, len(self.norm))
+
+    def in_joined(self, regex: re.Pattern[str]) -> bool:
+        """False when no words of the text joined by spaces can match: the text lacks every string of one
+        of the regex's needs that holds no space (such a string cannot span two of the words)."""
+        key = (id(regex), -1, 0)
+        found = self._may.get(key)
+        if found is None:
+            spaceless = tuple(s for s in needs_of(regex) if not any(c.isspace() for c in "".join(s)))
+            found = self._may[key] = may_match(spaceless, self.norm)
+        return found
+
     def word(self, regex: re.Pattern[str], word: str, full: bool = True) -> bool:
-        """regex.fullmatch(word) (or .match with full=False) found something."""
+        """regex.fullmatch(word) (or .match with full=False) found something; `word` is a word of the text,
+        so none does when the text lacks the regex's words."""
+        if not self.in_text(regex):
+            return False
         seen = self._words.setdefault((id(regex), full), {})
         got = seen.get(word)
         if got is None:
@@ -656,12 +673,14 @@ def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int],
 def _is_plot(prev: list[str], lex: Lexicon, scans: _Scans) -> bool:
     """A plot or plan before the trigger ("plotting to carry out an attack", «تخطط لتنفيذ هجوم»);
     `prev`: the tokens before the trigger in its clause (at most _prev_window)."""
-    return any(scans.word(lex.plot, tok) for tok in prev[-PLOT_TOKENS:])
+    return scans.in_text(lex.plot) and any(scans.word(lex.plot, tok) for tok in prev[-PLOT_TOKENS:])
 
 
 def _by_civilians(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, prev: list[str],
                   scans: _Scans) -> bool:
     """Civilians are the ones moving: named among the 3 tokens before the trigger or the 2 after it."""
+    if not scans.in_text(lex.civilians):
+        return False
     after = TOKEN_RE.findall(tx.norm, trig.end, min(clause[1], trig.end + 40))[:2]
     return any(scans.word(lex.civilians, tok) for tok in prev[-3:] + after)
 
@@ -670,9 +689,9 @@ def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: 
                scans: _Scans) -> bool:
     """The control was attempted, not achieved: a failure word before it ("failed to capture", «دون
     التمكن من السيطرة») or a failure phrase after it in its clause ("stormed X without managing to…")."""
-    if any(scans.word(lex.failed_before, tok) for tok in prev[-4:]):
+    if scans.in_text(lex.failed_before) and any(scans.word(lex.failed_before, tok) for tok in prev[-4:]):
         return True
-    return bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
+    return scans.may(lex.failed_after, *clause) and bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
 
 
 def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str], scans: _Scans) -> bool:
@@ -680,13 +699,14 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     if lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig):
         return True
     prev = prev[-lex.modal_window:] if lex.modal_window > 0 else []
-    if prev and lex.purpose_before.match(prev[-1]) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
+    if prev and scans.word(lex.purpose_before, prev[-1], full=False) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
         return True  # "to seize": a purpose; but "managed to advance" happened
     if (prev and prev[-1] in _TOWARD and trig.pattern.type is ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     # (a fullmatch is a match)
-    return any(scans.word(lex.modal, tok, full=False) for tok in prev) or bool(lex.modal.search(" ".join(prev)))
+    return scans.in_joined(lex.modal) and (any(scans.word(lex.modal, tok, full=False) for tok in prev) or bool(
+        lex.modal.search(" ".join(prev))))
 
 
 def _purpose_lam(surface: str, trig: Trigger) -> bool:
@@ -880,7 +900,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     continue
                 if kind in (ClaimType.CONTROL, ClaimType.REPELLED) and (
                         scans.starts(lex.background_state, *clause)
-                        or lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start)):
+                        or (scans.may(lex.relative, *clause)
+                            and lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start))):
                     continue  # "held by … since 2016", "the areas that its forces had seized": background
                 if kind is ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex, prev, scans):
                     continue  # "residents fled the fighting", «نزح الأهالي»: no side withdrew
@@ -897,6 +918,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                             if kind is ClaimType.REPELLED and side is not None else None)
                 if side is None and (scans.starts(lex.background_state, *clause) or (
                         _GROUP[kind] == "offensive"
+                        and scans.may(lex.ended_before, *clause)
                         and lex.ended_before.search(tx.norm, max(clause[0], trig.start - 40), trig.start))):
                     continue  # "fighting in X since April", "ending an attack on X": the war as background
                 date = _event_date(tx, s_dates, trig, clause, sent,
