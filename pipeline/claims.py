@@ -604,6 +604,7 @@ class _Scans:
         self._starts: dict[tuple[int, int, int], list[int]] = {}
         self._words: dict[tuple[int, bool], dict[str, bool]] = {}
         self._may: dict[tuple[int, int, int], bool] = {}
+        self.memo: dict[tuple, bool] = {}  # other answers that depend on a word and a pattern only
 
     def starts(self, regex: re.Pattern[str], lo: int, hi: int) -> list[int]:
         """Where the matches of regex.finditer(norm, lo, hi) start."""
@@ -696,7 +697,11 @@ def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: 
 
 def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str], scans: _Scans) -> bool:
     surface = tx.norm[trig.start : trig.end]
-    if lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig):
+    key = ("purpose", surface, trig.pattern.id)  # a dense text repeats its trigger words
+    purpose = scans.memo.get(key)
+    if purpose is None:
+        purpose = scans.memo[key] = bool(lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig))
+    if purpose:
         return True
     prev = prev[-lex.modal_window:] if lex.modal_window > 0 else []
     if prev and scans.word(lex.purpose_before, prev[-1], full=False) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
