@@ -46,6 +46,9 @@ _PASSIVE_LETTERS = 8
 #: What may stand between an English verb and its direct object.
 _OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|his|her|several|some)\s+)?(?:\w+(?:ing|ed)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
+#: From how many places a clause or sentence is read once for the words of its place tests (fewer: the tests
+#: run on each place's few words directly, which costs less than reading the clause).
+_MANY_PLACES = 3
 #: Between a city and the place after it: a possessive ("the capital's Mitiga airport").
 _POSSESSIVE = re.compile(r"\s*['’]s\s+")
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
@@ -444,11 +447,13 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
     """Places a clause's claims are about, each with whether it is only a reference point. (Every text its
     regexes read lies inside the clause, so one whose words the clause lacks is not run.)"""
 
-    def may(regex: re.Pattern[str]) -> bool:
-        return scans.may(regex, *clause)
-
     inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
     inside = [m for m in inside if not actors.covers(tx.n(m.start))]
+    listing = len(inside) >= _MANY_PLACES  # the clause's words are read once only when it names many places
+
+    def may(regex: re.Pattern[str]) -> bool:
+        return not listing or scans.may(regex, *clause)
+
     out: list[tuple[Match, bool]] = []
     located: set[int] = set()  # cities that only locate an unnamed facility ("the facility in southern Tripoli")
     named = False  # inside an actor's or institution's name ("غرفة عمليات سرت والجفرة")
@@ -940,7 +945,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     if origin is None:
                         # its windows reach at most 60 characters before the place, which is in the sentence
                         near = (max(0, sent[0] - 60), sent[1])
-                        origin = origins[id(m)] = (scans.may(lex.origin_before, *near)
+                        origin = origins[id(m)] = (len(s_mentions) < _MANY_PLACES or scans.may(lex.origin_before, *near)
                                                    or scans.may(lex.origin_list_before, *near)) and _is_origin(tx, m, lex)
                     if m.start < dateline or (origin and not (
                             kind is ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
