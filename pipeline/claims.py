@@ -127,14 +127,16 @@ def _is_modifier(norm: str, t: Trigger, lex: Lexicon) -> bool:
 def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], lex: Lexicon) -> list[tuple[int, int]]:
     """Clauses of a sentence (normalized offsets); a list of places or a short aside stays joined."""
     raw = clause_bounds(tx.norm, tx.n(start), tx.n(end))
+    if len(raw) == 1:
+        return raw  # the first clause always stands: nothing to join
     starts = {tx.n(m.start) for m in mentions}
     ordered = sorted(starts)
 
     def within(lo: int, hi: int) -> list[int]:  # the place starts in [lo, hi)
         return ordered[bisect.bisect_left(ordered, lo) : bisect.bisect_left(ordered, hi)]
 
-    merged: list[list[int]] = []
-    for a, b in raw:
+    merged: list[list[int]] = [list(raw[0])]  # the first clause always stands
+    for a, b in raw[1:]:
         # the first three words are all it reads ("Al-Jmail" starts at Jmail)
         found = list(itertools.islice((m for m in TOKEN_RE.finditer(tx.norm, a, b) if m.group() not in LATIN_ARTICLES), 3))
         toks = [m.group() for m in found]
