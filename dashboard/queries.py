@@ -1,5 +1,6 @@
 """What the dashboard shows, asked of the store: each function takes a read-only connection and a Filters
-record and returns only what one view draws, computed by SQL on the covering indexes of pipeline.store.
+record and returns only what one view draws, computed by SQL on the covering indexes and the claim counts
+(schema 5; pipeline.rollup cuts a date range into whole months and days) of pipeline.store.
 
 Memory and time follow what is on screen, not the size of the archive: the sidebar's date range, per-day
 counts for the timeline, one row per place for the map and the metrics (the single claims only when there
@@ -30,8 +31,9 @@ from dashboard.i18n import text
 from dashboard.mapview import DEFAULT_MAX_PLACES, MapLayers, date_text, legend_html, map_layers
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS, side_label
 from pipeline.export import Format, write_text_stream
-from pipeline.filters import Filters
+from pipeline.filters import Filters, normalize_text
 from pipeline.queries import DATED, claims_frame, iter_claims_frames, where
+from pipeline.rollup import MonthSplit, has_rollups, split_by_month
 from pipeline.store import open_db_readonly
 
 SUMMARY_COLUMNS = ("place_id", "place", "place_ar", "lat", "lon", "claims", *SIDE_LABELS, *CLAIM_TYPES)
@@ -73,7 +75,10 @@ def claims_per_day(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     w = where(conn, f)
     dated = "" if f.date_from is not None else f" AND {DATED}"  # a start bound leaves out the undated, unless
     # include_undated lets them in: then they are read and dropped below (they have no day)
-    rows = conn.execute(f"SELECT c.date, c.side, COUNT(*) FROM claims c WHERE ({w.sql}){dated} "
+    # claim_days holds every column the filter tests but the place: without a place query it is read instead
+    source = ("claim_days c", "SUM(c.n)") if not normalize_text(f.place_query) and has_rollups(conn) else (
+        "claims c", "COUNT(*)")
+    rows = conn.execute(f"SELECT c.date, c.side, {source[1]} FROM {source[0]} WHERE ({w.sql}){dated} "
                         "GROUP BY c.date, c.side", w.params).fetchall()
     if not rows:
         return pd.DataFrame(columns=list(SIDE_LABELS), dtype="int64").rename_axis("date")
@@ -172,30 +177,14 @@ def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     """One row per place with filtered claims (columns SUMMARY_COLUMNS, by place id): its name and point,
     the number of claims, by side and by claim type.
 
-    Counted per place, side and claim type in the order of the claims_by_kind index (no sort), then pivoted;
-    a date range over less than a quarter of the period is read from the date index instead (that range
-    only, sorted to group it).
+    Counted per place, side and claim type, then pivoted: from the claim counts (whole months) and the date
+    index (the days at either end of a date range) when the store keeps the counts (schema 5), else from
+    the claims' covering indexes.
     """
-    w = where(conn, f)
-    by = "" if _narrow_dates(conn, f) else hint(conn, "claims_by_kind")
-    sql = (f"SELECT c.place_id, c.side, c.claim, COUNT(*) "
-           f"FROM claims c {by} WHERE ({w.sql}){{part}} GROUP BY c.place_id, c.side, c.claim")
-    cut = _middle_place(conn) if by else None
-    if cut is None:
-        rows = conn.execute(sql.format(part=""), w.params).fetchall()
-    else:  # the two halves of the index at once, one a core
-        rows = [r for part in _in_parallel(conn, [(sql.format(part=" AND c.place_id < ?"), (*w.params, cut)),
-                                                  (sql.format(part=" AND c.place_id >= ?"), (*w.params, cut))])
-                for r in part]
-    groups = pd.DataFrame(rows, columns=["place_id", "side", "claim", "n"])
-    groups["side"] = groups["side"].map(side_label)
-    total = groups.groupby("place_id")["n"].sum().rename("claims")
-    by_side = groups.pivot_table(index="place_id", columns="side", values="n", aggfunc="sum", fill_value=0)
-    by_type = groups.pivot_table(index="place_id", columns="claim", values="n", aggfunc="sum", fill_value=0)
-    df = pd.concat([total, by_side.reindex(columns=list(SIDE_LABELS), fill_value=0),
-                    by_type.reindex(columns=list(CLAIM_TYPES), fill_value=0)], axis=1)
-    df = df.reindex(columns=["claims", *SIDE_LABELS, *CLAIM_TYPES], fill_value=0).fillna(0).astype("int64")
-    df = df.rename_axis("place_id").reset_index()
+    split = split_by_month(conn, f) if has_rollups(conn) else None
+    rows = _summary_rows(conn, split) if split is not None else _summary_rows_of_claims(conn, f)
+    df = _pivot(rows)
+    df = df[df["claims"] > 0]  # a place whose claims were all in days taken away
     places = pd.DataFrame(conn.execute(
         "SELECT id, name, name_ar, lat, lon FROM places WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(list(df["place_id"])),)).fetchall(), columns=["place_id", "place", "place_ar", "lat", "lon"])
@@ -205,14 +194,72 @@ def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     return df[list(SUMMARY_COLUMNS)].reset_index(drop=True)
 
 
+def _pivot(rows: list[tuple]) -> pd.DataFrame:
+    """(place_id, side, claim, count) rows (a group may come in several) as one row per place: columns place_id, claims, the counts by side (SIDE_LABELS) and by claim type (CLAIM_TYPES)."""
+    places, place_codes = {}, []
+    sides = {s: i for i, s in enumerate(SIDE_LABELS)}
+    types = {t: i for i, t in enumerate(CLAIM_TYPES)}
+    none = sides[side_label(None)]
+    table: list[list[int]] = []
+    for pid, side, claim, n in rows:
+        i = places.get(pid)
+        if i is None:
+            i = places[pid] = len(table)
+            table.append([0] * (1 + len(sides) + len(types)))
+            place_codes.append(pid)
+        row = table[i]
+        row[0] += n
+        row[1 + sides.get(side, none)] += n
+        t = types.get(claim)
+        if t is not None:
+            row[1 + len(sides) + t] += n
+    df = pd.DataFrame(table, columns=["claims", *SIDE_LABELS, *CLAIM_TYPES], dtype="int64")
+    df.insert(0, "place_id", pd.Series(place_codes, dtype=object))
+    return df
+
+
+def _summary_rows(conn: sqlite3.Connection, split: MonthSplit) -> list[tuple]:
+    """(place_id, side, claim, count) rows of the filter: its whole months counted from claim_months (in key
+    order, no sort), the days at either end added or taken away from the claims' date index (a group may
+    come in several rows, with negative counts)."""
+    rows = conn.execute("SELECT c.place_id, c.side, c.claim, SUM(c.n) FROM claim_months c "
+                        f"WHERE {split.months.sql} GROUP BY c.place_id, c.side, c.claim", split.months.params
+                        ).fetchall()
+    by = hint(conn, "claims_by_date")
+    for days, sign in split.days:
+        w = where(conn, days)
+        rows += conn.execute(f"SELECT c.place_id, c.side, c.claim, {int(sign)} * COUNT(*) FROM claims c {by} "
+                             f"WHERE {w.sql} GROUP BY c.place_id, c.side, c.claim", w.params).fetchall()
+    return rows
+
+
+def _summary_rows_of_claims(conn: sqlite3.Connection, f: Filters) -> list[tuple]:
+    """(place_id, side, claim, count) rows of the filter counted from the claims (a store without the
+    counts): in the order of the claims_by_kind index (no sort), in two halves at once on a large store; a
+    date range over less than a quarter of the period from the date index instead (that range only)."""
+    w = where(conn, f)
+    by = "" if _narrow_dates(conn, f) else hint(conn, "claims_by_kind")
+    sql = (f"SELECT c.place_id, c.side, c.claim, COUNT(*) "
+           f"FROM claims c {by} WHERE ({w.sql}){{part}} GROUP BY c.place_id, c.side, c.claim")
+    cut = _middle_place(conn) if by else None
+    if cut is None:
+        return conn.execute(sql.format(part=""), w.params).fetchall()
+    # the two halves of the index at once, one a core
+    return [r for part in _in_parallel(conn, [(sql.format(part=" AND c.place_id < ?"), (*w.params, cut)),
+                                              (sql.format(part=" AND c.place_id >= ?"), (*w.params, cut))])
+            for r in part]
+
+
 def latest_claims(conn: sqlite3.Connection, f: Filters, place_ids: list[str],
                   per_place: int = LATEST_PER_PLACE) -> pd.DataFrame:
     """The `per_place` latest filtered claims of each place (undated last; ties in export order), one
-    index seek a place: columns place_id, side, claim, date, date_precision."""
+    index seek a place in one statement: columns place_id, side, claim, date, date_precision."""
     w = where(conn, f)
-    sql = (f"SELECT c.place_id, c.side, c.claim, c.date, c.date_precision FROM claims c {hint(conn, 'claims_by_place')} "
-           f"WHERE c.place_id = ? AND ({w.sql}) ORDER BY c.date DESC, c.article_id, c.start, c.id LIMIT ?")
-    rows = [r for pid in place_ids for r in conn.execute(sql, (pid, *w.params, per_place))]
+    sql = (f"SELECT x.place_id, x.side, x.claim, x.date, x.date_precision FROM json_each(?) j JOIN claims x "
+           f"ON x.rowid IN (SELECT c.rowid FROM claims c {hint(conn, 'claims_by_place')} WHERE c.place_id = j.value "
+           f"AND ({w.sql}) ORDER BY c.date DESC, c.article_id, c.start, c.id LIMIT ?) "
+           "ORDER BY j.key, x.date DESC, x.article_id, x.start, x.id")
+    rows = conn.execute(sql, (json.dumps(list(place_ids)), *w.params, per_place)).fetchall()
     df = pd.DataFrame(rows, columns=["place_id", "side", "claim", "date", "date_precision"])
     df["date"] = pd.to_datetime(df["date"].astype(object).map(lambda v: v[:10] if isinstance(v, str) else v),
                                 errors="coerce")

@@ -2,25 +2,36 @@
 web pages, RSS/Atom feeds and Telegram Desktop exports (the last three in pipeline.sources).
 
 Every input is untrusted: a bad file or line yields a ReadError naming it, and the
-other articles of the batch are still read. Articles are yielded one at a time (a stream).
+other articles of the batch are still read. Articles are yielded one at a time (a stream): seed text,
+JSON Lines and CSV files and standard input are read a line at a time, never whole (web pages, feeds
+and Telegram exports are single documents and are read whole).
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import datetime as dt
 import hashlib
 import io
-import itertools
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from pipeline.errors import ReadError
 from pipeline.models import Article
 from pipeline.published import TimedArticle, parse_published
 from pipeline.sources import Fetcher, read_feed, read_html, read_telegram
+from pipeline.textlines import (
+    NUL_WINDOW,
+    BadText,
+    Prefixed,
+    bad_byte_message,
+    decoded_lines,
+    file_problem,
+    universal_lines,
+)
 
 __all__ = [
     "MANIFEST",
@@ -32,19 +43,23 @@ __all__ = [
     "parse_date",
     "read_bytes",
     "read_paths",
+    "read_stream",
     "sniff_suffix",
     "split_seed_text",
 ]
 
 TEXT_SUFFIXES = (".txt", ".jsonl", ".ndjson", ".csv")
-STREAMED_SUFFIXES = (".jsonl", ".ndjson")  # read a line at a time from a file (other files are read whole)
+STREAMED_SUFFIXES = TEXT_SUFFIXES  # read a line at a time (other files are read whole)
 HTML_SUFFIXES = (".html", ".htm")
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 TELEGRAM_SUFFIXES = (".json",)
 SUFFIXES = (*TEXT_SUFFIXES, *HTML_SUFFIXES, *FEED_SUFFIXES, *TELEGRAM_SUFFIXES)
 MANIFEST = "manifest.csv"
 MAX_FIELD = 2_000_000
+CHUNK_BYTES = 1 << 16
 STDIN = "-"
+SNIFF_BYTES = 1_000_000  # the most of standard input read before its format is known
+_COLUMN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 csv.field_size_limit(MAX_FIELD + 1)  # the default 131,072 would refuse a long article
 
 
@@ -63,13 +78,12 @@ def decode(data: bytes, origin: str) -> str:
     """UTF-8 text (BOM allowed) of a file's bytes, or ValueError saying what is wrong."""
     if not data.strip():
         raise ValueError("empty file")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:NUL_WINDOW]:
         raise ValueError("binary file (NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ValueError(f"not UTF-8 text (bad byte at line {line}); save the file as UTF-8") from exc
+        raise ValueError(bad_byte_message(data[: exc.start].count(b"\n") + 1)) from exc
 
 
 def _field(rec: dict, meta: dict, name: str) -> str:
@@ -122,19 +136,77 @@ def _make(rec: dict, origin: str, default_published: dt.date | None, meta: dict 
 
 def split_seed_text(content: str) -> list[tuple[str, str]]:
     """(title, text) pairs of the seed format: a title line given twice starts an article."""
-    lines = content.splitlines()
-    starts = [
-        i for i in range(len(lines) - 1)
-        if lines[i].strip() and lines[i].strip() == lines[i + 1].strip() and (i == 0 or not lines[i - 1].strip())
-    ]
-    if not starts:
-        return [("", content.strip())] if content.strip() else []
-    out = []
-    for n, i in enumerate(starts):
-        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
-        body = "\n".join(lines[i + 2 : end]).strip()
-        out.append((lines[i].strip(), body))
-    return out
+    return list(seed_articles(content.splitlines(keepends=True), cap=None))
+
+
+class _Gathered:
+    """Text gathered a piece at a time and stripped at the end. With a cap, past `cap` characters (stripped)
+    only a stand-in of cap + 1 characters is held: too long to be an article, whatever follows."""
+
+    def __init__(self, cap: int | None) -> None:
+        self.parts: list[str] = []
+        self.cap = cap
+        self.size = 0
+        self.check_at = 2 * cap if cap is not None else -1
+        self.over = False
+
+    def add(self, piece: str) -> None:
+        if self.over:
+            return
+        self.parts.append(piece)
+        self.size += len(piece)
+        if self.cap is not None and self.size > self.check_at:
+            whole = "".join(self.parts).lstrip()  # leading white space is stripped at the end anyway
+            stripped = whole.rstrip()
+            if len(stripped) > self.cap:
+                self.parts, self.over = [stripped[: self.cap] + stripped[-1]], True
+            else:
+                self.parts, self.size = [whole], len(whole)
+                self.check_at = self.size + self.cap
+
+    def text(self) -> str:
+        return "".join(self.parts).strip()
+
+
+def seed_articles(pieces: Iterable[str], cap: int | None = MAX_FIELD) -> Iterator[tuple[str, str]]:
+    """(title, text) pairs of seed-format text given in pieces that end at line ends (a file's lines).
+
+    A line given twice, at the start or after a blank line, is a title and starts an article; the text
+    before the first title is dropped; a text with no title is one article with no title. Memory: one
+    article (past `cap` characters, only a stand-in that is too long to be an article; None: no cap).
+    """
+    title: str | None = None
+    body = _Gathered(cap)
+    untitled: _Gathered | None = _Gathered(cap)  # the whole text, while no title has been seen
+    pending: str | None = None  # the line before the current one, not yet known to be a title or not
+    pending_may_start = True  # the line before `pending` is blank, or there is none
+    next_may_start = True  # the same for the next line, when pending is None
+    for piece in pieces:
+        if untitled is not None:
+            untitled.add(piece)
+        for line in piece.splitlines():
+            if pending is None:
+                pending, pending_may_start = line, next_may_start
+                continue
+            head = pending.strip()
+            if head and pending_may_start and head == line.strip():  # `line` repeats the title
+                if title is not None:
+                    yield title, body.text()
+                title, body, untitled = head, _Gathered(cap), None
+                pending, next_may_start = None, False
+                continue
+            if title is not None:
+                body.add(pending)
+                body.add("\n")
+            pending, pending_may_start = line, not head
+    if title is None:
+        text = untitled.text() if untitled is not None else ""
+        if text:
+            yield "", text
+        return
+    if pending is not None:
+        body.add(pending)
+    yield title, body.text()
 
 
 def read_manifest(folder: Path) -> tuple[dict[tuple[str, int], dict], ReadError | None]:
@@ -153,8 +225,13 @@ def read_manifest(folder: Path) -> tuple[dict[tuple[str, int], dict], ReadError 
 def read_seed_text(name: str, content: str, published: dt.date | None, manifest: dict | None = None
                    ) -> Iterator[Article | ReadError]:
     """Articles of a seed-format text file."""
+    yield from _seed_items(name, content.splitlines(keepends=True), published, manifest)
+
+
+def _seed_items(name: str, pieces: Iterable[str], published: dt.date | None, manifest: dict | None = None
+                ) -> Iterator[Article | ReadError]:
     base = Path(name).name
-    for n, (title, text) in enumerate(split_seed_text(content), start=1):
+    for n, (title, text) in enumerate(seed_articles(pieces), start=1):
         origin = f"{name}#article{n}"
         try:
             yield _make({"title": title, "text": text}, origin, published, (manifest or {}).get((base, n)))
@@ -168,45 +245,39 @@ def read_jsonl(name: str, content: str, published: dt.date | None) -> Iterator[A
 
 
 def read_jsonl_file(path: Path, published: dt.date | None = None) -> Iterator[Article | ReadError]:
-    """Articles of a JSON Lines file read a line at a time (memory: one line, not the file).
+    """Articles of a JSON Lines file read a line at a time (memory: one line, not the file)."""
+    yield from read_text_file(path, published)
 
-    The file is checked first as read_bytes checks it (not empty, no NUL bytes at its start, UTF-8
-    throughout), in one pass of constant memory, so a bad file still gives one error and no articles.
+
+def read_text_file(path: Path, published: dt.date | None = None, manifest: dict | None = None
+                   ) -> Iterator[Article | ReadError]:
+    """Articles of a seed text, JSON Lines or CSV file (by its suffix), read a line at a time.
+
+    The file is checked first as read_bytes checks content held whole (not empty, no NUL bytes at its
+    start, UTF-8 throughout), in one pass of constant memory, so a bad file still gives one error and no
+    articles; memory is then one line (JSON Lines), one row (CSV) or one article (seed text).
     """
     name = str(path)
-    problem = _text_file_problem(path)
+    problem = file_problem(path)
     if problem is not None:
         yield ReadError(name, problem)
         return
     with open(path, "rb") as fh:
-        lines = (raw.decode("utf-8").removesuffix("\n") for raw in fh)
-        first = next(lines, "")
-        yield from _jsonl_lines(name, itertools.chain([first.removeprefix("\ufeff")], lines), published)
+        yield from _text_items(name, path.suffix.lower(), decoded_lines(fh), published, manifest)
 
 
-def _text_file_problem(path: Path, chunk: int = 1 << 20) -> str | None:
-    """What decode() would say is wrong with a file's bytes, read a chunk at a time; None when it is fine."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    lines_before = 0
-    blank = True
-    with open(path, "rb") as fh:
-        data = fh.read(8192)
-        if b"\x00" in data:  # NUL is no white space: such a file is not empty either
-            return "binary file (NUL bytes), not text"
-        while data:
-            blank = blank and not data.strip()
-            try:
-                decoder.decode(data)
-            except UnicodeDecodeError as exc:  # a bad byte is no white space either
-                line = lines_before + exc.object[: exc.start].count(b"\n") + 1
-                return f"not UTF-8 text (bad byte at line {line}); save the file as UTF-8"
-            lines_before += data.count(b"\n")
-            data = fh.read(chunk)
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:  # the file ends inside a character
-            return f"not UTF-8 text (bad byte at line {lines_before + 1}); save the file as UTF-8"
-    return "empty file" if blank else None
+def _text_items(name: str, suffix: str, lines: Iterable[str], published: dt.date | None,
+                manifest: dict | None = None) -> Iterator[Article | ReadError]:
+    """Articles of decoded text lines (endings kept) in the format of a suffix; a bad byte ends them with an error."""
+    try:
+        if suffix == ".txt":
+            yield from _seed_items(name, lines, published, manifest)
+        elif suffix == ".csv":
+            yield from _csv_rows(name, universal_lines(lines), published)
+        else:
+            yield from _jsonl_lines(name, (line.removesuffix("\n") for line in lines), published)
+    except BadText as exc:  # a file changed since it was checked, or standard input
+        yield ReadError(name, exc.message)
 
 
 def _jsonl_lines(name: str, lines: Iterable[str], published: dt.date | None) -> Iterator[Article | ReadError]:
@@ -233,8 +304,13 @@ def _jsonl_lines(name: str, lines: Iterable[str], published: dt.date | None) -> 
 
 def read_csv(name: str, content: str, published: dt.date | None) -> Iterator[Article | ReadError]:
     """Articles of a CSV file with a header row and a `text` column."""
+    yield from _csv_rows(name, io.StringIO(content, newline=""), published)
+
+
+def _csv_rows(name: str, lines: Iterable[str], published: dt.date | None) -> Iterator[Article | ReadError]:
+    """Articles of CSV lines (split as a file opened with newline='' splits them), a row at a time."""
     try:
-        reader = csv.DictReader(io.StringIO(content, newline=""), strict=True)
+        reader = csv.DictReader(lines, strict=True)
         fields = reader.fieldnames or []
     except csv.Error as exc:
         yield ReadError(name, f"unreadable CSV ({exc})")
@@ -253,6 +329,16 @@ def read_csv(name: str, content: str, published: dt.date | None) -> Iterator[Art
         yield ReadError(f"{name}:{reader.line_num}", f"unreadable CSV ({exc})")
 
 
+def _csv_header(data: bytes) -> bool:
+    """Whether content starts with a CSV header naming a `text` column (and others), as `id,title,text`."""
+    first = data[:NUL_WINDOW].removeprefix(b"\xef\xbb\xbf").split(b"\n", 1)[0].strip()
+    try:
+        fields = next(csv.reader([first.decode("utf-8")]), [])
+    except (UnicodeDecodeError, csv.Error):
+        return False
+    return len(fields) >= 2 and "text" in fields and all(_COLUMN.fullmatch(f) for f in fields)
+
+
 def sniff_suffix(data: bytes) -> str:
     """The file type of content without a name (standard input), from its first bytes."""
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -266,7 +352,50 @@ def sniff_suffix(data: bytes) -> str:
         return ".xml"
     if head.startswith(b"<"):
         return ".html"
+    if _csv_header(data):
+        return ".csv"
     return ".txt"
+
+
+def _sniff_settled(data: bytes, ended: bool) -> bool:
+    """Whether the first bytes of a stream are enough for sniff_suffix and decode's NUL check."""
+    if ended or len(data) >= SNIFF_BYTES:
+        return True
+    if len(data) < NUL_WINDOW:
+        return False
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return not (head.startswith(b"{") and b'"messages"' not in data and b"\n{" not in data[:4096].strip())
+
+
+def read_stream(name: str, stream: BinaryIO, published: dt.date | None = None, fetch: Fetcher | None = None
+                ) -> Iterator[Article | ReadError]:
+    """Articles of a stream without a file name (standard input), its format sniffed from its first bytes.
+
+    Seed text, JSON Lines and CSV are read a line at a time: articles come while the stream is still being
+    read, and a bad byte ends the stream with an error naming its line (the articles before it were given).
+    Web pages, feeds and Telegram exports are single documents, read whole.
+    """
+    head = b""
+    ended = False
+    read1 = getattr(stream, "read1", stream.read)
+    while not _sniff_settled(head, ended):
+        chunk = read1(CHUNK_BYTES)
+        ended = not chunk
+        head += chunk
+    suffix = sniff_suffix(head)
+    if suffix not in STREAMED_SUFFIXES:
+        yield from read_bytes(name, head + stream.read(), published, None, fetch)
+        return
+    if ended and not head.strip():
+        yield ReadError(name, "empty file")
+        return
+    if b"\x00" in head[:NUL_WINDOW]:
+        yield ReadError(name, "binary file (NUL bytes), not text")
+        return
+    raw = Prefixed(head, stream)
+    yield from _text_items(name, suffix, decoded_lines(io.BufferedReader(raw, CHUNK_BYTES)), published)
+    if raw.blank:  # white space throughout, longer than the first bytes
+        yield ReadError(name, "empty file")
 
 
 def read_bytes(name: str, data: bytes, published: dt.date | None = None, manifest: dict | None = None,
@@ -323,15 +452,15 @@ def read_paths(paths: list[Path], published: dt.date | None = None, fetch: Fetch
             yield item
             continue
         if str(item) == STDIN:
-            yield from read_bytes(STDIN, sys.stdin.buffer.read(), published, None, fetch)
+            yield from read_stream(STDIN, sys.stdin.buffer, published, fetch)
             continue
         if item.parent not in manifests:
             manifests[item.parent], problem = read_manifest(item.parent)
             if problem is not None:
                 yield problem
-        if item.suffix.lower() in STREAMED_SUFFIXES:  # an archive of JSON Lines: a line at a time
+        if item.suffix.lower() in STREAMED_SUFFIXES:  # seed text, JSON Lines, CSV: a line at a time
             try:
-                yield from read_jsonl_file(item, published)
+                yield from read_text_file(item, published, manifests[item.parent])
             except FileNotFoundError:
                 yield ReadError(str(item), "file disappeared before it was read")
             except OSError as exc:

@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 DEFAULT_DB = "data/mihwar.db"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 LOCK_SECONDS = 30  # how long a writer waits for another's lock before giving up
 
 _CLAIM_COLUMNS_SQL = ",\n    ".join(f'"{f.name}" {f.sql}' for f in CLAIM_FIELDS)
@@ -81,6 +81,52 @@ CREATE INDEX IF NOT EXISTS claims_by_date ON claims(date, side, claimed_by, clai
 CREATE INDEX IF NOT EXISTS claims_by_place ON claims(place_id, date, side, claimed_by, claim, confidence);
 CREATE INDEX IF NOT EXISTS claims_by_kind ON claims(place_id, side, claim, date, claimed_by, confidence);
 """
+
+# Claim counts the dashboard reads instead of the claims (schema version 5), kept exact by triggers in the
+# transaction that inserts, deletes or updates a claim (ingest, reprocess, an article's cascade): per place,
+# month, side, claim type, claimed-by and confidence (claim_months: whole months of the per-place counts) and
+# per day, side, claimed-by, claim type and confidence (claim_days: the timeline). A key holds every value a
+# filter tests, so a count answers the filter exactly; an absent side, claimed-by, date or confidence is kept
+# as '' ('' for the month too) or 0, which the filters read as they read NULL ("none", undated, 0). Event
+# dates are ISO days (frame.claim_values), so a month is the first 7 characters.
+ROLLUP_KEYS = {
+    "claim_months": ("place_id", "side", "claim", "month", "claimed_by", "confidence"),
+    "claim_days": ("date", "side", "claimed_by", "claim", "confidence"),
+}
+_ROLLUP_VALUES = {"place_id": "{r}.place_id", "side": "COALESCE({r}.side, '')", "claim": "{r}.claim",
+                  "month": "COALESCE(substr({r}.date, 1, 7), '')", "date": "COALESCE({r}.date, '')",
+                  "claimed_by": "COALESCE({r}.claimed_by, '')", "confidence": "COALESCE({r}.confidence, 0)"}
+_ROLLUP_TYPES = {"confidence": "REAL"}
+
+
+def _rollup_statements() -> tuple[str, ...]:
+    """The rollup tables and the triggers that keep them (ROLLUP_KEYS), one statement each."""
+    out = []
+    add, remove = [], []
+    for table, keys in ROLLUP_KEYS.items():
+        cols = ", ".join(f"{k} {_ROLLUP_TYPES.get(k, 'TEXT')} NOT NULL" for k in keys)
+        out.append(f"CREATE TABLE IF NOT EXISTS {table} ({cols}, n INTEGER NOT NULL, "
+                   f"PRIMARY KEY ({', '.join(keys)})) WITHOUT ROWID")
+        new = ", ".join(_ROLLUP_VALUES[k].format(r="new") for k in keys)
+        add.append(f"INSERT INTO {table} VALUES ({new}, 1) ON CONFLICT DO UPDATE SET n = n + 1;")
+        match = " AND ".join(f"{k} = {_ROLLUP_VALUES[k].format(r='old')}" for k in keys)
+        remove.append(f"UPDATE {table} SET n = n - 1 WHERE {match}; DELETE FROM {table} WHERE {match} AND n <= 0;")
+    watched = ", ".join(sorted({"place_id", "side", "claim", "date", "claimed_by", "confidence"}))
+    out.append(f"CREATE TRIGGER IF NOT EXISTS claims_counted AFTER INSERT ON claims BEGIN {' '.join(add)} END")
+    out.append(f"CREATE TRIGGER IF NOT EXISTS claims_uncounted AFTER DELETE ON claims BEGIN {' '.join(remove)} END")
+    out.append(f"CREATE TRIGGER IF NOT EXISTS claims_recounted AFTER UPDATE OF {watched} ON claims BEGIN "
+               f"{' '.join(remove)} {' '.join(add)} END")
+    return tuple(out)
+
+
+ROLLUPS = _rollup_statements()
+
+
+def fill_rollups(conn: sqlite3.Connection) -> None:
+    """Counts the stored claims into the (empty) rollup tables."""
+    for table, keys in ROLLUP_KEYS.items():
+        values = ", ".join(_ROLLUP_VALUES[k].format(r="c") for k in keys)
+        conn.execute(f"INSERT INTO {table} SELECT {values}, COUNT(*) FROM claims c GROUP BY {values}")
 
 
 class StoreOutcome(StrEnum):
@@ -136,7 +182,19 @@ def _migrate_4(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
 
 
-MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_migrate_1, _migrate_2, _migrate_3, _migrate_4)
+def _migrate_5(conn: sqlite3.Connection) -> None:
+    """Version 5: the claim counts (ROLLUPS: tables and the triggers that keep them), filled from the claims."""
+    for statement in ("claims_counted", "claims_uncounted", "claims_recounted"):
+        conn.execute(f"DROP TRIGGER IF EXISTS {statement}")
+    for table in ROLLUP_KEYS:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in ROLLUPS:
+        conn.execute(statement)
+    fill_rollups(conn)
+
+
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (
+    _migrate_1, _migrate_2, _migrate_3, _migrate_4, _migrate_5)
 assert len(MIGRATIONS) == SCHEMA_VERSION
 
 
@@ -175,6 +233,10 @@ def open_db(path: str | os.PathLike | None = None, *, wait: float = LOCK_SECONDS
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commits
             conn.execute("PRAGMA foreign_keys=ON")
             migrate(conn)
+            # The journal of a statement and of an article's savepoint (every claim insert has one: the count
+            # triggers make it a multi-row write) stays in memory instead of spilling to a temporary file
+            # (which measured as half again the bytes an ingest writes); it holds at most an article's pages.
+            conn.execute("PRAGMA temp_store=MEMORY")
             return conn
         except sqlite3.OperationalError as exc:
             conn.close()
@@ -349,10 +411,9 @@ def _insert_findings(conn: sqlite3.Connection, analysis: ArticleAnalysis, matche
     rows = [(v["id"], art.id, *(v[f.name] for f in CLAIM_FIELDS), MATCHER_VERSION)
             for v in (claim_values(art.id, c) for c in analysis.claims)]
     quoted = ", ".join('"' + n + '"' for n in names)
-    before = conn.total_changes
-    conn.executemany(
+    cur = conn.executemany(
         f"INSERT INTO claims ({quoted}) VALUES ({', '.join('?' * len(names))}) ON CONFLICT(id) DO NOTHING", rows)
-    return conn.total_changes - before
+    return max(cur.rowcount, 0) if rows else 0  # rows the statement inserted (not the counts its trigger wrote)
 
 
 _PLACE_UPSERT = ("ON CONFLICT(id) DO UPDATE SET name = excluded.name, name_ar = excluded.name_ar, lat = excluded.lat, "

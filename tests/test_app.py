@@ -216,6 +216,6 @@ def test_an_older_store_is_brought_up_to_date_by_the_page(app: AppTest, tmp_path
     conn.close()
     at = rerun(AppTest.from_file(APP, default_timeout=TIMEOUT))
     conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == 5
     conn.close()
     assert metric(at, "Claims shown") == len(frame(tmp_path))

@@ -1,7 +1,9 @@
 """The `mihwar` command line: version, MIHWAR_DB, stdin, fetch from a local server, reprocess, one filter."""
+import csv
 import datetime as dt
 import functools
 import http.server
+import io
 import json
 import os
 import sqlite3
@@ -73,6 +75,17 @@ def test_ingest_from_standard_input(tmp_path):
     assert "1 new" in proc.stderr
     (origin,) = sqlite3.connect(db).execute("SELECT origin FROM articles").fetchone()
     assert origin == "-:1"
+
+
+def test_ingest_csv_from_standard_input(tmp_path):
+    db = tmp_path / "c.db"
+    rows = io.StringIO()
+    writer = csv.writer(rows)
+    writer.writerows([["id", "published", "text"], ["c1", "2019-08-16", MISRATA], ["c2", "2019-08-16", ""]])
+    proc = run("ingest", "-", "--db", str(db), stdin=rows.getvalue())
+    assert proc.returncode == 1 and "-:3: no text" in proc.stderr and "1 new" in proc.stderr
+    (origin,) = sqlite3.connect(db).execute("SELECT origin FROM articles").fetchone()
+    assert origin == "-:2"
 
 
 def test_quiet_prints_only_errors(tmp_path):

@@ -98,6 +98,9 @@ FILTERS = {
     "from + undated": Filters(date_from=dt.date(2020, 1, 1), include_undated=True),
     "to": Filters(date_to=dt.date(2019, 12, 31)),
     "range": Filters(date_from=dt.date(2019, 6, 1), date_to=dt.date(2019, 6, 30)),
+    "mid-month to mid-month": Filters(date_from=dt.date(2019, 5, 15), date_to=dt.date(2020, 2, 10)),
+    "inside one month": Filters(date_from=dt.date(2020, 5, 3), date_to=dt.date(2020, 5, 20)),
+    "to mid-month + undated": Filters(date_to=dt.date(2020, 5, 24), include_undated=True),
     "one day + undated": Filters(date_from=dt.date(2020, 6, 3), date_to=dt.date(2020, 6, 3), include_undated=True),
     "place Arabic variant": Filters(place_query="عين زاره"),
     "place English part": Filters(place_query="AIRPORT"),
@@ -293,7 +296,7 @@ def test_a_version_3_store_gets_the_indexes_when_a_writer_opens_it(tmp_path):
     indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"claims_by_date", "claims_by_place", "claims_by_kind"} <= indexes
     assert "claims_date" not in indexes
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     conn.close()
 
 
