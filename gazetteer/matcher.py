@@ -96,6 +96,14 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
+#: A little under the kilometres in a degree of latitude on km()'s sphere (6371 km × π / 180 = 111.19).
+_KM_PER_DEGREE_BELOW = 111.0
+
+
+#: The score of an exact or alias match (a fuzzy one scores by its ratio).
+_BASE_SCORE = {MatchKind.EXACT: 1.0, MatchKind.ALIAS: 0.95}
+
+
 class _Anchors:
     """The unambiguous places of a text, indexed on a grid to ask "is another of them near this place?"."""
 
@@ -115,7 +123,9 @@ class _Anchors:
         if place.id not in self._memo:
             ci, cj = self._cell(place.lat, place.lon)
             self._memo[place.id] = any(
-                a.id != place.id and km(place.lat, place.lon, a.lat, a.lon) < km_limit
+                # a degree of latitude is 111.2 km on the sphere, so a great circle is never shorter
+                a.id != place.id and abs(a.lat - place.lat) * _KM_PER_DEGREE_BELOW < km_limit
+                and km(place.lat, place.lon, a.lat, a.lon) < km_limit
                 for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in self._grid.get((ci + di, cj + dj), ())
             )
         return self._memo[place.id]
@@ -151,7 +161,8 @@ class Matcher:
         self._generic_words = frozenset(
             form for k in self._generic for form in (k, k.removeprefix("the "), k.removeprefix("ال"))
         )
-        self._index: dict[str, list[tuple[tuple[str, ...], list[_Entry]]]] = {}
+        # a name's first word -> (length of the rest, {rest: entries}), longest rest first
+        self._index: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
         self._fuzzy: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._single: dict[str, list[_Entry]] = {}
         self._build()
@@ -181,8 +192,10 @@ class Matcher:
             ):
                 self._fuzzy[(joined[0], len(key))].append(joined)
         for first, tails in grouped.items():
-            tails.sort(key=lambda t: -len(t[0]))
-            self._index[first] = tails
+            by_len: dict[int, dict[tuple[str, ...], list[_Entry]]] = defaultdict(dict)
+            for tail, entries in tails:
+                by_len[len(tail)][tail] = entries
+            self._index[first] = sorted(by_len.items(), key=lambda t: -t[0])
         self._fuzzy_table = {" ".join(k): list(v.values()) for k, v in table.items()}
 
     # ---- public ------------------------------------------------------------
@@ -210,11 +223,12 @@ class Matcher:
                 tails = self._index.get(form)
                 if not tails:
                     continue
-                for tail, entries in tails:
-                    j = i + 1 + len(tail)
+                for length, rests in tails:  # one look-up a length: only one name of a length fits the words
+                    j = i + 1 + length
                     if j > n or (best is not None and j <= best.end_tok):
                         continue
-                    if (tuple(keys[i + 1 : j]) == tail and self._contiguous(text, toks, i, j)
+                    entries = rests.get(tuple(keys[i + 1 : j]))
+                    if (entries is not None and self._contiguous(text, toks, i, j)
                             and not _hamza_inside(toks[i:j], entries)):
                         how = MatchKind.EXACT if any(e.primary for e in entries) else MatchKind.ALIAS
                         best = _Candidate(i, j, tuple(entries), how)
@@ -270,7 +284,7 @@ class Matcher:
             return True
         if c.end_tok - c.start_tok == 1 and _short_with_clitic(toks[c.start_tok][2], c.entries):
             return True
-        if c.end_tok - c.start_tok == 1 and set(clitic_forms(toks[c.start_tok][2])) & self._common_words:
+        if c.end_tok - c.start_tok == 1 and not self._common_words.isdisjoint(clitic_forms(toks[c.start_tok][2])):
             return True
         if c.end_tok - c.start_tok == 1 and not is_arabic(toks[c.start_tok][2]):
             surface = fold_latin(toks[c.start_tok][2]).removesuffix("'s").removesuffix("’s")
@@ -325,7 +339,7 @@ class Matcher:
 
     def _near_any(self, toks: list[tuple[int, int, str]], i: int, j: int, words: frozenset[str], width: int) -> bool:
         lo, hi = max(0, i - width), min(len(toks), j + width)
-        return any(self._tok_keys(toks[k][2]) & words for k in [*range(lo, i), *range(j, hi)])
+        return any(not _tok_keys(toks[k][2]).isdisjoint(words) for k in [*range(lo, i), *range(j, hi)])
 
     def _listed_pair(self, text: str, toks: list[tuple[int, int, str]], left: _Candidate, right: _Candidate) -> bool:
         """The two names stand next to each other in a list (joined by و، and, commas)."""
@@ -364,7 +378,7 @@ class Matcher:
         abroad: set[str] = set()  # places named once as a namesake abroad ("Tripoli, Lebanon"): so in all the text
         for c in cands:
             i, j = c.start_tok, c.end_tok
-            if i > 0 and self._tok_keys(toks[i - 1][2]) & self._institution:
+            if i > 0 and not _tok_keys(toks[i - 1][2]).isdisjoint(self._institution):
                 continue
             if self._near_any(toks, i, j, self._foreign, 2):
                 abroad.update(e.place.id for e in c.entries)
@@ -387,7 +401,7 @@ class Matcher:
             distinct = {e.place.id for e in entries}
             place = entries[0].place if len(distinct) == 1 else max(entries, key=lambda e: self._rank(e, anchors)).place
             s, e = toks[c.start_tok][0], toks[c.end_tok - 1][1]
-            base = {MatchKind.EXACT: 1.0, MatchKind.ALIAS: 0.95, MatchKind.FUZZY: 0.85 * c.ratio / 100}[c.how]
+            base = 0.85 * c.ratio / 100 if c.how is MatchKind.FUZZY else _BASE_SCORE[c.how]
             if all(x.ambiguous for x in c.entries):
                 base -= 0.1
             out.append(Match(s, e, text[s:e], place, round(base, 3), c.how, cue_of[id(c)]))

@@ -7,6 +7,7 @@ common transliteration pairs (Ain/Ayn/Ein, Zara/Zarah, q/g/gh).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -65,11 +66,15 @@ def normalize_arabic(text: str) -> str:
     return text.translate(_AR_MAP)
 
 
+_APOSTROPHES = re.compile(r"['’ʼʿʾ`‘]")
+_SPACES = re.compile(r"\s+")
+
+
 def fold_latin(text: str) -> str:
     """Lowercase ASCII-folded Latin text: diacritics and apostrophe-like marks removed."""
     decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = re.sub(r"['’ʼʿʾ`‘]", "", stripped)
+    stripped = "".join(itertools.filterfalse(unicodedata.combining, decomposed))
+    stripped = _APOSTROPHES.sub("", stripped)
     return stripped.lower()
 
 
@@ -78,7 +83,7 @@ def normalize_text(text: str) -> str:
     text = normalize_arabic(text)
     text = fold_latin(text)
     text = text.replace("-", " ")
-    return re.sub(r"\s+", " ", text).strip()
+    return _SPACES.sub(" ", text).strip()
 
 
 def strip_article(token: str) -> str:

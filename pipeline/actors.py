@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from gazetteer.normalize import is_arabic
 from pipeline.lexicon import Lexicon
+from pipeline.literals import may_match
 from pipeline.models import Side
 
 TokenCount = Callable[[int, int], int]
@@ -66,7 +67,7 @@ def _actors_in(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon
     chunk = norm[lo:hi]
     has_arabic, has_latin = is_arabic(chunk), bool(re.search(r"[a-z]{2}", chunk))
     for pat in lex.actors:
-        if (pat.arabic and not has_arabic) or (not pat.arabic and not has_latin):
+        if (pat.arabic and not has_arabic) or (not pat.arabic and not has_latin) or not may_match(pat.needs, chunk):
             continue
         for m in pat.regex.finditer(norm, lo, hi):
             if pat.caps is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_ara
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, attach_possessors, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
+from pipeline.literals import may_match, needs_of
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
 from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
@@ -39,9 +41,14 @@ _LATIN = re.compile(r"[a-z]{2}")
 #: What may stand between a place and a trigger that follows it and still concerns it:
 #: nothing ("طرابلس لهجوم", "the Tarhuna offensive") or a passive auxiliary ("Ain Zara was repelled").
 _PASSIVE_GAP = re.compile(r"\s*(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|been)\s+)?")
+#: The most letters that gap holds ("havebeen").
+_PASSIVE_LETTERS = 8
 #: What may stand between an English verb and its direct object.
 _OBJECT_GAP = re.compile(r"\s*(?:(?:the|a|an|its|their|his|her|several|some)\s+)?(?:\w+(?:ing|ed)\s+)?")
 CITY_KINDS = frozenset({"city", "town", "region"})
+#: From how many places a clause or sentence is read once for the words of its place tests (fewer: the tests
+#: run on each place's few words directly, which costs less than reading the clause).
+_MANY_PLACES = 3
 #: Between a city and the place after it: a possessive ("the capital's Mitiga airport").
 _POSSESSIVE = re.compile(r"\s*['’]s\s+")
 _INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
@@ -53,9 +60,10 @@ _GROUP = {ClaimType.ATTACK: "offensive", ClaimType.STRIKE: "offensive", ClaimTyp
           ClaimType.CLASH: "clash"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Trigger:
-    """A claim pattern found in the text (offsets in the normalized text)."""
+    """A claim pattern found in the text (offsets in the normalized text). Compared and hashed by identity:
+    each is found once, and hashing its pattern (a compiled regex) on every dictionary look-up is costly."""
 
     start: int
     end: int
@@ -88,8 +96,10 @@ def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | N
     characters): "تتصدى طرابلس لهجوم" is two triggers around Tripoli, not one across it."""
     found = []
     for lo, hi in ranges if ranges is not None else [(0, len(norm))]:
-        scripts = _scripts(norm[lo:hi])
+        chunk = norm[lo:hi]
+        scripts = _scripts(chunk)
         found += [Trigger(m.start(), m.end(), p) for p in lex.patterns if p.arabic in scripts
+                  and may_match(p.needs, chunk)  # a pattern whose words are absent is not run
                   for m in p.regex.finditer(norm, lo, hi) if m.end() > m.start()]
     if places is not None:
         found = [t for t in found if not any(places[t.start : t.end])]
@@ -117,22 +127,30 @@ def _is_modifier(norm: str, t: Trigger, lex: Lexicon) -> bool:
 def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], lex: Lexicon) -> list[tuple[int, int]]:
     """Clauses of a sentence (normalized offsets); a list of places or a short aside stays joined."""
     raw = clause_bounds(tx.norm, tx.n(start), tx.n(end))
+    if len(raw) == 1:
+        return raw  # the first clause always stands: nothing to join
     starts = {tx.n(m.start) for m in mentions}
-    merged: list[list[int]] = []
-    for a, b in raw:
-        seg = tx.norm[a:b]
-        found = [m for m in TOKEN_RE.finditer(seg) if m.group() not in LATIN_ARTICLES]  # "Al-Jmail" starts at Jmail
+    ordered = sorted(starts)
+
+    def within(lo: int, hi: int) -> list[int]:  # the place starts in [lo, hi)
+        return ordered[bisect.bisect_left(ordered, lo) : bisect.bisect_left(ordered, hi)]
+
+    merged: list[list[int]] = [list(raw[0])]  # the first clause always stands
+    for a, b in raw[1:]:
+        # the first three words are all it reads ("Al-Jmail" starts at Jmail)
+        found = list(itertools.islice((m for m in TOKEN_RE.finditer(tx.norm, a, b) if m.group() not in LATIN_ARTICLES), 3))
         toks = [m.group() for m in found]
-        first = found[0].start() + a if found else a
-        second = found[1].start() + a if len(found) > 1 else -1
+        first = found[0].start() if found else a
+        second = found[1].start() if len(found) > 1 else -1
         head = toks[0] if toks else ""
+        inner = within(a + 1, b)
         # "، واليرموك، والنهر" or "، and Tiji": the clause only continues a list of places
         list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
             head.startswith("و") and first + 1 in starts) or any(
-            lex.list_continuation.match(tx.norm[a:s]) for s in starts if a < s < b)
-        has_place = any(a <= s < b for s in starts)
-        aside = bool(merged) and not any(merged[-1][0] <= s < merged[-1][1] for s in starts)
-        if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in starts if a < s < b):
+            lex.list_continuation.match(tx.norm[a:s]) for s in inner)
+        has_place = bool(within(a, b))
+        aside = bool(merged) and not within(merged[-1][0], merged[-1][1])
+        if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in inner):
             if len(merged) > 1:
                 merged.pop()  # "…شنته مليشيات حفتر، مدعومة بمرتزقة، على محور X": the aside and X join the predicate
             merged[-1][1] = b
@@ -143,7 +161,7 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
     return [(a, b) for a, b in merged]
 
 
-def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], triggers: list[Trigger], lex: Lexicon
+def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_starts: list[int], lex: Lexicon
                  ) -> Binding | None:
     """An actor tied to the trigger and its role: right before it (the agent), or just after it.
 
@@ -151,25 +169,36 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], 
     English direct object is acted upon too; otherwise the pattern says (Arabic verb-subject order).
     An Arabic verbal noun in construct with the side right after it («بسيطرة قوات الوفاق») has that
     side as its agent, whatever side a modifier names just before it.
+
+    The actors are in order and do not overlap, and the tokens between an actor and the trigger only grow
+    with its distance, so each search walks out from the trigger and stops where the count is passed.
     """
+    first_after = bisect.bisect_left(actors.starts, trig.end)
     if lex.nominal_agent.match(tx.norm[trig.start : trig.end]):
-        genitive = [a for a in actors if a.start >= trig.end and tx.tokens_between(trig.end, a.start) == 0
-                    and not _punct_between(tx.norm, trig.end, a.start)]
-        if genitive:
-            return Binding(trig, genitive[0], Role.AGENT)
-    before = [a for a in actors if a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 1
-              and not _punct_between(tx.norm, a.end, trig.start)
-              and not lex.complement.search(tx.norm, a.end, trig.start)
-              and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])
-              and not _media_patron(tx.norm, lex, a)]
-    if before:
-        return Binding(trig, before[-1], Role.AGENT)
-    nxt = min((t.start for t in triggers if t.start >= trig.end), default=len(tx.norm))
-    after = [a for a in actors if trig.end <= a.start < nxt and tx.tokens_between(trig.end, a.start) <= BIND_TOKENS
-             and not _punct_between(tx.norm, trig.end, a.start)]
-    if not after:
+        for a in actors.items[first_after:]:
+            if tx.tokens_between(trig.end, a.start) != 0:
+                break
+            if not _punct_between(tx.norm, trig.end, a.start):
+                return Binding(trig, a, Role.AGENT)
+    for a in reversed(actors.items[: bisect.bisect_right(actors.ends, trig.start)]):
+        if tx.tokens_between(a.end, trig.start) > 1:
+            break
+        if (not _punct_between(tx.norm, a.end, trig.start)
+                and not lex.complement.search(tx.norm, a.end, trig.start)
+                and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])
+                and not _media_patron(tx.norm, lex, a)):
+            return Binding(trig, a, Role.AGENT)
+    k = bisect.bisect_left(trigger_starts, trig.end)
+    nxt = trigger_starts[k] if k < len(trigger_starts) else len(tx.norm)
+    actor = None
+    for a in actors.items[first_after:]:
+        if a.start >= nxt or tx.tokens_between(trig.end, a.start) > BIND_TOKENS:
+            break
+        if not _punct_between(tx.norm, trig.end, a.start):
+            actor = a
+            break
+    if actor is None:
         return None
-    actor = after[0]
     if trig.pattern.after_role:
         return Binding(trig, actor, Role(trig.pattern.after_role))
     gap = tx.norm[trig.end : actor.start]
@@ -183,6 +212,25 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: list[ActorMention], 
             return None  # "the advance came after the army seized": the army acts in another clause
         return Binding(trig, actor, Role.OPPONENT)  # English: the noun right after a verb is its object
     return Binding(trig, actor, Role(trig.pattern.role))
+
+
+@dataclass(frozen=True)
+class _Ordered:
+    """A sentence's actors (in order, not overlapping) with their starts and ends, for bisecting."""
+
+    items: list[ActorMention]
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, actors: list[ActorMention]) -> _Ordered:
+        """The actors with their offsets listed."""
+        return cls(actors, [a.start for a in actors], [a.end for a in actors])
+
+    def covers(self, pos: int) -> bool:
+        """An actor's name spans the offset (only the last one starting at or before it can)."""
+        k = bisect.bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
 
 
 def _punct_between(norm: str, a: int, b: int) -> bool:
@@ -305,47 +353,61 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
     # is not the side that repels it. It may still act in a claim of the same direction.
     group = _GROUP[kind]
-    taken = {x.actor for x in ctx.bound.values()
-             if x.role is Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
-                                                               subject=x.actor.end <= x.trigger.start)}
-    if ctx.speech.accuser is not None:
-        taken.add(ctx.speech.accuser)
+    taken = ctx.memo.get(("taken", kind))  # the same for every trigger of a kind in the sentence
+    if taken is None:
+        taken = ctx.memo["taken", kind] = {
+            x.actor for x in ctx.bound.values()
+            if x.role is Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
+                                                              subject=x.actor.end <= x.trigger.start)}
+        if ctx.speech.accuser is not None:
+            taken.add(ctx.speech.accuser)
+
+    def candidate(a: ActorMention) -> tuple[Side, ActorMention, bool] | None:
+        if a in taken:
+            return None
+        side = a.side_for(ctx.speaker, ctx.outlet)
+        if side is None:
+            return None
+        flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
+        if flags is None:
+            flags = ctx.memo[id(a)] = (_media_patron(ctx.tx.norm, ctx.lex, a), _is_source(ctx, a),
+                                       bool(ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start])))
+        patron, source, victim = flags
+        if patron:
+            return None  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
+        if source:
+            if kind is ClaimType.CONTROL and a.start >= trig.end:
+                return side.opponent, a, True  # "seized towns from the LNA": the LNA lost them
+            return None  # otherwise the side taken from is no candidate
+        if _quoted_apart(ctx, a.start, trig.start):
+            return None  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
+        if victim or (a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
+            if group != "offensive":
+                return None  # "positions of X" do not hold or withdraw; they are struck
+            side = side.opponent
+        return side, a, False
 
     def pick(lo: int, hi: int) -> tuple[Side, ActorMention, bool] | None:
-        cands = []
-        for a in ctx.actors:
-            if not (lo <= a.start < hi) or a in taken:
-                continue
-            side = a.side_for(ctx.speaker, ctx.outlet)
-            if side is None:
-                continue
-            flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
-            if flags is None:
-                flags = ctx.memo[id(a)] = (_media_patron(ctx.tx.norm, ctx.lex, a), _is_source(ctx, a))
-            patron, source = flags
-            if patron:
-                continue  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
-            if source:
-                if kind is ClaimType.CONTROL and a.start >= trig.end:
-                    cands.append((side.opponent, a, True))  # "seized towns from the LNA": the LNA lost them
-                continue  # otherwise the side taken from is no candidate
-            if _quoted_apart(ctx, a.start, trig.start):
-                continue  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
-            if ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start]) or (
-                    a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
-                if group != "offensive":
-                    continue  # "positions of X" do not hold or withdraw; they are struck
-                side = side.opponent
-            cands.append((side, a, False))
-        if not cands:
-            return None
-        before = [c for c in cands if c[1].end <= trig.start]
-        return before[-1] if before else cands[0]
+        """The candidate nearest before the trigger, else the first after it (actors are in order and do
+        not overlap, so the search walks out from the trigger and stops at the first one)."""
+        starts = ctx.memo.get("starts")
+        if starts is None:
+            starts = ctx.memo["starts"] = [a.start for a in ctx.actors]
+        inside = ctx.actors[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+        for a in reversed(inside):
+            if a.end <= trig.start and (found := candidate(a)) is not None:
+                return found
+        for a in inside:
+            if a.end > trig.start and (found := candidate(a)) is not None:
+                return found
+        return None
 
     def evidence(found: tuple[Side, ActorMention, bool], kind: Evidence) -> Evidence:
         if found[2]:
             return _evidence(found[1], Evidence.OBJECT)
-        named = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors} - {None}
+        named = ctx.memo.get("named")
+        if named is None:
+            named = ctx.memo["named"] = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors} - {None}
         # a sentence that names one side only leaves no other to confuse it with
         return _evidence(found[1], Evidence.SOLE if len(named) == 1 else kind)
 
@@ -382,18 +444,25 @@ def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], re
     return None
 
 
-def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: list[ActorMention],
-             lex: Lexicon) -> list[tuple[Match, bool]]:
-    """Places a clause's claims are about, each with whether it is only a reference point."""
+def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: _Ordered,
+             lex: Lexicon, scans: _Scans) -> list[tuple[Match, bool]]:
+    """Places a clause's claims are about, each with whether it is only a reference point. (Every text its
+    regexes read lies inside the clause, so one whose words the clause lacks is not run.)"""
+
     inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
-    inside = [m for m in inside if not any(a.start <= tx.n(m.start) < a.end for a in actors)]
+    inside = [m for m in inside if not actors.covers(tx.n(m.start))]
+    listing = len(inside) >= _MANY_PLACES  # the clause's words are read once only when it names many places
+
+    def may(regex: re.Pattern[str]) -> bool:
+        return not listing or scans.may(regex, *clause)
+
     out: list[tuple[Match, bool]] = []
     located: set[int] = set()  # cities that only locate an unnamed facility ("the facility in southern Tripoli")
     named = False  # inside an actor's or institution's name ("غرفة عمليات سرت والجفرة")
     for k, m in enumerate(inside):
         ms = tx.n(m.start)
         lead = tx.norm[max(clause[0], ms - 30) : ms]
-        if lex.actor_name.search(lead):
+        if may(lex.actor_name) and lex.actor_name.search(lead):
             named = True
         elif not (named and k > 0 and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)):
             named = False
@@ -401,7 +470,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             continue
         if k > 0:
             gap = tx.norm[tx.n(inside[k - 1].end) : ms]
-            if lex.container.match(gap):
+            if may(lex.container) and lex.container.match(gap):
                 continue  # "خلة بوعون في محور سوق الأحد": the second names the area of the first
         if k + 1 < len(inside) and m.place.kind in CITY_KINDS:
             nxt = inside[k + 1]
@@ -410,22 +479,23 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             if (len(gap) <= 3 and not any(c.isalnum() or c in ",،" for c in gap) and not listed
                     and nxt.place.id != m.place.id and nxt.start != m.start):
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it (a comma lists them)
-            if nxt.place.id != m.place.id and lex.container_between.match(gap):
+            if nxt.place.id != m.place.id and may(lex.container_between) and lex.container_between.match(gap):
                 continue  # "the Tripoli suburb of Tajoura"
             if nxt.place.id != m.place.id and nxt.place.kind not in CITY_KINDS and _POSSESSIVE.fullmatch(gap):
                 continue  # "the capital's Mitiga airport": the city only locates the airport
         if (k > 0 and m.place.kind in CITY_KINDS and inside[k - 1].place.kind not in CITY_KINDS
                 and inside[k - 1].place.id != m.place.id
-                and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
+                and may(lex.specific_container) and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
             continue  # "Mitiga International Airport in Tripoli": the city only locates the airport
-        before = tx.norm[max(clause[0], ms - 30) : ms]
-        background = k > 0 and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
+        before = lead
+        background = k > 0 and may(lex.background) and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
         paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
         # "the facility in southern Tripoli": a place in the city, not the city, is meant
-        if m.place.kind in CITY_KINDS and lex.facility_before.search(before):
+        if m.place.kind in CITY_KINDS and may(lex.facility_before) and lex.facility_before.search(before):
             located.add(len(out))
-        out.append((m, bool(lex.locator.search(before) or background or paired or len(out) in located)))
+        out.append((m, bool((may(lex.locator) and lex.locator.search(before)) or background or paired
+                            or len(out) in located)))
     # a city that only locates a facility is still where the event is, so reference points give way to it
     main = [not loc or k in located for k, (_m, loc) in enumerate(out)]
     if any(main):
@@ -452,17 +522,33 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
     out: dict[Trigger, list[tuple[Match, bool]]] = {}
     inherited: list[Trigger] = []
     prev_end = -1
+    # the triggers are in order and do not overlap, so their ends are in order too
+    starts, ends = [t.start for t in triggers], [t.end for t in triggers]
     for m, locator in targets:
         ms, me = tx.n(m.start), tx.n(m.end)
-        chosen = [t for t in triggers if prev_end <= t.start and t.end <= ms][-1:]
+        k = bisect.bisect_right(ends, ms) - 1  # the last trigger ending before the place
+        chosen = [triggers[k]] if k >= 0 and triggers[k].start >= prev_end else []
+        after = triggers[bisect.bisect_left(starts, me) :]
         if not chosen:
             # "local officials in Zuwara said the shelling…": a place before a speech verb describes the speaker
-            chosen = inherited or [t for t in triggers if t.start >= me and tx.tokens_between(me, t.start) <= AFTER_TOKENS
-                                   and not _between(speech_starts, speech_starts, me, t.start)
-                                   and not complement.search(tx.norm, me, t.start)
-                                   and not launch_base.search(tx.norm, me, t.start)][:1]
-        adjacent = [t for t in triggers if t.start >= me and _PASSIVE_GAP.fullmatch(tx.norm[me : t.start])
-                    and not _conjoined(tx.norm, t)]
+            chosen = inherited
+            if not chosen:
+                for t in after:
+                    if tx.tokens_between(me, t.start) > AFTER_TOKENS:
+                        break  # and so are all after it
+                    if (not _between(speech_starts, speech_starts, me, t.start)
+                            and not complement.search(tx.norm, me, t.start)
+                            and not launch_base.search(tx.norm, me, t.start)):
+                        chosen = [t]
+                        break
+        adjacent = []
+        for t in after:
+            gap = tx.norm[me : t.start]
+            if _PASSIVE_GAP.fullmatch(gap):
+                if not _conjoined(tx.norm, t):
+                    adjacent.append(t)
+            elif len("".join(gap.split())) > _PASSIVE_LETTERS:
+                break  # more than an auxiliary between: so for every later trigger
         for t in dict.fromkeys(chosen + adjacent):
             out.setdefault(t, []).append((m, locator))
         inherited = chosen
@@ -515,46 +601,124 @@ def _list_gap(gap: str, next_surface: str) -> bool:
                                                             or next_surface.startswith("و"))
 
 
-def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+class _Scans:
+    """Answers about one text that many triggers ask alike, each found once: where a regex matches in a
+    clause or sentence (scanned once for all its triggers), and whether a regex matches a word (a dense
+    text repeats its words)."""
+
+    def __init__(self, norm: str) -> None:
+        self.norm = norm
+        self._starts: dict[tuple[int, int, int], list[int]] = {}
+        self._words: dict[tuple[int, bool], dict[str, bool]] = {}
+        self._may: dict[tuple[int, int, int], bool] = {}
+        self.memo: dict[tuple, bool] = {}  # other answers that depend on a word and a pattern only
+
+    def starts(self, regex: re.Pattern[str], lo: int, hi: int) -> list[int]:
+        """Where the matches of regex.finditer(norm, lo, hi) start."""
+        key = (id(regex), lo, hi)
+        found = self._starts.get(key)
+        if found is None:
+            found = self._starts[key] = [m.start() for m in regex.finditer(self.norm, lo, hi)]
+        return found
+
+    def none_before(self, regex: re.Pattern[str], region: tuple[int, int], pos: int) -> bool:
+        """No match of a word-list regex starts in the region before `pos`, a word start, so
+        regex.search(norm, region[0], pos) finds none: each of its matches ends in a letter with (?!\\w)
+        after it, so one ending before `pos` matches in the whole region too (or lies inside a match that
+        starts earlier), and none can end at `pos` with a word going on across it."""
+        found = self.starts(regex, *region)
+        return not found or found[0] >= pos
+
+    def may(self, regex: re.Pattern[str], lo: int, hi: int) -> bool:
+        """False when norm[lo:hi] lacks the words every match of the regex needs (pipeline.literals): then
+        no search inside it, on the text or on a slice of it, finds anything."""
+        key = (id(regex), lo, -hi)
+        found = self._may.get(key)
+        if found is None:
+            found = self._may[key] = may_match(needs_of(regex), self.norm[lo:hi])
+        return found
+
+    def in_text(self, regex: re.Pattern[str]) -> bool:
+        """The text has the words every match of the regex needs (else no word of it matches)."""
+        return self.may(regex, 0, len(self.norm))
+
+    def in_joined(self, regex: re.Pattern[str]) -> bool:
+        """False when no words of the text joined by spaces can match: the text lacks every string of one
+        of the regex's needs that holds no space (such a string cannot span two of the words)."""
+        key = (id(regex), -1, 0)
+        found = self._may.get(key)
+        if found is None:
+            spaceless = tuple(s for s in needs_of(regex) if not any(c.isspace() for c in "".join(s)))
+            found = self._may[key] = may_match(spaceless, self.norm)
+        return found
+
+    def word(self, regex: re.Pattern[str], word: str, full: bool = True) -> bool:
+        """regex.fullmatch(word) (or .match with full=False) found something; `word` is a word of the text,
+        so none does when the text lacks the regex's words."""
+        if not self.in_text(regex):
+            return False
+        seen = self._words.setdefault((id(regex), full), {})
+        got = seen.get(word)
+        if got is None:
+            got = seen[word] = (regex.fullmatch(word) if full else regex.match(word)) is not None
+        return got
+
+
+def _prev_window(lex: Lexicon) -> int:
+    """How many tokens before a trigger its tests read (plot 8, modal window, failure 4, civilians 3, negation 2)."""
+    return max(PLOT_TOKENS, lex.modal_window, 4)
+
+
+def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, scans: _Scans
+                     ) -> bool:
     """A warning or a condition before the trigger: the event is not claimed to have happened."""
+    if scans.none_before(lex.hypothetical, clause, trig.start):
+        return False
     return bool(lex.hypothetical.search(tx.norm, clause[0], trig.start)) and tx.tokens_between(
         lex.hypothetical.search(tx.norm, clause[0], trig.start).start(), trig.start) <= 8
 
 
-def _is_plot(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
-    """A plot or plan before the trigger ("plotting to carry out an attack", «تخطط لتنفيذ هجوم»)."""
-    prev = tx.prev_tokens(trig.start, PLOT_TOKENS, clause[0])
-    return any(lex.plot.fullmatch(tok) for tok in prev)
+def _is_plot(prev: list[str], lex: Lexicon, scans: _Scans) -> bool:
+    """A plot or plan before the trigger ("plotting to carry out an attack", «تخطط لتنفيذ هجوم»);
+    `prev`: the tokens before the trigger in its clause (at most _prev_window)."""
+    return scans.in_text(lex.plot) and any(scans.word(lex.plot, tok) for tok in prev[-PLOT_TOKENS:])
 
 
-def _by_civilians(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _by_civilians(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, prev: list[str],
+                  scans: _Scans) -> bool:
     """Civilians are the ones moving: named among the 3 tokens before the trigger or the 2 after it."""
-    prev = tx.prev_tokens(trig.start, 3, clause[0])
+    if not scans.in_text(lex.civilians):
+        return False
     after = TOKEN_RE.findall(tx.norm, trig.end, min(clause[1], trig.end + 40))[:2]
-    return any(lex.civilians.fullmatch(tok) for tok in prev + after)
+    return any(scans.word(lex.civilians, tok) for tok in prev[-3:] + after)
 
 
-def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, prev: list[str],
+               scans: _Scans) -> bool:
     """The control was attempted, not achieved: a failure word before it ("failed to capture", «دون
     التمكن من السيطرة») or a failure phrase after it in its clause ("stormed X without managing to…")."""
-    prev = tx.prev_tokens(trig.start, 4, clause[0])
-    if any(lex.failed_before.fullmatch(tok) for tok in prev):
+    if scans.in_text(lex.failed_before) and any(scans.word(lex.failed_before, tok) for tok in prev[-4:]):
         return True
-    return bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
+    return scans.may(lex.failed_after, *clause) and bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
 
 
-def _is_intent(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
+def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str], scans: _Scans) -> bool:
     surface = tx.norm[trig.start : trig.end]
-    if lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig):
+    key = ("purpose", surface, trig.pattern.id)  # a dense text repeats its trigger words
+    purpose = scans.memo.get(key)
+    if purpose is None:
+        purpose = scans.memo[key] = bool(lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig))
+    if purpose:
         return True
-    prev = tx.prev_tokens(trig.start, lex.modal_window, clause[0])
-    if prev and lex.purpose_before.match(prev[-1]) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
+    prev = prev[-lex.modal_window:] if lex.modal_window > 0 else []
+    if prev and scans.word(lex.purpose_before, prev[-1], full=False) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
         return True  # "to seize": a purpose; but "managed to advance" happened
     if (prev and prev[-1] in _TOWARD and trig.pattern.type is ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
-    return any(lex.modal.fullmatch(tok) or lex.modal.match(tok) for tok in prev) or bool(
-        lex.modal.search(" ".join(prev)))
+    # (a fullmatch is a match)
+    return scans.in_joined(lex.modal) and (any(scans.word(lex.modal, tok, full=False) for tok in prev) or bool(
+        lex.modal.search(" ".join(prev))))
 
 
 def _purpose_lam(surface: str, trig: Trigger) -> bool:
@@ -569,13 +733,15 @@ def _purpose_lam(surface: str, trig: Trigger) -> bool:
     return bool(trig.pattern.regex.fullmatch(bare) or trig.pattern.regex.fullmatch("ال" + bare))
 
 
-def _is_negated(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon) -> bool:
-    prev = tx.prev_tokens(trig.start, 2, clause[0])
+def _is_negated(prev: list[str], lex: Lexicon) -> bool:
+    prev = prev[-2:]
     return bool(prev) and (prev[-1] in lex.negation or (len(prev) == 2 and prev[0] in lex.negation
                                                         and prev[1] in ("did", "has", "have", "was", "were")))
 
 
-def _is_denied(tx: NormalizedText, trig: Trigger, sent: tuple[int, int], lex: Lexicon) -> bool:
+def _is_denied(tx: NormalizedText, trig: Trigger, sent: tuple[int, int], lex: Lexicon, scans: _Scans) -> bool:
+    if scans.none_before(lex.deny, sent, trig.start):
+        return False
     for m in lex.deny.finditer(tx.norm, sent[0], trig.start):
         if not lex.deny_end.search(tx.norm, m.end(), trig.start):
             return True
@@ -605,16 +771,15 @@ class _Dates:
 
 
 def _event_date(tx: NormalizedText, dates: _Dates, trig: Trigger, clause: tuple[int, int], sent: tuple[int, int],
-                others: list[Trigger]) -> EventDate | None:
+                prev: int, nxt: int) -> EventDate | None:
     """The date of a claim: a phrase counting back to it ("two days after X seized", "بعد يومين من
     استعادة"), the date of its own predicate (between the triggers around it), the clause's, the
-    sentence's, else the article's reference or publication date."""
+    sentence's, else the article's reference or publication date. `prev` and `nxt`: where the clause's
+    triggers before and after it end and start (else the clause's ends)."""
     for a in dates.anchored:
         if a.before_event and clause[0] <= a.start and a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 5:
             anchor = dates.anchor(a.start)
             return a.resolve(anchor) if anchor is not None else None
-    prev = max((t.end for t in others if t.end <= trig.start), default=clause[0])
-    nxt = min((t.start for t in others if t.start >= trig.end), default=clause[1])
     for lo, hi in ((trig.end, nxt), (prev, trig.start), clause, sent):
         found: list[tuple[int, EventDate | None]] = [(d.start, d.date) for d in dates.absolute if lo <= d.start < hi]
         found += [(a.start, a.resolve(anchor) if (anchor := dates.anchor(a.start)) is not None else None)
@@ -691,6 +856,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     anchored_starts = [a.start for a in anchored]
     published = EventDate(article.published, DatePrecision.DAY) if article.published else None
     reference = published
+    scans = _Scans(tx.norm)
+    origins: dict[int, bool] = {}
+    prev_window = _prev_window(lex)
     claims: dict[tuple, Claim] = {}
     unsided: list[tuple] = []  # the side-less attacks of the sentence before
     earlier: list[tuple] = []  # and of the one before it
@@ -719,48 +887,55 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         s_dates = _Dates(s_absolute, _between(anchored, anchored_starts, *sent), before_sentence,
                          before_sentence if continues_reference(tx.norm, *sent) else published)
         bound = {}
+        ordered = _Ordered.of(s_actors)
+        s_trigger_starts = [t.start for t in s_triggers]
         for t in s_triggers:
-            binding = _bound_actor(tx, t, s_actors, s_triggers, lex)
+            binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex)
             if binding is not None:
                 bound[t] = binding
         ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side, media_voice)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
-            targets = _targets(tx, clause, s_mentions, s_actors, lex)
+            targets = _targets(tx, clause, s_mentions, ordered, lex, scans)
             if not targets:
                 continue
             c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
             applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement, lex.launch_base)
-            for trig in c_triggers:
+            for k, trig in enumerate(c_triggers):  # in order, not overlapping
                 if not applies.get(trig):
                     continue
                 kind = trig.pattern.type
                 assert kind is not None
-                if _is_negated(tx, trig, clause, lex) or _is_denied(tx, trig, sent, lex):
+                prev = tx.prev_tokens(trig.start, prev_window, clause[0])
+                if _is_negated(prev, lex) or _is_denied(tx, trig, sent, lex, scans):
                     continue
-                if _is_hypothetical(tx, trig, clause, lex):
+                if _is_hypothetical(tx, trig, clause, lex, scans):
                     continue
                 if kind in (ClaimType.CONTROL, ClaimType.REPELLED) and (
-                        lex.background_state.search(tx.norm, *clause)
-                        or lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start)):
+                        scans.starts(lex.background_state, *clause)
+                        or (scans.may(lex.relative, *clause)
+                            and lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start))):
                     continue  # "held by … since 2016", "the areas that its forces had seized": background
-                if kind is ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex):
+                if kind is ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex, prev, scans):
                     continue  # "residents fled the fighting", «نزح الأهالي»: no side withdrew
-                if _is_plot(tx, trig, clause, lex):
+                if _is_plot(prev, lex, scans):
                     continue  # "a cell plotting to carry out an attack": nothing happened, and not by its captors
-                if kind is ClaimType.CONTROL and _is_failed(tx, trig, clause, lex):
+                if kind is ClaimType.CONTROL and _is_failed(tx, trig, clause, lex, prev, scans):
                     kind = ClaimType.ATTACK  # "stormed it twice without managing to take it": an attempt
-                if _is_intent(tx, trig, clause, lex):
+                if _is_intent(tx, trig, lex, prev, scans):
                     if kind not in _INTENT_OK:
                         continue
                     kind = ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
                 attacker = (_repelled_attacker(ctx, trig, clause, side)
                             if kind is ClaimType.REPELLED and side is not None else None)
-                if side is None and (lex.background_state.search(tx.norm, *clause) or (
+                if side is None and (scans.starts(lex.background_state, *clause) or (
                         _GROUP[kind] == "offensive"
+                        and scans.may(lex.ended_before, *clause)
                         and lex.ended_before.search(tx.norm, max(clause[0], trig.start - 40), trig.start))):
                     continue  # "fighting in X since April", "ending an attack on X": the war as background
-                date = _event_date(tx, s_dates, trig, clause, sent, c_triggers)
+                date = _event_date(tx, s_dates, trig, clause, sent,
+                                   c_triggers[k - 1].end if k > 0 else clause[0],
+                                   c_triggers[k + 1].start if k + 1 < len(c_triggers) else clause[1])
                 for m, locator in applies[trig]:
                     if side is None and m.place.kind == "region":
                         continue  # "fighting in the Western Mountains": a side-less claim on a district is no event
@@ -768,7 +943,13 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
                     if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
-                    if m.start < dateline or (_is_origin(tx, m, lex) and not (
+                    origin = origins.get(id(m))  # the same for every trigger of the place
+                    if origin is None:
+                        # its windows reach at most 60 characters before the place, which is in the sentence
+                        near = (max(0, sent[0] - 60), sent[1])
+                        origin = origins[id(m)] = (len(s_mentions) < _MANY_PLACES or scans.may(lex.origin_before, *near)
+                                                   or scans.may(lex.origin_list_before, *near)) and _is_origin(tx, m, lex)
+                    if m.start < dateline or (origin and not (
                             kind is ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
                         continue  # "TRIPOLI (Reuters) -"
                     c = Claim(

@@ -8,6 +8,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from gazetteer.normalize import is_arabic, normalize_pattern
+from pipeline.literals import required
 from pipeline.models import ClaimType, Evidence, Side
 
 DATA = files("pipeline") / "data"  # from the installed package, not a path next to the source (Dask workers)
@@ -24,6 +25,7 @@ class ActorPattern:
     relative: str  # "self": a pronoun for the speaker's side; "enemy": the speaker's word for the other side
     caps: str | None  # an all-caps acronym that must match in capitals (GNA, UN, US)
     arabic: bool = False  # Arabic-script names: run only on text that has Arabic
+    needs: tuple[frozenset[str], ...] = ()  # sets of strings every match holds one of each (pipeline.literals)
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class ClaimPattern:
     regex: re.Pattern[str]
     arabic: bool  # written in Arabic script: runs only on text that has Arabic
     after_role: str = ""  # role of an actor right after the trigger when the pattern fixes it ("fell to X")
+    needs: tuple[frozenset[str], ...] = ()  # sets of strings every match holds one of each (pipeline.literals)
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,16 @@ def _alternation(entries: list[str], article: bool = True) -> re.Pattern[str]:
     return re.compile(_word_regex(entries, article))
 
 
+def _acronym(entry: str) -> re.Pattern[str]:
+    """The regex _alternation([entry]) builds for one Latin word ("gna", "u.n."), with the word first and
+    the test of the character before it after: a regex that starts with a literal is searched for at C
+    speed, one that starts with a look-behind is tried at every character."""
+    word = re.escape(normalize_pattern(entry).lower().replace("-", " "))
+    if is_arabic(entry) or " " in entry or "-" in entry:
+        return _alternation([entry])
+    return re.compile(rf"{word}(?<![\w']{word})(?:'s)?(?!\w)")
+
+
 @dataclass(frozen=True)
 class ScriptPatterns:
     """One word list compiled apart for Arabic and Latin script, so each runs only where it can match."""
@@ -164,18 +177,17 @@ def load_lexicon() -> Lexicon:
                                 ("ARMY", None, "army")):
         plain = [e for e in actors_raw[key] if not (e.isascii() and e.isupper())]
         arabic = [e for e in plain if is_arabic(e)]
-        actors.append(ActorPattern(_alternation(arabic), side, relative, None, True))
-        actors.append(ActorPattern(_alternation([e for e in plain if e not in arabic]), side, relative, None))
-        for entry in actors_raw[key]:
-            if entry.isascii() and entry.isupper():  # GNA, UN, US: only in capitals
-                actors.append(ActorPattern(_alternation([entry]), side, relative, entry))
+        for rx, caps, in_arabic in ((_alternation(arabic), None, True),
+                                    (_alternation([e for e in plain if e not in arabic]), None, False),
+                                    *((_acronym(e), e, False) for e in actors_raw[key]
+                                      if e.isascii() and e.isupper())):  # GNA, UN, US: only in capitals
+            actors.append(ActorPattern(rx, side, relative, caps, in_arabic, required(rx)))
     speech = json.loads((DATA / "speech.json").read_text(encoding="utf-8"))
     claims = json.loads((DATA / "claim_patterns.json").read_text(encoding="utf-8"))
     patterns = tuple(
         ClaimPattern(p["id"], ClaimType(p["type"]) if p["type"] else None, p.get("role", "agent"),
-                     int(p["priority"]), re.compile(_expand(p["regex"])), is_arabic(p["regex"]),
-                     p.get("after_role", ""))
-        for p in claims["patterns"]
+                     int(p["priority"]), rx, is_arabic(p["regex"]), p.get("after_role", ""), required(rx))
+        for p in claims["patterns"] for rx in [re.compile(_expand(p["regex"]))]
     )
     modal = claims["modal"]
     return Lexicon(
