@@ -8,7 +8,8 @@
         --out /work/archive   # its export
 
 Each step runs the command line in a child process; its whole process tree (workers included) is
-sampled for peak resident memory and bytes written. The speed-up compares 1 and 2 workers (and Dask)
+sampled for peak resident memory, and its bytes written and CPU time are counted exactly once it has
+exited; an ingest step also reports KB written an article it added. The speed-up compares 1 and 2 workers (and Dask)
 on the first --speedup-articles articles (0 skips it: at 200,000 articles one worker would take hours);
 the full archive is then ingested with --workers (default all cores). The export is the CLI's (wall
 time, peak RSS), then the export path and a json.dumps of the same feature dicts in this process, CPU
@@ -18,8 +19,11 @@ reused between runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import resource
+import sqlite3
 import subprocess
 import sys
 import time
@@ -43,16 +47,26 @@ class Run:
     written_mb: float
     returncode: int
     peak_pss_mb: float = 0.0  # proportional set size summed: shared pages split between sharers (real use)
-    cpu_seconds: float = 0.0  # user + system CPU of the command and the children it waited for
+    cpu_seconds: float = 0.0  # user + system seconds of the whole tree
+    articles: int = 0  # articles the command added to its store (0: not an ingest)
+    write_calls_mb: float = 0.0  # bytes passed to write calls (wchar): what the program wrote, before the page cache
 
 
-def measure(label: str, cmd: list[str], interval: float = 0.2) -> Run:
-    """Run a command, sampling its process tree's memory and bytes written until it ends."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+def measure(label: str, cmd: list[str], interval: float = 0.2, cwd: Path = ROOT) -> Run:
+    """Run a command, sampling its process tree's memory until it ends; bytes written and CPU time of the
+    whole tree.
+
+    Bytes written and CPU seconds are read exactly once the child is reaped: Linux adds a reaped child's
+    I/O counters (and those of the children it reaped: the workers) to its parent's, and getrusage(
+    RUSAGE_CHILDREN) its CPU time, so writes made while the process exits (SQLite's last checkpoint at
+    close) are counted too. Sampling the live tree, as this bench did before, misses those.
+    """
+    me = psutil.Process()
+    io0 = me.io_counters()
+    usage0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = psutil.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = psutil.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = peak_pss = 0
-    written: dict[int, int] = {}
     while proc.poll() is None:
         try:
             tree = [proc, *proc.children(recursive=True)]
@@ -64,19 +78,36 @@ def measure(label: str, cmd: list[str], interval: float = 0.2) -> Run:
                 full = p.memory_full_info()
                 rss += full.rss
                 pss += getattr(full, "pss", full.rss)
-                written[p.pid] = p.io_counters().write_bytes
             except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
         peak, peak_pss = max(peak, rss), max(peak_pss, pss)
         time.sleep(interval)
-    seconds = time.perf_counter() - t0
     proc.wait()
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    seconds = time.perf_counter() - t0
+    io1 = me.io_counters()
+    written, calls = io1.write_bytes - io0.write_bytes, io1.write_chars - io0.write_chars
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - usage0.ru_utime - usage0.ru_stime
     err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
     if proc.returncode not in (0, 1):
         print(f"  {label}: exit {proc.returncode}: {err.strip()[-400:]}", file=sys.stderr)
-    return Run(label, seconds, peak / 2**20, sum(written.values()) / 2**20, proc.returncode, peak_pss / 2**20, cpu)
+    return Run(label, seconds, peak / 2**20, written / 2**20, proc.returncode, peak_pss / 2**20, cpu_seconds=cpu,
+               write_calls_mb=calls / 2**20)
+
+
+def stored_articles(db: Path) -> int:
+    """The number of articles in a store (0 when there is none)."""
+    if not db.exists():
+        return 0
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+        return con.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+
+def measure_ingest(label: str, cmd: list[str], db: Path) -> Run:
+    """measure() of an ingest into `db`, with the number of articles it added (for MB written an article)."""
+    before = stored_articles(db)
+    run = measure(label, cmd)
+    return dataclasses.replace(run, articles=stored_articles(db) - before)
 
 
 def write_corpus(path: Path, n: int, seed: int = 0) -> None:
@@ -206,36 +237,36 @@ def main(argv: list[str] | None = None) -> None:
         head(corpus, sample, args.speedup_articles)
         for workers in (1, 2):
             db = fresh(out / f"speedup-w{workers}.db")
-            speedup.append(measure(f"ingest {args.speedup_articles:,} articles, {workers} worker(s)",
-                                   [*py, "ingest", str(sample), "--db", str(db), "--workers", str(workers), "-q"]))
+            speedup.append(measure_ingest(f"ingest {args.speedup_articles:,} articles, {workers} worker(s)",
+                                          [*py, "ingest", str(sample), "--db", str(db), "--workers", str(workers),
+                                           "-q"], db))
         if not args.skip_dask:
             db = fresh(out / "speedup-dask.db")
-            speedup.append(measure(f"ingest {args.speedup_articles:,} articles, Dask LocalCluster (2 workers)",
-                                   [*py, "ingest", str(sample), "--db", str(db), "--engine", "dask", "--workers",
-                                    "2", "--shards", str(out / "shards"), "-q"]))
+            speedup.append(measure_ingest(f"ingest {args.speedup_articles:,} articles, Dask LocalCluster (2 workers)",
+                                          [*py, "ingest", str(sample), "--db", str(db), "--engine", "dask",
+                                           "--workers", "2", "--shards", str(out / "shards"), "-q"], db))
         runs.extend(speedup)
     archive_db = args.db or out / "archive.db"
     if not args.skip_ingest:
         if not args.resume:
             fresh(archive_db)
         workers = ["--workers", str(args.workers)] if args.workers else []
-        runs.append(measure(f"ingest {args.articles:,} articles, {args.workers or 'all'} workers",
-                            [*py, "ingest", str(corpus), "--db", str(archive_db), *workers, "-q"]))
+        runs.append(measure_ingest(f"ingest {args.articles:,} articles, {args.workers or 'all'} workers",
+                                   [*py, "ingest", str(corpus), "--db", str(archive_db), *workers, "-q"], archive_db))
         print(f"{runs[-1]}", flush=True)
     export = out / "archive.geojson"
     if not args.skip_export:
         runs.append(measure("export GeoJSON of every claim (CLI)",
                             [*py, "export", "--db", str(archive_db), "--format", "geojson", "-o", str(export)]))
-    print(f"{'step':<58} {'seconds':>8} {'CPU s':>8} {'peak MB':>8} {'PSS MB':>8} {'written MB':>10}")
+    print(f"{'step':<58} {'seconds':>8} {'CPU s':>8} {'peak MB':>8} {'PSS MB':>8} {'written MB':>10} "
+          f"{'KB/article':>10}")
     for r in runs:
+        per = f"{r.written_mb * 1024 / r.articles:>10.0f}" if r.articles else f"{'':>10}"
         print(f"{r.label:<58} {r.seconds:>8.1f} {r.cpu_seconds:>8.1f} {r.peak_mb:>8.0f} {r.peak_pss_mb:>8.0f} "
-              f"{r.written_mb:>10.0f}"
-              + ("" if r.returncode in (0, 1) else f"  (exit {r.returncode})"))
+              f"{r.written_mb:>10.0f} {per}" + ("" if r.returncode in (0, 1) else f"  (exit {r.returncode})"))
     if len(speedup) >= 2:
         print(f"speed-up with 2 workers: {speedup[0].seconds / speedup[1].seconds:.2f}x")
     if archive_db.exists():
-        import sqlite3
-
         with sqlite3.connect(f"file:{archive_db}?mode=ro", uri=True) as con:
             n_claims = con.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
         db_mb = sum(p.stat().st_size for p in archive_db.parent.glob(archive_db.name + "*")) / 2**20

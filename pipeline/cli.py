@@ -118,7 +118,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             shards = args.shards or db.with_name(db.name + ".shards")
             report = ingest_dask(items, conn, shards, args.scheduler, workers, bar)
         else:
-            report = ingest_items(items, conn, bar, workers=workers, batch=max(1, args.batch))
+            report = ingest_items(items, conn, bar, workers=workers, batch=max(1, args.batch),
+                                  batch_seconds=args.batch_seconds)
+    conn.close()  # the last connection to close checkpoints the WAL and removes it
     return _ingest_report(report, db)
 
 
@@ -269,8 +271,11 @@ def build_parser(prog: str = "mihwar") -> argparse.ArgumentParser:
                    "`pip install mihwar`)")
     p.add_argument("--shards", type=Path, metavar="DIR",
                    help="with --engine dask: where the Parquet shards go (default: a folder next to the database)")
-    p.add_argument("--batch", type=int, default=64, metavar="N",
-                   help="articles stored per transaction, each under a savepoint (default 64; 1: one each)")
+    p.add_argument("--batch", type=int, default=1000, metavar="N",
+                   help="articles stored per transaction, each under a savepoint (default 1000; 1: one each)")
+    p.add_argument("--batch-seconds", type=float, default=15.0, metavar="S",
+                   help="store a batch once S seconds have passed since its first article, even if it is "
+                   "smaller (default 15: the dashboard sees new articles within about that)")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("fetch", parents=[common], help="fetch web pages or RSS/Atom feeds and store their articles",

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -15,7 +16,15 @@ from pipeline.engine import Analysed, ArticleFailure, analyse, analyse_stream
 from pipeline.models import Article
 from pipeline.readers import ReadError, read_bytes, read_paths
 from pipeline.sources import Fetcher
-from pipeline.store import StoreOutcome, has_article, store_analyses, store_article, store_batch, stored_text
+from pipeline.store import (
+    StoreOutcome,
+    bulk_writes,
+    has_article,
+    store_analyses,
+    store_article,
+    store_batch,
+    stored_text,
+)
 
 Progress = Callable[[int, int], None]
 STORAGE_FAULTS = ("database or disk is full", "disk i/o error", "database is locked", "readonly database",
@@ -121,23 +130,41 @@ class _Tally:
                                    "not replaced")
 
 
+@dataclass(frozen=True)
+class Batching:
+    """When ingest commits: after `articles` articles or `seconds` seconds since a batch's first article,
+    whichever comes first (each article under its own savepoint in the batch's one transaction)."""
+
+    articles: int = 1
+    seconds: float = float("inf")
+
+    def full(self, size: int, started: float, now: float) -> bool:
+        """True when a batch of `size` articles begun at `started` is to be stored at `now`."""
+        return size >= self.articles or (size > 0 and now - started >= self.seconds)
+
+
 def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matcher: Matcher,
-            progress: Progress | None, workers: int = 1, batch: int = 1) -> IngestReport:
+            progress: Progress | None, workers: int = 1, batching: Batching = Batching(),
+            clock: Callable[[], float] = time.monotonic) -> IngestReport:
     tally = _Tally()
     ready: list[tuple[Article, ArticleAnalysis]] = []
+    started = clock()
     fresh = _new_articles(items, conn, tally)
-    for outcome in analyse_stream(fresh, workers=workers, matcher=matcher):
-        if isinstance(outcome, Analysed):
-            tally.warnings.extend(outcome.warnings)
-            ready.extend((an.article, an) for an in outcome.analyses)
-        else:
-            tally.errors.append(str(outcome))
-        if len(ready) >= batch:
-            tally.stored(conn, ready, matcher)
-            ready = []
-        if progress is not None:
-            progress(tally.seen, 0)
-    tally.stored(conn, ready, matcher)
+    with bulk_writes(conn):
+        for outcome in analyse_stream(fresh, workers=workers, matcher=matcher):
+            if isinstance(outcome, Analysed):
+                tally.warnings.extend(outcome.warnings)
+                if not ready:
+                    started = clock()
+                ready.extend((an.article, an) for an in outcome.analyses)
+            else:
+                tally.errors.append(str(outcome))
+            if batching.full(len(ready), started, clock()):
+                tally.stored(conn, ready, matcher)
+                ready = []
+            if progress is not None:
+                progress(tally.seen, 0)
+        tally.stored(conn, ready, matcher)
     return tally.report()
 
 
@@ -157,28 +184,34 @@ def ingest_dask(items: Iterable[Article | ReadError], conn: sqlite3.Connection, 
         if progress is not None:
             progress(tally.seen, 0)
 
-    warnings, errors = run_dask(_new_articles(items, conn, tally), shard_dir, store_shard, scheduler, workers)
+    with bulk_writes(conn):
+        warnings, errors = run_dask(_new_articles(items, conn, tally), shard_dir, store_shard, scheduler, workers)
     tally.warnings.extend(warnings)
     tally.errors.extend(errors)
     return tally.report()
 
 
 def ingest_items(items: Iterable[Article | ReadError], conn: sqlite3.Connection, progress: Progress | None = None,
-                 matcher: Matcher | None = None, workers: int = 1, batch: int = 1) -> IngestReport:
+                 matcher: Matcher | None = None, workers: int = 1, batch: int = 1,
+                 batch_seconds: float = float("inf"), clock: Callable[[], float] = time.monotonic) -> IngestReport:
     """Extracts (in `workers` processes) and stores a stream of read articles.
 
-    batch 1: each article in its own transaction; batch N: N articles a transaction, each under a
-    savepoint (a failing article is rolled back alone). With workers, a batch is a worker chunk at least.
+    batch 1: each article in its own transaction; batch N: up to N articles a transaction, committed
+    earlier once `batch_seconds` have passed since the batch's first article; each article is under a
+    savepoint (a failing article is rolled back alone and reported, the rest of its batch is stored).
+    `clock` (seconds) times the batches.
     """
-    return _ingest(items, conn, matcher or default_matcher(), progress, workers, batch)
+    return _ingest(items, conn, matcher or default_matcher(), progress, workers, Batching(batch, batch_seconds),
+                   clock)
 
 
 def ingest_paths(paths: list[Path], conn: sqlite3.Connection, published: dt.date | None = None,
                  progress: Progress | None = None, matcher: Matcher | None = None,
-                 fetch: Fetcher | None = None, workers: int = 1, batch: int = 1) -> IngestReport:
+                 fetch: Fetcher | None = None, workers: int = 1, batch: int = 1,
+                 batch_seconds: float = float("inf")) -> IngestReport:
     """Reads, extracts and stores every article of the files and folders named (`-`: standard input)."""
     items = read_paths([Path(p) for p in paths], published, fetch)
-    return _ingest(items, conn, matcher or default_matcher(), progress, workers, batch)
+    return _ingest(items, conn, matcher or default_matcher(), progress, workers, Batching(batch, batch_seconds))
 
 
 def ingest_upload(name: str, data: bytes, conn: sqlite3.Connection, published: dt.date | None = None,

@@ -34,6 +34,7 @@ __all__ = [
     "DEFAULT_DB",
     "SCHEMA_VERSION",
     "StoreOutcome",
+    "bulk_writes",
     "claim_id",
     "db_path",
     "has_article",
@@ -49,6 +50,8 @@ __all__ = [
 DEFAULT_DB = "data/mihwar.db"
 SCHEMA_VERSION = 5
 LOCK_SECONDS = 30  # how long a writer waits for another's lock before giving up
+BULK_CACHE_MB = 256  # page cache of a bulk writer: a batch's dirty index pages stay in it until the commit
+BULK_CHECKPOINT_PAGES = 65_536  # WAL pages (256 MB at 4 KB) a bulk writer lets grow before a checkpoint
 
 _CLAIM_COLUMNS_SQL = ",\n    ".join(f'"{f.name}" {f.sql}' for f in CLAIM_FIELDS)
 SCHEMA = f"""
@@ -246,6 +249,33 @@ def open_db(path: str | os.PathLike | None = None, *, wait: float = LOCK_SECONDS
         except BaseException:
             conn.close()
             raise
+
+
+@contextlib.contextmanager
+def bulk_writes(conn: sqlite3.Connection, cache_mb: int = BULK_CACHE_MB,
+                checkpoint_pages: int = BULK_CHECKPOINT_PAGES) -> Iterator[sqlite3.Connection]:
+    """A writer connection set for a long ingest, restored afterwards (WAL kept: readers go on as before).
+
+    A large page cache keeps a batch's dirty pages in memory until its commit, instead of spilling them to
+    the WAL mid-transaction; statement and savepoint journals stay in memory instead of temporary files; and
+    the WAL grows to `checkpoint_pages` before it is copied into the database, so a page written by many
+    batches is copied once. At the end the WAL is checkpointed (passively: readers are not waited for).
+    With the dashboard's covering indexes every claim lands on a random leaf page of each index, and a
+    checkpoint's scattered pages each dirty a whole page-cache folio (the kernel counts it all as written):
+    the default 2 MB cache and 1,000-page checkpoints wrote 2.6 MB an article into a store of 200,000.
+    """
+    names = ("cache_size", "wal_autocheckpoint", "temp_store")
+    before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
+    conn.execute(f"PRAGMA cache_size = {-int(cache_mb) * 1024}")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
+    conn.execute("PRAGMA temp_store = MEMORY")
+    try:
+        yield conn
+        conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        with contextlib.suppress(sqlite3.Error):
+            for name, value in before.items():
+                conn.execute(f"PRAGMA {name} = {int(value)}")
 
 
 READER_WAIT_SECONDS = 1.0  # how long a reader waits for the lock to bring an older store up to date

@@ -1,0 +1,128 @@
+"""Ingest commits in large batches (by article count or elapsed time) without changing what is stored: a bad
+article is rolled back alone, readers see each committed batch, and the writer's settings are put back."""
+from __future__ import annotations
+
+import itertools
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import pipeline.store as store_mod
+from pipeline.ingest import Batching, ingest_items, ingest_paths
+from pipeline.readers import read_bytes
+from pipeline.store import bulk_writes, open_db, open_db_readonly
+
+ROOT = Path(__file__).resolve().parent.parent
+TEXT = "أعلنت قوات حكومة الوفاق الأربعاء السيطرة على مطار طرابلس العالمي جنوبي العاصمة."
+
+
+def _jsonl(ids: list[str]) -> bytes:
+    return "".join(json.dumps({"id": i, "title": "t", "published": "2020-06-03", "text": TEXT},
+                              ensure_ascii=False) + "\n" for i in ids).encode()
+
+
+def test_a_batch_is_stored_at_its_article_count_or_after_its_seconds():
+    policy = Batching(articles=1000, seconds=15)
+    assert not policy.full(999, started=0, now=14.9)
+    assert policy.full(1000, started=0, now=0)
+    assert policy.full(3, started=0, now=15)
+    assert not policy.full(0, started=0, now=99)  # nothing to store
+    assert Batching().full(1, started=0, now=0)  # the default: one article a transaction
+
+
+def test_readers_see_each_batch_once_its_seconds_have_passed(tmp_path):
+    """Articles arrive one a (fake) second; batches of up to 1,000 are cut every 3 s, so a reader sees the
+    store grow during the run, not only at its end."""
+    db = tmp_path / "m.db"
+    conn = open_db(db)
+    reader = open_db_readonly(db)
+    seen: list[int] = []
+    ticks = itertools.count()
+    report = ingest_items(read_bytes("in.jsonl", _jsonl([f"a{i}" for i in range(10)])), conn,
+                          progress=lambda *_: seen.append(reader.execute("SELECT COUNT(*) FROM articles").fetchone()[0]),
+                          batch=1000, batch_seconds=3, clock=lambda: float(next(ticks)))
+    assert report.articles_new == 10 and report.ok
+    assert 0 < seen[len(seen) // 2] < 10  # half-way, some batches are committed and visible
+    assert seen == sorted(seen)
+    assert reader.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 10
+
+
+def test_without_seconds_a_large_batch_is_one_transaction(tmp_path):
+    db = tmp_path / "m.db"
+    conn = open_db(db)
+    reader = open_db_readonly(db)
+    seen: list[int] = []
+    ingest_items(read_bytes("in.jsonl", _jsonl([f"a{i}" for i in range(10)])), conn,
+                 progress=lambda *_: seen.append(reader.execute("SELECT COUNT(*) FROM articles").fetchone()[0]),
+                 batch=1000)
+    assert set(seen) == {0}  # nothing visible until the single commit at the end
+    assert reader.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 10
+
+
+def test_a_bad_article_in_a_large_batch_is_rolled_back_alone_and_reported(tmp_path, monkeypatch):
+    real = store_mod._insert_findings
+
+    def failing(conn, analysis, matcher, update_places=False):
+        if analysis.article.id == "bad":
+            raise KeyError("a place the gazetteer lost")
+        return real(conn, analysis, matcher, update_places)
+
+    monkeypatch.setattr(store_mod, "_insert_findings", failing)
+    src = tmp_path / "in.jsonl"
+    ids = [f"a{i}" for i in range(20)] + ["bad"] + [f"b{i}" for i in range(20)]
+    src.write_bytes(_jsonl(ids))
+    conn = open_db(tmp_path / "m.db")
+    report = ingest_paths([src], conn, batch=1000)
+    assert report.articles_new == 40 and len(report.errors) == 1 and "bad" in report.errors[0]
+    stored = {r[0] for r in conn.execute("SELECT id FROM articles")}
+    assert stored == set(ids) - {"bad"}
+    assert conn.execute("SELECT COUNT(*) FROM claims WHERE article_id = 'bad'").fetchone()[0] == 0
+    assert conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 40  # one airport claim each
+
+
+def test_a_second_run_skips_what_the_large_batches_stored(tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(_jsonl([f"a{i}" for i in range(12)]))
+    conn = open_db(tmp_path / "m.db")
+    first = ingest_paths([src], conn, batch=5)
+    again = ingest_paths([src], conn, batch=1000)
+    assert (first.articles_new, again.articles_seen, again.articles_new) == (12, 12, 0)
+
+
+def test_bulk_writes_puts_the_connection_back_and_leaves_the_wal_copied(tmp_path):
+    conn = open_db(tmp_path / "m.db")
+    pragmas = ("cache_size", "wal_autocheckpoint", "temp_store", "journal_mode")
+    before = {p: conn.execute(f"PRAGMA {p}").fetchone()[0] for p in pragmas}
+    with bulk_writes(conn, cache_mb=64, checkpoint_pages=10_000):
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -64 * 1024
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 10_000
+        with conn:
+            conn.execute("INSERT INTO places (id, lat, lon) VALUES ('p', 32.9, 13.2)")
+    assert {p: conn.execute(f"PRAGMA {p}").fetchone()[0] for p in pragmas} == before == {**before, "journal_mode": "wal"}
+    busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+    assert busy == 0 and frames == copied  # every frame of the WAL is in the database file
+
+
+def test_bulk_writes_restores_the_connection_when_the_store_fails(tmp_path):
+    conn = open_db(tmp_path / "m.db")
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    with pytest.raises(sqlite3.OperationalError), bulk_writes(conn):
+        raise sqlite3.OperationalError("database or disk is full")
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_the_ingest_command_leaves_no_wal_behind(tmp_path):
+    """The command closes its connection: the last one to close copies the WAL into the database and
+    removes it, so the store is one file again after a run."""
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(_jsonl(["a1", "a2", "a3"]))
+    db = tmp_path / "m.db"
+    run = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(src), "--db", str(db), "--workers", "1",
+                          "-q"], cwd=ROOT, capture_output=True, text=True, check=False, timeout=300)
+    assert run.returncode == 0, run.stderr
+    assert not Path(f"{db}-wal").exists()
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM articles").fetchone() == (3,)
