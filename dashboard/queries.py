@@ -221,16 +221,17 @@ def _pivot(rows: list[tuple]) -> pd.DataFrame:
 def _summary_rows(conn: sqlite3.Connection, split: MonthSplit) -> list[tuple]:
     """(place_id, side, claim, count) rows of the filter: its whole months counted from claim_months (in key
     order, no sort), the days at either end added or taken away from the claims' date index (a group may
-    come in several rows, with negative counts)."""
-    rows = conn.execute("SELECT c.place_id, c.side, c.claim, SUM(c.n) FROM claim_months c "
-                        f"WHERE {split.months.sql} GROUP BY c.place_id, c.side, c.claim", split.months.params
-                        ).fetchall()
+    come in several rows, with negative counts). One statement, so one snapshot: an ingest committing
+    meanwhile cannot have a claim taken away from a day range without being counted in its month."""
+    parts = [("SELECT c.place_id, c.side, c.claim, SUM(c.n) FROM claim_months c "
+              f"WHERE {split.months.sql} GROUP BY c.place_id, c.side, c.claim", split.months.params)]
     by = hint(conn, "claims_by_date")
     for days, sign in split.days:
         w = where(conn, days)
-        rows += conn.execute(f"SELECT c.place_id, c.side, c.claim, {int(sign)} * COUNT(*) FROM claims c {by} "
-                             f"WHERE {w.sql} GROUP BY c.place_id, c.side, c.claim", w.params).fetchall()
-    return rows
+        parts.append((f"SELECT c.place_id, c.side, c.claim, {int(sign)} * COUNT(*) FROM claims c {by} "
+                      f"WHERE {w.sql} GROUP BY c.place_id, c.side, c.claim", w.params))
+    sql = " UNION ALL ".join(f"SELECT * FROM ({part})" for part, _ in parts)
+    return conn.execute(sql, tuple(p for _, params in parts for p in params)).fetchall()
 
 
 def _summary_rows_of_claims(conn: sqlite3.Connection, f: Filters) -> list[tuple]:

@@ -151,19 +151,24 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
     started = clock()
     fresh = _new_articles(items, conn, tally)
     with bulk_writes(conn):
-        for outcome in analyse_stream(fresh, workers=workers, matcher=matcher):
-            if isinstance(outcome, Analysed):
-                tally.warnings.extend(outcome.warnings)
-                if not ready:
-                    started = clock()
-                ready.extend((an.article, an) for an in outcome.analyses)
-            else:
-                tally.errors.append(str(outcome))
-            if batching.full(len(ready), started, clock()):
-                tally.stored(conn, ready, matcher)
-                ready = []
-            if progress is not None:
-                progress(tally.seen, 0)
+        try:
+            for outcome in analyse_stream(fresh, workers=workers, matcher=matcher):
+                if isinstance(outcome, Analysed):
+                    tally.warnings.extend(outcome.warnings)
+                    if not ready:
+                        started = clock()
+                    ready.extend((an.article, an) for an in outcome.analyses)
+                else:
+                    tally.errors.append(str(outcome))
+                if batching.full(len(ready), started, clock()):
+                    tally.stored(conn, ready, matcher)
+                    ready = []
+                if progress is not None:
+                    progress(tally.seen, 0)
+        except KeyboardInterrupt:
+            # stopped by the user: what is analysed is kept (stdin or a feed cannot be read again), then the stop
+            tally.stored(conn, ready, matcher)
+            raise
         tally.stored(conn, ready, matcher)
     return tally.report()
 

@@ -25,7 +25,12 @@ ONE_DAY = dt.timedelta(days=1)
 
 
 def has_rollups(conn: sqlite3.Connection) -> bool:
-    """True when the store keeps the claim counts (schema 5; a store a reader could not migrate does not)."""
+    """True when the store keeps the claim counts (schema 5; a store a reader could not migrate does not).
+
+    The version is asked too: count tables in a store still at an older version are not trusted.
+    """
+    if conn.execute("PRAGMA user_version").fetchone()[0] < 5:
+        return False
     found = {r[0] for r in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (SELECT value FROM json_each(?))",
         (json.dumps(list(ROLLUP_KEYS)),))}

@@ -209,12 +209,50 @@ def migrate(conn: sqlite3.Connection) -> int:
                                     f"({SCHEMA_VERSION}); upgrade Mihwar")
     if found == SCHEMA_VERSION and {f.name for f in CLAIM_FIELDS} <= _columns(conn, "claims"):
         return found  # up to date: nothing is written
-    with conn:
-        conn.executescript(SCHEMA)
-        for version in range(found, SCHEMA_VERSION):
-            MIGRATIONS[version](conn)
-        _add_columns(conn, "claims", {f.name: f.sql for f in CLAIM_FIELDS})  # a column added to CLAIM_FIELDS
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    # One transaction, taken before the version is read again: DDL is transactional in SQLite, so a reader
+    # sees the store before or after the whole migration (never empty count tables at the old version),
+    # an interrupted migration leaves nothing behind, and a second writer migrating at once finds the work done.
+    conn.commit()
+    level = conn.isolation_level
+    conn.isolation_level = None  # the sqlite3 module would commit around some statements on its own
+    try:
+        conn.execute("BEGIN IMMEDIATE")  # a lock it cannot get is raised as "database is locked"
+        try:
+            found = _migrate_in_transaction(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:  # SQLite may already have rolled back (a full disk, an I/O error)
+                conn.execute("ROLLBACK")
+            raise
+    finally:
+        conn.isolation_level = level
+    return found
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script, one at a time (executescript would commit the transaction first)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+def _migrate_in_transaction(conn: sqlite3.Connection) -> int:
+    """The migrations from the version found now (another writer may have run them meanwhile)."""
+    found = conn.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise sqlite3.DatabaseError(f"database schema version {found} is newer than this Mihwar's "
+                                    f"({SCHEMA_VERSION}); upgrade Mihwar")
+    for statement in _statements(SCHEMA):
+        conn.execute(statement)
+    for version in range(found, SCHEMA_VERSION):
+        MIGRATIONS[version](conn)
+    _add_columns(conn, "claims", {f.name: f.sql for f in CLAIM_FIELDS})  # a column added to CLAIM_FIELDS
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return found
 
 
@@ -235,6 +273,8 @@ def open_db(path: str | os.PathLike | None = None, *, wait: float = LOCK_SECONDS
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")  # WAL stays consistent; a power cut may lose the last commits
             conn.execute("PRAGMA foreign_keys=ON")
+            # the row an INSERT OR REPLACE deletes fires the delete triggers too, so the counts stay exact
+            conn.execute("PRAGMA recursive_triggers=ON")
             migrate(conn)
             # The journal of a statement and of an article's savepoint (every claim insert has one: the count
             # triggers make it a multi-row write) stays in memory instead of spilling to a temporary file

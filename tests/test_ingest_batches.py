@@ -126,3 +126,18 @@ def test_the_ingest_command_leaves_no_wal_behind(tmp_path):
     assert run.returncode == 0, run.stderr
     assert not Path(f"{db}-wal").exists()
     assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM articles").fetchone() == (3,)
+
+
+def test_an_ingest_stopped_by_the_user_keeps_the_articles_it_had_analysed(tmp_path):
+    """Ctrl-C while the reader waits for more input (stdin, a feed): the three articles analysed so far are
+    stored before the stop, though their batch of 1,000 was not full."""
+    conn = open_db(tmp_path / "m.db")
+
+    def stdin_then_ctrl_c():
+        yield from read_bytes("-", _jsonl(["a1", "a2", "a3"]))
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest_items(stdin_then_ctrl_c(), conn, batch=1000)
+    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 3
+    assert conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0] >= 3

@@ -79,8 +79,8 @@ def test_reprocess_a_deleted_article_and_an_edited_claim_keep_the_counts_exact(s
     assert counts(store) == {t: [] for t in ROLLUP_KEYS}  # no count of zero is left behind
 
 
-def test_a_version_4_store_is_counted_when_a_writer_opens_it(tmp_path):
-    path = tmp_path / "v4.db"
+def version_4_store(path: Path) -> Path:
+    """A store as schema 4 left it: two claims at Ain Zara, no count tables or triggers."""
     conn = open_db(path)
     conn.execute("DROP TRIGGER claims_counted")
     df = normalize_claims(pd.DataFrame([make_claim("x1", "ain_zara", "GNA", "control", "2020-05-20"),
@@ -97,6 +97,24 @@ def test_a_version_4_store_is_counted_when_a_writer_opens_it(tmp_path):
     conn.execute("PRAGMA user_version = 4")
     conn.commit()
     conn.close()
+    return path
+
+
+def test_a_claim_replaced_in_place_is_counted_once(store):
+    """INSERT OR REPLACE deletes the old row: its count goes with it, not only the new one's added."""
+    with store:
+        store.execute("INSERT OR REPLACE INTO claims SELECT * FROM claims WHERE rowid = (SELECT MIN(rowid) FROM claims)")
+        store.execute("UPDATE claims SET side = 'LNA' WHERE rowid = (SELECT MAX(rowid) FROM claims)")
+        row = store.execute("SELECT * FROM claims WHERE rowid = (SELECT MAX(rowid) FROM claims)").fetchone()
+        cols = [r[1] for r in store.execute("PRAGMA table_info(claims)")]
+        changed = list(row)
+        changed[cols.index("claim")] = "strike" if row[cols.index("claim")] != "strike" else "attack"
+        store.execute(f"INSERT OR REPLACE INTO claims VALUES ({', '.join('?' * len(row))})", changed)
+    assert counts(store) == recount(store)
+
+
+def test_a_version_4_store_is_counted_when_a_writer_opens_it(tmp_path):
+    path = version_4_store(tmp_path / "v4.db")
     ro = open_db_readonly(path)  # the reader has the writer migrate it
     assert ro.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
     assert has_rollups(ro)
@@ -105,6 +123,39 @@ def test_a_version_4_store_is_counted_when_a_writer_opens_it(tmp_path):
     assert months[0][5:] == (0.0, 1)  # no side, date or confidence: '' and 0, counted once
     assert q.place_summary(ro, Filters())["claims"].tolist() == [2]
     ro.close()
+
+
+def test_an_interrupted_migration_leaves_the_store_as_it_was_and_the_next_writer_finishes_it(tmp_path, monkeypatch):
+    path = version_4_store(tmp_path / "v4.db")
+
+    def fail(conn: sqlite3.Connection) -> None:
+        raise KeyboardInterrupt  # the user stops the upgrade while the counts are being filled
+
+    monkeypatch.setattr("pipeline.store.fill_rollups", fail)
+    with pytest.raises(KeyboardInterrupt):
+        open_db(path)
+    ro = sqlite3.connect(path)
+    assert ro.execute("PRAGMA user_version").fetchone()[0] == 4
+    assert ro.execute("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('claim_months', 'claim_days', "
+                      "'claims_counted')").fetchone()[0] == 0  # no empty count tables, no half-made triggers
+    assert ro.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == 2
+    assert q.place_summary(ro, Filters())["claims"].tolist() == [2]  # read from the claims meanwhile
+    ro.close()
+    monkeypatch.undo()
+    conn = open_db(path)
+    assert has_rollups(conn) and counts(conn) == recount(conn)
+    conn.close()
+
+
+def test_count_tables_of_a_store_still_at_version_4_are_not_trusted(tmp_path):
+    path = version_4_store(tmp_path / "v4.db")
+    conn = sqlite3.connect(path)
+    for statement in ("CREATE TABLE claim_months (n INTEGER)", "CREATE TABLE claim_days (n INTEGER)"):
+        conn.execute(statement)  # as a migration in progress would look to a reader that cannot see its version
+    conn.commit()
+    assert not has_rollups(conn)
+    assert q.place_summary(conn, Filters())["claims"].tolist() == [2]
+    conn.close()
 
 
 def test_without_the_counts_the_summary_and_timeline_are_the_same(tmp_path):
