@@ -160,9 +160,14 @@ class _Gathered:
             stripped = whole.rstrip()
             if len(stripped) > self.cap:
                 self.parts, self.over = [stripped[: self.cap] + stripped[-1]], True
-            else:
-                self.parts, self.size = [whole], len(whole)
-                self.check_at = self.size + self.cap
+                return
+            if len(whole) > self.cap:
+                # trailing white space past the cap: any text after it makes the article too long, and
+                # without text it is stripped, so a stand-in of spaces up to cap + 1 keeps the outcome
+                # (and what is held, and joined at each check, stays bounded: blank lines by the million)
+                whole = stripped + " " * (self.cap + 1 - len(stripped))
+            self.parts, self.size = [whole], len(whole)
+            self.check_at = self.size + self.cap
 
     def text(self) -> str:
         return "".join(self.parts).strip()

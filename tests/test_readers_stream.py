@@ -261,3 +261,19 @@ def test_a_long_seed_article_is_refused_as_when_held_whole(tmp_path, seed):
     path = tmp_path / "long.txt"
     path.write_text(seed, encoding="utf-8")
     assert list(read_paths([path])) == list(read_bytes(str(path), seed.encode()))
+
+
+def test_a_seed_article_followed_by_a_flood_of_blank_lines_is_read_in_bounded_memory():
+    """The blank lines after an article are stripped; they are not held (nor joined again and again)."""
+    from pipeline.readers import _Gathered, seed_articles
+
+    pieces = ["Title\n", "Title\n", "Clashes in Ain Zara.\n", *(["   \n"] * 20_000)]
+    assert list(seed_articles(pieces, cap=1_000)) == [("Title", "Clashes in Ain Zara.")]
+    held = _Gathered(cap=1_000)
+    held.add("Clashes in Ain Zara.")
+    for _ in range(20_000):
+        held.add("   \n")
+        assert held.size <= 3_001  # at most the cap + 1 and what came since the last check
+    assert held.text() == "Clashes in Ain Zara."
+    held.add("More text.")  # text after that much white space is past the cap: too long to be an article
+    assert len(held.text()) > 1_000
