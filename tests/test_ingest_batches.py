@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.store as store_mod
 from pipeline.ingest import Batching, ingest_items, ingest_paths
 from pipeline.readers import read_bytes
 from pipeline.store import bulk_writes, open_db, open_db_readonly
+from tests.storefaults import fail_storing
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = "أعلنت قوات حكومة الوفاق الأربعاء السيطرة على مطار طرابلس العالمي جنوبي العاصمة."
@@ -64,14 +64,7 @@ def test_without_seconds_a_large_batch_is_one_transaction(tmp_path):
 
 
 def test_a_bad_article_in_a_large_batch_is_rolled_back_alone_and_reported(tmp_path, monkeypatch):
-    real = store_mod._insert_findings
-
-    def failing(conn, analysis, matcher, update_places=False):
-        if analysis.article.id == "bad":
-            raise KeyError("a place the gazetteer lost")
-        return real(conn, analysis, matcher, update_places)
-
-    monkeypatch.setattr(store_mod, "_insert_findings", failing)
+    fail_storing(monkeypatch, "bad")
     src = tmp_path / "in.jsonl"
     ids = [f"a{i}" for i in range(20)] + ["bad"] + [f"b{i}" for i in range(20)]
     src.write_bytes(_jsonl(ids))

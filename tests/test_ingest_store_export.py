@@ -11,6 +11,7 @@ from pipeline.export import filter_frame, frame_to_csv, frame_to_geojson
 from pipeline.ingest import ingest_paths, ingest_upload
 from pipeline.readers import ReadError, read_bytes, split_seed_text
 from pipeline.store import load_claims_frame, open_db
+from tests.storefaults import fail_storing
 
 GOOD = {"id": "a1", "title": "t", "published": "2020-06-03", "source": "wire",
         "text": "أعلن قنونو، الأربعاء، السيطرة على مطار طرابلس العالمي."}
@@ -218,20 +219,11 @@ def test_a_batch_stores_the_claims_of_single_transactions_and_a_failing_article_
                                                                                                      monkeypatch):
     from pathlib import Path
 
-    import pipeline.store as store_mod
-
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     src = tmp_path / "more.jsonl"
     bad = dict(GOOD, id="breaks-in-store", text=GOOD["text"] + " ")
     src.write_text("\n".join(json.dumps(x, ensure_ascii=False) for x in (GOOD, bad)) + "\n", encoding="utf-8")
-    real = store_mod._insert_findings
-
-    def failing(conn, analysis, matcher, update_places=False):
-        if analysis.article.id == "breaks-in-store":
-            raise KeyError("a place the gazetteer lost")
-        return real(conn, analysis, matcher, update_places)
-
-    monkeypatch.setattr(store_mod, "_insert_findings", failing)
+    fail_storing(monkeypatch, "breaks-in-store")
     one, many = open_db(tmp_path / "one.db"), open_db(tmp_path / "many.db")
     r1 = ingest_paths([seeds, src], one)
     rn = ingest_paths([seeds, src], many, batch=64)
