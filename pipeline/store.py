@@ -297,18 +297,17 @@ def bulk_writes(conn: sqlite3.Connection, cache_mb: int = BULK_CACHE_MB,
     """A writer connection set for a long ingest, restored afterwards (WAL kept: readers go on as before).
 
     A large page cache keeps a batch's dirty pages in memory until its commit, instead of spilling them to
-    the WAL mid-transaction; statement and savepoint journals stay in memory instead of temporary files; and
-    the WAL grows to `checkpoint_pages` before it is copied into the database, so a page written by many
+    the WAL mid-transaction (statement and savepoint journals are in memory on every store connection:
+    open_db); and the WAL grows to `checkpoint_pages` before it is copied into the database, so a page written by many
     batches is copied once. At the end the WAL is checkpointed (passively: readers are not waited for).
     With the dashboard's covering indexes every claim lands on a random leaf page of each index, and a
     checkpoint's scattered pages each dirty a whole page-cache folio (the kernel counts it all as written):
     the default 2 MB cache and 1,000-page checkpoints wrote 2.6 MB an article into a store of 200,000.
     """
-    names = ("cache_size", "wal_autocheckpoint", "temp_store")
+    names = ("cache_size", "wal_autocheckpoint")
     before = {name: conn.execute(f"PRAGMA {name}").fetchone()[0] for name in names}
     conn.execute(f"PRAGMA cache_size = {-int(cache_mb) * 1024}")
     conn.execute(f"PRAGMA wal_autocheckpoint = {int(checkpoint_pages)}")
-    conn.execute("PRAGMA temp_store = MEMORY")
     try:
         yield conn
         conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
