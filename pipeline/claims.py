@@ -609,7 +609,7 @@ class _Scans:
     def __init__(self, norm: str) -> None:
         self.norm = norm
         self._starts: dict[tuple[int, int, int], list[int]] = {}
-        self._words: dict[tuple[int, bool], dict[str, bool]] = {}
+        self._words: dict[tuple[int, bool], tuple[set[str], set[str]] | None] = {}  # words tried, words matched
         self._may: dict[tuple[int, int, int], bool] = {}
         self.memo: dict[tuple, bool] = {}  # other answers that depend on a word and a pattern only
 
@@ -652,16 +652,24 @@ class _Scans:
             found = self._may[key] = may_match(spaceless, self.norm)
         return found
 
-    def word(self, regex: re.Pattern[str], word: str, full: bool = True) -> bool:
-        """regex.fullmatch(word) (or .match with full=False) found something; `word` is a word of the text,
-        so none does when the text lacks the regex's words."""
-        if not self.in_text(regex):
+    def any_word(self, regex: re.Pattern[str], words: list[str], full: bool = True) -> bool:
+        """regex.fullmatch (or .match with full=False) finds something in one of `words`, words of the text
+        (so none does when the text lacks the regex's words). Each word is tried once a text; after that the
+        answer is two set operations for all the words, not a look-up each."""
+        key = (id(regex), full)
+        entry = self._words.get(key)
+        if entry is None:
+            entry = self._words[key] = (set(), set()) if self.in_text(regex) else None
+        if entry is None:
             return False
-        seen = self._words.setdefault((id(regex), full), {})
-        got = seen.get(word)
-        if got is None:
-            got = seen[word] = (regex.fullmatch(word) if full else regex.match(word)) is not None
-        return got
+        tried, hits = entry
+        if not tried.issuperset(words):
+            for w in words:
+                if w not in tried:
+                    tried.add(w)
+                    if (regex.fullmatch(w) if full else regex.match(w)) is not None:
+                        hits.add(w)
+        return not hits.isdisjoint(words)
 
 
 def _prev_window(lex: Lexicon) -> int:
@@ -681,7 +689,7 @@ def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int],
 def _is_plot(prev: list[str], lex: Lexicon, scans: _Scans) -> bool:
     """A plot or plan before the trigger ("plotting to carry out an attack", «تخطط لتنفيذ هجوم»);
     `prev`: the tokens before the trigger in its clause (at most _prev_window)."""
-    return scans.in_text(lex.plot) and any(scans.word(lex.plot, tok) for tok in prev[-PLOT_TOKENS:])
+    return scans.any_word(lex.plot, prev[-PLOT_TOKENS:])
 
 
 def _by_civilians(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, prev: list[str],
@@ -690,14 +698,14 @@ def _by_civilians(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], le
     if not scans.in_text(lex.civilians):
         return False
     after = TOKEN_RE.findall(tx.norm, trig.end, min(clause[1], trig.end + 40))[:2]
-    return any(scans.word(lex.civilians, tok) for tok in prev[-3:] + after)
+    return scans.any_word(lex.civilians, prev[-3:] + after)
 
 
 def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, prev: list[str],
                scans: _Scans) -> bool:
     """The control was attempted, not achieved: a failure word before it ("failed to capture", «دون
     التمكن من السيطرة») or a failure phrase after it in its clause ("stormed X without managing to…")."""
-    if scans.in_text(lex.failed_before) and any(scans.word(lex.failed_before, tok) for tok in prev[-4:]):
+    if scans.any_word(lex.failed_before, prev[-4:]):
         return True
     return scans.may(lex.failed_after, *clause) and bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
 
@@ -711,13 +719,13 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     if purpose:
         return True
     prev = prev[-lex.modal_window:] if lex.modal_window > 0 else []
-    if prev and scans.word(lex.purpose_before, prev[-1], full=False) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
+    if prev and scans.any_word(lex.purpose_before, prev[-1:], full=False) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
         return True  # "to seize": a purpose; but "managed to advance" happened
     if (prev and prev[-1] in _TOWARD and trig.pattern.type is ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     # (a fullmatch is a match)
-    return scans.in_joined(lex.modal) and (any(scans.word(lex.modal, tok, full=False) for tok in prev) or bool(
+    return scans.in_joined(lex.modal) and (scans.any_word(lex.modal, prev, full=False) or bool(
         lex.modal.search(" ".join(prev))))
 
 
