@@ -35,6 +35,8 @@ MATCHER_VERSION = "1.0"
 MAX_NAME_TOKENS = 6
 FUZZY_MIN_IMPORTANCE = 0.45
 NEAR_KM = 150  # an ambiguous name prefers the place within this distance of another place the text names
+#: The most answers a matcher keeps of a question asked again for the same name (then it starts afresh).
+_MEMO_SIZE = 100_000
 _LIST_NEIGHBOURS = 3  # names before a name that may be its neighbour in a list (overlaps aside, it is the last)
 
 
@@ -165,6 +167,7 @@ class Matcher:
         self._index: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
         self._fuzzy: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._single: dict[str, list[_Entry]] = {}
+        self._cue_needed: dict[tuple, bool] = {}  # _needs_cue's answers, by word and entries
         self._build()
 
     # ---- index -------------------------------------------------------------
@@ -279,7 +282,18 @@ class Matcher:
 
     def _needs_cue(self, c: _Candidate, toks: list[tuple[int, int, str]]) -> bool:
         """Common-word names, and one-word Latin spellings of minor places that only the phonetic key
-        matched ("Hassan" for al-Hashshan), stand as places only next to a cue or in a list."""
+        matched ("Hassan" for al-Hashshan), stand as places only next to a cue or in a list. The answer
+        depends on the name's entries and, for a one-word name, its word only: it is asked once each."""
+        one = c.end_tok - c.start_tok == 1
+        key = (toks[c.start_tok][2] if one else "", *map(id, c.entries))  # entries live as long as the index
+        got = self._cue_needed.get(key)
+        if got is None:
+            if len(self._cue_needed) >= _MEMO_SIZE:
+                self._cue_needed.clear()
+            got = self._cue_needed[key] = self._needs_cue_uncached(c, toks)
+        return got
+
+    def _needs_cue_uncached(self, c: _Candidate, toks: list[tuple[int, int, str]]) -> bool:
         if all(e.ambiguous for e in c.entries):
             return True
         if c.end_tok - c.start_tok == 1 and _short_with_clitic(toks[c.start_tok][2], c.entries):
@@ -338,8 +352,14 @@ class Matcher:
         return j < len(toks) and bool(self._tok_keys(toks[j][2]) & self._cue_after)
 
     def _near_any(self, toks: list[tuple[int, int, str]], i: int, j: int, words: frozenset[str], width: int) -> bool:
-        lo, hi = max(0, i - width), min(len(toks), j + width)
-        return any(not _tok_keys(toks[k][2]).isdisjoint(words) for k in [*range(lo, i), *range(j, hi)])
+        """One of the `width` words before token i or after token j-1 has a form in `words`."""
+        for k in range(max(0, i - width), i):
+            if not _tok_keys(toks[k][2]).isdisjoint(words):
+                return True
+        for k in range(j, min(len(toks), j + width)):  # noqa: SIM110 - a loop, not a generator: asked once a name
+            if not _tok_keys(toks[k][2]).isdisjoint(words):
+                return True
+        return False
 
     def _listed_pair(self, text: str, toks: list[tuple[int, int, str]], left: _Candidate, right: _Candidate) -> bool:
         """The two names stand next to each other in a list (joined by و، and, commas)."""
@@ -383,7 +403,7 @@ class Matcher:
             if self._near_any(toks, i, j, self._foreign, 2):
                 abroad.update(e.place.id for e in c.entries)
                 continue
-            if normalize_text(text[toks[i][0] : toks[j - 1][1]]) in self._generic_words:
+            if _norm_token(text[toks[i][0] : toks[j - 1][1]]) in self._generic_words:  # normalized once a name
                 continue  # "المدينة", "the airport": a reference, resolved later
             cue = self._has_cue_before(toks, i) or self._has_cue_after(toks, j)
             kept.append((c, cue))
