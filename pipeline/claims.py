@@ -456,13 +456,18 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
     def may(regex: re.Pattern[str]) -> bool:
         return not listing or scans.may(regex, *clause)
 
+    # once a clause, not once a place
+    may_actor, may_container, may_between = may(lex.actor_name), may(lex.container), may(lex.container_between)
+    may_specific, may_background = may(lex.specific_container), may(lex.background)
+    may_facility, may_locator = may(lex.facility_before), may(lex.locator)
+
     out: list[tuple[Match, bool]] = []
     located: set[int] = set()  # cities that only locate an unnamed facility ("the facility in southern Tripoli")
     named = False  # inside an actor's or institution's name ("غرفة عمليات سرت والجفرة")
     for k, m in enumerate(inside):
         ms = tx.n(m.start)
         lead = tx.norm[max(clause[0], ms - 30) : ms]
-        if may(lex.actor_name) and lex.actor_name.search(lead):
+        if may_actor and lex.actor_name.search(lead):
             named = True
         elif not (named and k > 0 and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)):
             named = False
@@ -470,7 +475,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             continue
         if k > 0:
             gap = tx.norm[tx.n(inside[k - 1].end) : ms]
-            if may(lex.container) and lex.container.match(gap):
+            if may_container and lex.container.match(gap):
                 continue  # "خلة بوعون في محور سوق الأحد": the second names the area of the first
         if k + 1 < len(inside) and m.place.kind in CITY_KINDS:
             nxt = inside[k + 1]
@@ -479,22 +484,22 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             if (len(gap) <= 3 and not any(c.isalnum() or c in ",،" for c in gap) and not listed
                     and nxt.place.id != m.place.id and nxt.start != m.start):
                 continue  # "محاور طرابلس «عين زارة»": the city frames the places named after it (a comma lists them)
-            if nxt.place.id != m.place.id and may(lex.container_between) and lex.container_between.match(gap):
+            if nxt.place.id != m.place.id and may_between and lex.container_between.match(gap):
                 continue  # "the Tripoli suburb of Tajoura"
             if nxt.place.id != m.place.id and nxt.place.kind not in CITY_KINDS and _POSSESSIVE.fullmatch(gap):
                 continue  # "the capital's Mitiga airport": the city only locates the airport
         if (k > 0 and m.place.kind in CITY_KINDS and inside[k - 1].place.kind not in CITY_KINDS
                 and inside[k - 1].place.id != m.place.id
-                and may(lex.specific_container) and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
+                and may_specific and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
             continue  # "Mitiga International Airport in Tripoli": the city only locates the airport
         before = lead
-        background = k > 0 and may(lex.background) and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
+        background = k > 0 and may_background and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
         paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
         # "the facility in southern Tripoli": a place in the city, not the city, is meant
-        if m.place.kind in CITY_KINDS and may(lex.facility_before) and lex.facility_before.search(before):
+        if m.place.kind in CITY_KINDS and may_facility and lex.facility_before.search(before):
             located.add(len(out))
-        out.append((m, bool((may(lex.locator) and lex.locator.search(before)) or background or paired
+        out.append((m, bool((may_locator and lex.locator.search(before)) or background or paired
                             or len(out) in located)))
     # a city that only locates a facility is still where the event is, so reference points give way to it
     main = [not loc or k in located for k, (_m, loc) in enumerate(out)]
@@ -784,6 +789,8 @@ def _event_date(tx: NormalizedText, dates: _Dates, trig: Trigger, clause: tuple[
     استعادة"), the date of its own predicate (between the triggers around it), the clause's, the
     sentence's, else the article's reference or publication date. `prev` and `nxt`: where the clause's
     triggers before and after it end and start (else the clause's ends)."""
+    if not dates.dated:
+        return dates.default  # the sentence names no date: nothing below finds one
     for a in dates.anchored:
         if a.before_event and clause[0] <= a.start and a.end <= trig.start and tx.tokens_between(a.end, trig.start) <= 5:
             anchor = dates.anchor(a.start)
