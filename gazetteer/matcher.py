@@ -79,6 +79,24 @@ class _Candidate:
     ratio: float = 100.0
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What disambiguation asks of a name's entries: the places they name, whether every one is a
+    common-word reading, and the entries that stand without a cue (the others, or all when none is)."""
+
+    ids: frozenset[str]
+    all_ambiguous: bool
+    clear: tuple[_Entry, ...]
+    clear_single: bool  # the entries that stand without a cue name one place
+
+    @classmethod
+    def of(cls, entries: tuple[_Entry, ...]) -> _Facts:
+        """The facts of an entries tuple."""
+        clear = tuple(e for e in entries if not e.ambiguous) or entries
+        return cls(frozenset(e.place.id for e in entries), all(e.ambiguous for e in entries), clear,
+                   len({e.place.id for e in clear}) == 1)
+
+
 def _load_cues() -> dict:
     with (DATA_DIR / "matcher_cues.json").open(encoding="utf-8") as fh:
         return json.load(fh)
@@ -164,10 +182,11 @@ class Matcher:
             form for k in self._generic for form in (k, k.removeprefix("the "), k.removeprefix("ال"))
         )
         # a name's first word -> (length of the rest, {rest: entries}), longest rest first
-        self._index: dict[str, list[tuple[int, dict[tuple[str, ...], list[_Entry]]]]] = {}
+        self._index: dict[str, list[tuple[int, dict[tuple[str, ...], tuple[_Entry, ...]]]]] = {}
         self._fuzzy: dict[tuple[str, int], list[str]] = defaultdict(list)
         self._single: dict[str, list[_Entry]] = {}
-        self._cue_needed: dict[tuple, bool] = {}  # _needs_cue's answers, by word and entries
+        self._cue_needed: dict[tuple[str, int], tuple[tuple[_Entry, ...], bool]] = {}  # _needs_cue's, by word and entries
+        self._facts: dict[int, tuple[tuple[_Entry, ...], _Facts]] = {}  # by the id of an entries tuple of the index
         self._build()
 
     # ---- index -------------------------------------------------------------
@@ -186,7 +205,7 @@ class Matcher:
                     table[key][place.id] = entry
         grouped: dict[str, list[tuple[tuple[str, ...], list[_Entry]]]] = defaultdict(list)
         for key, entries in table.items():
-            grouped[key[0]].append((key[1:], list(entries.values())))
+            grouped[key[0]].append((key[1:], tuple(entries.values())))  # tuples kept for good: asked by id
             if len(key) == 1:
                 self._single[key[0]] = list(entries.values())
             joined = " ".join(key)
@@ -199,7 +218,7 @@ class Matcher:
             for tail, entries in tails:
                 by_len[len(tail)][tail] = entries
             self._index[first] = sorted(by_len.items(), key=lambda t: -t[0])
-        self._fuzzy_table = {" ".join(k): list(v.values()) for k, v in table.items()}
+        self._fuzzy_table = {" ".join(k): tuple(v.values()) for k, v in table.items()}
 
     # ---- public ------------------------------------------------------------
     def find(self, text: str) -> list[Match]:
@@ -234,7 +253,7 @@ class Matcher:
                     if (entries is not None and self._contiguous(text, toks, i, j)
                             and not _hamza_inside(toks[i:j], entries)):
                         how = MatchKind.EXACT if any(e.primary for e in entries) else MatchKind.ALIAS
-                        best = _Candidate(i, j, tuple(entries), how)
+                        best = _Candidate(i, j, entries, how)
                         break
             if best is not None:
                 out.append(best)
@@ -275,7 +294,7 @@ class Matcher:
                 hit = self._fuzzy_lookup(key)
                 if hit is not None:
                     joined, ratio = hit
-                    extra.append(_Candidate(i, i + span, tuple(self._fuzzy_table[joined]), MatchKind.FUZZY, ratio))
+                    extra.append(_Candidate(i, i + span, self._fuzzy_table[joined], MatchKind.FUZZY, ratio))
                     taken.update(range(i, i + span))
                     break
         return sorted(cands + extra, key=lambda c: c.start_tok)
@@ -284,14 +303,13 @@ class Matcher:
         """Common-word names, and one-word Latin spellings of minor places that only the phonetic key
         matched ("Hassan" for al-Hashshan), stand as places only next to a cue or in a list. The answer
         depends on the name's entries and, for a one-word name, its word only: it is asked once each."""
-        one = c.end_tok - c.start_tok == 1
-        key = (toks[c.start_tok][2] if one else "", *map(id, c.entries))  # entries live as long as the index
+        key = (toks[c.start_tok][2] if c.end_tok - c.start_tok == 1 else "", id(c.entries))
         got = self._cue_needed.get(key)
-        if got is None:
+        if got is None or got[0] is not c.entries:
             if len(self._cue_needed) >= _MEMO_SIZE:
                 self._cue_needed.clear()
-            got = self._cue_needed[key] = self._needs_cue_uncached(c, toks)
-        return got
+            got = self._cue_needed[key] = (c.entries, self._needs_cue_uncached(c, toks))
+        return got[1]
 
     def _needs_cue_uncached(self, c: _Candidate, toks: list[tuple[int, int, str]]) -> bool:
         if all(e.ambiguous for e in c.entries):
@@ -407,25 +425,36 @@ class Matcher:
                 continue  # "المدينة", "the airport": a reference, resolved later
             cue = self._has_cue_before(toks, i) or self._has_cue_after(toks, j)
             kept.append((c, cue))
-        kept = [(c, cue) for c, cue in kept if not all(e.place.id in abroad for e in c.entries)]
+        if abroad:
+            kept = [(c, cue) for c, cue in kept if not self._facts_of(c.entries).ids <= abroad]
         names = [c for c, _cue in kept]
         ok = [cue or not self._needs_cue(c, toks) for c, cue in kept]
         self._accept_lists(text, toks, names, ok)
         accepted = [c for c, good in zip(names, ok, strict=True) if good]
-        anchors = _Anchors({c.entries[0].place.id: c.entries[0].place for c in accepted
-                            if len({e.place.id for e in c.entries}) == 1}.values())
+        facts = [self._facts_of(c.entries) for c in accepted]
+        anchors = _Anchors({c.entries[0].place.id: c.entries[0].place for c, f in zip(accepted, facts, strict=True)
+                            if len(f.ids) == 1}.values())
         cue_of = {id(c): cue for c, cue in kept}
         out = []
-        for c in sorted(accepted, key=lambda c: c.start_tok):
-            entries = [e for e in c.entries if cue_of[id(c)] or not e.ambiguous] or list(c.entries)
-            distinct = {e.place.id for e in entries}
-            place = entries[0].place if len(distinct) == 1 else max(entries, key=lambda e: self._rank(e, anchors)).place
+        for c, f in sorted(zip(accepted, facts, strict=True), key=lambda cf: cf[0].start_tok):
+            # a cue keeps the common-word readings; without one, the others win if there are any
+            entries, single = (c.entries, len(f.ids) == 1) if cue_of[id(c)] else (f.clear, f.clear_single)
+            place = entries[0].place if single else max(entries, key=lambda e: self._rank(e, anchors)).place
             s, e = toks[c.start_tok][0], toks[c.end_tok - 1][1]
             base = 0.85 * c.ratio / 100 if c.how is MatchKind.FUZZY else _BASE_SCORE[c.how]
-            if all(x.ambiguous for x in c.entries):
+            if f.all_ambiguous:
                 base -= 0.1
             out.append(Match(s, e, text[s:e], place, round(base, 3), c.how, cue_of[id(c)]))
         return out
+
+    def _facts_of(self, entries: tuple[_Entry, ...]) -> _Facts:
+        """What _decide asks of a name's entries, worked out once a tuple (the index keeps them)."""
+        got = self._facts.get(id(entries))
+        if got is None or got[0] is not entries:
+            if len(self._facts) >= _MEMO_SIZE:
+                self._facts.clear()
+            got = self._facts[id(entries)] = (entries, _Facts.of(entries))
+        return got[1]
 
     @staticmethod
     def _rank(entry: _Entry, anchors: _Anchors) -> float:
