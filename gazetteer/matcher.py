@@ -35,6 +35,8 @@ MATCHER_VERSION = "1.0"
 MAX_NAME_TOKENS = 6
 FUZZY_MIN_IMPORTANCE = 0.45
 NEAR_KM = 150  # an ambiguous name prefers the place within this distance of another place the text names
+#: The context lists a word may be in, as bits (Matcher._word).
+_CUE_BEFORE, _CUE_AFTER, _CUE_SKIP, _FOREIGN, _INSTITUTION = 1, 2, 4, 8, 16
 #: The most answers a matcher keeps of a question asked again for the same name (then it starts afresh).
 _MEMO_SIZE = 100_000
 _LIST_NEIGHBOURS = 3  # names before a name that may be its neighbour in a list (overlaps aside, it is the last)
@@ -164,6 +166,9 @@ class Matcher:
         self._separators = frozenset(w.lower() for w in cues["list_separators"])
         self._foreign = _keys(cues["foreign_markers"])
         self._institution = _keys(cues["institution_before"])
+        self._word_lists = ((_CUE_BEFORE, self._cue_before), (_CUE_AFTER, self._cue_after), (_CUE_SKIP, self._cue_skip),
+                            (_FOREIGN, self._foreign), (_INSTITUTION, self._institution))
+        self._word_bits: dict[str, int] = {}  # a context word's lists (see _word)
         self._reference_point = _keys(cues["reference_point_before"])
         self._not_a_reference = _keys(cues["reference_not_after"])
         self._dual = frozenset(" ".join(normalize_text(w).split()[1:] if w.startswith("the ") else normalize_text(w).split())
@@ -353,29 +358,39 @@ class Matcher:
     def _tok_keys(tok: str) -> frozenset[str]:
         return _tok_keys(tok)
 
+    def _word(self, tok: str) -> int:
+        """Which context lists a word is in (the _CUE_BEFORE… bits), worked out once a word."""
+        got = self._word_bits.get(tok)
+        if got is None:
+            if len(self._word_bits) >= _MEMO_SIZE:
+                self._word_bits.clear()
+            keys = _tok_keys(tok)
+            got = self._word_bits[tok] = sum(bit for bit, words in self._word_lists if not keys.isdisjoint(words))
+        return got
+
     def _has_cue_before(self, toks: list[tuple[int, int, str]], i: int) -> bool:
         k, steps = i - 1, 0
         while k >= 0 and steps < 3:
             if toks[k + 1][0] - toks[k][1] > 5:  # room for a dropped article ("town of al-Hadba")
                 return False
-            keys = self._tok_keys(toks[k][2])
-            if keys & self._cue_before:
+            bits = self._word(toks[k][2])
+            if bits & _CUE_BEFORE:
                 return True
-            if not keys & self._cue_skip:
+            if not bits & _CUE_SKIP:
                 return False
             k, steps = k - 1, steps + 1
         return False
 
     def _has_cue_after(self, toks: list[tuple[int, int, str]], j: int) -> bool:
-        return j < len(toks) and bool(self._tok_keys(toks[j][2]) & self._cue_after)
+        return j < len(toks) and bool(self._word(toks[j][2]) & _CUE_AFTER)
 
-    def _near_any(self, toks: list[tuple[int, int, str]], i: int, j: int, words: frozenset[str], width: int) -> bool:
-        """One of the `width` words before token i or after token j-1 has a form in `words`."""
+    def _near_any(self, toks: list[tuple[int, int, str]], i: int, j: int, bit: int, width: int) -> bool:
+        """One of the `width` words before token i or after token j-1 is in the list of `bit`."""
         for k in range(max(0, i - width), i):
-            if not _tok_keys(toks[k][2]).isdisjoint(words):
+            if self._word(toks[k][2]) & bit:
                 return True
         for k in range(j, min(len(toks), j + width)):  # noqa: SIM110 - a loop, not a generator: asked once a name
-            if not _tok_keys(toks[k][2]).isdisjoint(words):
+            if self._word(toks[k][2]) & bit:
                 return True
         return False
 
@@ -416,9 +431,9 @@ class Matcher:
         abroad: set[str] = set()  # places named once as a namesake abroad ("Tripoli, Lebanon"): so in all the text
         for c in cands:
             i, j = c.start_tok, c.end_tok
-            if i > 0 and not _tok_keys(toks[i - 1][2]).isdisjoint(self._institution):
+            if i > 0 and self._word(toks[i - 1][2]) & _INSTITUTION:
                 continue
-            if self._near_any(toks, i, j, self._foreign, 2):
+            if self._near_any(toks, i, j, _FOREIGN, 2):
                 abroad.update(e.place.id for e in c.entries)
                 continue
             if _norm_token(text[toks[i][0] : toks[j - 1][1]]) in self._generic_words:  # normalized once a name
