@@ -296,6 +296,14 @@ def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
     return any((qs <= a < qe) != (qs <= b < qe) for qs, qe in quotes)
 
 
+def _offsets(ctx: _Context) -> tuple[list[int], list[int]]:
+    """The starts and the ends of the sentence's actors (in order, not overlapping), listed once a sentence."""
+    offsets = ctx.memo.get("offsets")
+    if offsets is None:
+        offsets = ctx.memo["offsets"] = ([a.start for a in ctx.actors], [a.end for a in ctx.actors])
+    return offsets
+
+
 #: Between a name and its bracketed short name ("Government (of National Accord) (GNA)").
 _BRACKET = re.compile(r"(?:\s+\w+){0,4}\s*\(\s*")
 
@@ -305,7 +313,7 @@ def _is_source(ctx: _Context, a: ActorMention) -> bool:
     «من أيدي X»), or the bracketed short name of one ("… Government of National Accord (GNA)")."""
     if ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 60), a.start):
         return True
-    k = ctx.actors.index(a)
+    k = bisect.bisect_left(_offsets(ctx)[0], a.start)  # its index: the actors are in order, one a start
     if k > 0 and _BRACKET.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start):
         return _is_source(ctx, ctx.actors[k - 1])
     return False
@@ -390,15 +398,17 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     def pick(lo: int, hi: int) -> tuple[Side, ActorMention, bool] | None:
         """The candidate nearest before the trigger, else the first after it (actors are in order and do
         not overlap, so the search walks out from the trigger and stops at the first one)."""
-        starts = ctx.memo.get("starts")
-        if starts is None:
-            starts = ctx.memo["starts"] = [a.start for a in ctx.actors]
-        inside = ctx.actors[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
-        for a in reversed(inside):
-            if a.end <= trig.start and (found := candidate(a)) is not None:
+        starts, ends = _offsets(ctx)
+        first, stop = bisect.bisect_left(starts, lo), bisect.bisect_left(starts, hi)
+        # their ends are in order too: the ones ending by the trigger come first, found by bisecting, so
+        # neither walk reads the actors on the other side of the trigger
+        split = min(max(bisect.bisect_right(ends, trig.start), first), stop)
+        actors = ctx.actors
+        for k in range(split - 1, first - 1, -1):
+            if (found := candidate(actors[k])) is not None:
                 return found
-        for a in inside:
-            if a.end > trig.start and (found := candidate(a)) is not None:
+        for k in range(split, stop):
+            if (found := candidate(actors[k])) is not None:
                 return found
         return None
 
