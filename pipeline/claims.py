@@ -180,7 +180,9 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
                 break
             if not _punct_between(tx.norm, trig.end, a.start):
                 return Binding(trig, a, Role.AGENT)
-    for a in reversed(actors.items[: bisect.bisect_right(actors.ends, trig.start)]):
+    items = actors.items
+    for k in range(bisect.bisect_right(actors.ends, trig.start) - 1, -1, -1):  # the actors before it, nearest first
+        a = items[k]
         if tx.tokens_between(a.end, trig.start) > 1:
             break
         if (not _punct_between(tx.norm, a.end, trig.start)
@@ -1013,4 +1015,4 @@ def _without_sideless_doubles(claims: Iterable[Claim]) -> tuple[Claim, ...]:
     sided = {(c.place_id, c.claim, c.date) for c in claims if c.side is not None}
     kept = [c for c in claims if c.side is not None or c.claim is ClaimType.CLASH
             or (c.place_id, c.claim, c.date) not in sided]
-    return tuple(sorted(kept, key=lambda c: (c.start, c.claim.value)))
+    return tuple(sorted(kept, key=lambda c: (c.start, c.claim)))  # a ClaimType is its value, a str
