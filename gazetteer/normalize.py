@@ -252,5 +252,5 @@ class NormalizedText:
         """The texts of the k tokens before a normalized offset (none before floor)."""
         i = bisect.bisect_left(self._starts, pos)
         lo = max(0, i - k, bisect.bisect_left(self._starts, floor, 0, i))
-        norm, ends = self.norm, self._ends
-        return [norm[s : ends[j]] for j, s in enumerate(self._starts[lo:i], lo)]
+        norm = self.norm
+        return [norm[s:e] for s, e in zip(self._starts[lo:i], self._ends[lo:i], strict=True)]
