@@ -60,12 +60,15 @@ def is_storage_fault(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and any(f in str(exc).lower() for f in STORAGE_FAULTS)
 
 
+def _id_clash(art: Article) -> str:
+    """Why an article is not stored when its id is taken by another text."""
+    return f"{art.origin}: id {art.id!r} is already stored with a different text; not replaced"
+
+
 def _check_new(conn: sqlite3.Connection, art: Article) -> str | None:
     """None when the article may be stored; else why not (its id is taken by another text)."""
     text = stored_text(conn, art.id)
-    if text is not None and text != art.text:
-        return f"{art.origin}: id {art.id!r} is already stored with a different text; not replaced"
-    return None
+    return _id_clash(art) if text is not None and text != art.text else None
 
 
 def _store(conn: sqlite3.Connection, ready: list[tuple[Article, ArticleAnalysis]], matcher: Matcher,
@@ -94,11 +97,11 @@ def _new_articles(items: Iterable[Article | ReadError], conn: sqlite3.Connection
             continue
         tally.seen += 1
         try:  # whatever stage fails, only this article is lost
-            problem = _check_new(conn, item)
-            if problem is not None:
-                tally.errors.append(problem)
-            elif not has_article(conn, item.id):
+            text = stored_text(conn, item.id)  # one look-up: new, the same text again, or a clash
+            if text is None:
                 yield item
+            elif text != item.text:
+                tally.errors.append(_id_clash(item))
         except Exception as exc:
             if is_storage_fault(exc):
                 raise StorageFault(f"{item.origin}: {exc}", tally.report()) from exc
@@ -126,8 +129,7 @@ class _Tally:
             elif outcome[0] is StoreOutcome.STORED:
                 self.new, self.claims = self.new + 1, self.claims + outcome[1]
             elif outcome[0] is StoreOutcome.CONFLICT:
-                self.errors.append(f"{art.origin}: id {art.id!r} is already stored with a different text; "
-                                   "not replaced")
+                self.errors.append(_id_clash(art))
 
 
 @dataclass(frozen=True)
