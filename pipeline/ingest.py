@@ -139,10 +139,32 @@ class Batching:
 
     articles: int = 1
     seconds: float = float("inf")
+    tail: int = 64  # once the input is all read: stores of at most this many, so workers are not idle at the end
 
-    def full(self, size: int, started: float, now: float) -> bool:
-        """True when a batch of `size` articles begun at `started` is to be stored at `now`."""
-        return size >= self.articles or (size > 0 and now - started >= self.seconds)
+    def full(self, size: int, started: float, now: float, input_read: bool = False) -> bool:
+        """True when a batch of `size` articles begun at `started` is to be stored at `now`; once the
+        input is all read (what is left is in the workers), batches shrink to `tail`, so the last store,
+        made when no worker has anything left to do, is short."""
+        limit = min(self.articles, self.tail) if input_read else self.articles
+        return size >= limit or (size > 0 and now - started >= self.seconds)
+
+
+class _Watched:
+    """An iterator that records when its source is exhausted."""
+
+    def __init__(self, items: Iterable[Article | ReadError]) -> None:
+        self._items = iter(items)
+        self.exhausted = False
+
+    def __iter__(self) -> Iterator[Article | ReadError]:
+        return self
+
+    def __next__(self) -> Article | ReadError:
+        try:
+            return next(self._items)
+        except StopIteration:
+            self.exhausted = True
+            raise
 
 
 def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matcher: Matcher,
@@ -151,7 +173,7 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
     tally = _Tally()
     ready: list[tuple[Article, ArticleAnalysis]] = []
     started = clock()
-    fresh = _new_articles(items, conn, tally)
+    fresh = _Watched(_new_articles(items, conn, tally))
     with bulk_writes(conn):
         try:
             for outcome in analyse_stream(fresh, workers=workers, matcher=matcher):
@@ -162,7 +184,7 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
                     ready.extend((an.article, an) for an in outcome.analyses)
                 else:
                     tally.errors.append(str(outcome))
-                if batching.full(len(ready), started, clock()):
+                if batching.full(len(ready), started, clock(), fresh.exhausted):
                     tally.stored(conn, ready, matcher)
                     ready = []
                 if progress is not None:
