@@ -31,6 +31,7 @@ CHUNK = 16  # articles sent to a worker at once
 # busy while the consumer stores a batch (ingest commits up to 1,000 articles at once), few enough to bound
 # memory (a few MB of articles and results)
 IN_FLIGHT_PER_WORKER = 16
+IN_FLIGHT_CHARS_PER_WORKER = 4_000_000  # and at most this much text a worker: a stream of giants stays bounded too
 
 
 @dataclass(frozen=True)
@@ -144,13 +145,20 @@ def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1, match
     pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=_warm,
                                            mp_context=multiprocessing.get_context("fork"))
     try:
-        pending: deque[Future[list[Outcome]]] = deque()
+        pending: deque[tuple[Future[list[Outcome]], int]] = deque()
+        chars = 0  # text in flight
+        width = max(workers, 1)
         for chunk in _chunks(items, CHUNK):
-            pending.append(pool.submit(_analyse_chunk, chunk))
-            if len(pending) >= max(workers, 1) * IN_FLIGHT_PER_WORKER:
-                yield from pending.popleft().result()
+            size = sum(len(item.text) for item in chunk if isinstance(item, Article))
+            pending.append((pool.submit(_analyse_chunk, chunk), size))
+            chars += size
+            while pending and (len(pending) >= width * IN_FLIGHT_PER_WORKER
+                               or chars > width * IN_FLIGHT_CHARS_PER_WORKER):
+                done, size = pending.popleft()
+                chars -= size
+                yield from done.result()
         while pending:
-            yield from pending.popleft().result()
+            yield from pending.popleft()[0].result()
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)

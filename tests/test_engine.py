@@ -72,3 +72,20 @@ def test_workers_send_gazetteer_places_back_by_id() -> None:
     [outcome] = list(analyse_stream([_art(1)], workers=2, matcher=matcher))
     mention = outcome.analyses[0].mentions[0]
     assert mention.place is matcher.by_id[mention.place.id]
+
+
+def test_workers_hold_a_bounded_amount_of_text_however_long_the_articles(monkeypatch) -> None:
+    """Long articles fill the window by their text, not their count."""
+    monkeypatch.setattr(engine, "IN_FLIGHT_CHARS_PER_WORKER", 1_000)
+    pulled = 0
+
+    def long_articles():
+        nonlocal pulled
+        for i in range(10_000):
+            pulled += 1
+            yield _art(i, "اشتباكات في عين زارة. " * 5)  # 110 characters: a chunk of 16 is 1,760
+
+    stream = analyse_stream(long_articles(), workers=2)
+    next(stream)
+    stream.close()
+    assert pulled <= 3 * engine.CHUNK  # two workers' 2,000 characters: two chunks, then the first is taken
