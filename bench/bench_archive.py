@@ -24,6 +24,7 @@ import dataclasses
 import json
 import resource
 import sqlite3
+import statistics
 import subprocess
 import sys
 import time
@@ -50,6 +51,10 @@ class Run:
     cpu_seconds: float = 0.0  # user + system seconds of the whole tree
     articles: int = 0  # articles the command added to its store (0: not an ingest)
     write_calls_mb: float = 0.0  # bytes passed to write calls (wchar): what the program wrote, before the page cache
+
+    def workers_label(self) -> str:
+        """The part of the label after its last comma ("2 worker(s)")."""
+        return self.label.rsplit(",", 1)[-1].strip()
 
 
 def measure(label: str, cmd: list[str], interval: float = 0.2, cwd: Path = ROOT) -> Run:
@@ -201,6 +206,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--articles", type=int, default=200_000)
     ap.add_argument("--speedup-articles", type=int, default=10_000,
                     help="articles for the 1- vs 2-worker (and Dask) comparison; 0 skips it")
+    ap.add_argument("--pairs", type=int, default=1,
+                    help="1- then 2-worker runs, back to back, this many times (the median ratio is printed)")
     ap.add_argument("--quick", action="store_true", help="2,000 articles, 1,000 for the speed-up")
     ap.add_argument("--skip-dask", action="store_true")
     ap.add_argument("--workers", type=int, default=0, help="workers for the full ingest (default: all cores)")
@@ -235,11 +242,14 @@ def main(argv: list[str] | None = None) -> None:
     if args.speedup_articles:
         sample = out / f"sample-{args.speedup_articles}.jsonl"
         head(corpus, sample, args.speedup_articles)
-        for workers in (1, 2):
-            db = fresh(out / f"speedup-w{workers}.db")
-            speedup.append(measure_ingest(f"ingest {args.speedup_articles:,} articles, {workers} worker(s)",
-                                          [*py, "ingest", str(sample), "--db", str(db), "--workers", str(workers),
-                                           "-q"], db))
+        for _ in range(args.pairs):  # 1 then 2 workers, back to back: each ratio compares runs under one load
+            for workers in (1, 2):
+                db = fresh(out / f"speedup-w{workers}.db")
+                speedup.append(measure_ingest(f"ingest {args.speedup_articles:,} articles, {workers} worker(s)",
+                                              [*py, "ingest", str(sample), "--db", str(db), "--workers",
+                                               str(workers), "-q"], db))
+            print("  ".join(f"{r.workers_label()}: {r.seconds:.1f} s ({r.cpu_seconds:.1f} s CPU)" for r in speedup[-2:])
+                  + f"  -> {speedup[-2].seconds / speedup[-1].seconds:.2f}x", flush=True)
         if not args.skip_dask:
             db = fresh(out / "speedup-dask.db")
             speedup.append(measure_ingest(f"ingest {args.speedup_articles:,} articles, Dask LocalCluster (2 workers)",
@@ -264,8 +274,11 @@ def main(argv: list[str] | None = None) -> None:
         per = f"{r.written_mb * 1024 / r.articles:>10.0f}" if r.articles else f"{'':>10}"
         print(f"{r.label:<58} {r.seconds:>8.1f} {r.cpu_seconds:>8.1f} {r.peak_mb:>8.0f} {r.peak_pss_mb:>8.0f} "
               f"{r.written_mb:>10.0f} {per}" + ("" if r.returncode in (0, 1) else f"  (exit {r.returncode})"))
-    if len(speedup) >= 2:
-        print(f"speed-up with 2 workers: {speedup[0].seconds / speedup[1].seconds:.2f}x")
+    ratios = [speedup[i].seconds / speedup[i + 1].seconds for i in range(0, 2 * args.pairs, 2)
+              if i + 1 < len(speedup)]
+    if ratios:
+        print(f"speed-up with 2 workers: {statistics.median(ratios):.2f}x (median; each pair: "
+              + ", ".join(f"{r:.2f}x" for r in ratios) + ")")
     if archive_db.exists():
         with sqlite3.connect(f"file:{archive_db}?mode=ro", uri=True) as con:
             n_claims = con.execute("SELECT COUNT(*) FROM claims").fetchone()[0]

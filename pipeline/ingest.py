@@ -60,12 +60,15 @@ def is_storage_fault(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and any(f in str(exc).lower() for f in STORAGE_FAULTS)
 
 
+def _id_clash(art: Article) -> str:
+    """Why an article is not stored when its id is taken by another text."""
+    return f"{art.origin}: id {art.id!r} is already stored with a different text; not replaced"
+
+
 def _check_new(conn: sqlite3.Connection, art: Article) -> str | None:
     """None when the article may be stored; else why not (its id is taken by another text)."""
     text = stored_text(conn, art.id)
-    if text is not None and text != art.text:
-        return f"{art.origin}: id {art.id!r} is already stored with a different text; not replaced"
-    return None
+    return _id_clash(art) if text is not None and text != art.text else None
 
 
 def _store(conn: sqlite3.Connection, ready: list[tuple[Article, ArticleAnalysis]], matcher: Matcher,
@@ -94,11 +97,11 @@ def _new_articles(items: Iterable[Article | ReadError], conn: sqlite3.Connection
             continue
         tally.seen += 1
         try:  # whatever stage fails, only this article is lost
-            problem = _check_new(conn, item)
-            if problem is not None:
-                tally.errors.append(problem)
-            elif not has_article(conn, item.id):
+            text = stored_text(conn, item.id)  # one look-up: new, the same text again, or a clash
+            if text is None:
                 yield item
+            elif text != item.text:
+                tally.errors.append(_id_clash(item))
         except Exception as exc:
             if is_storage_fault(exc):
                 raise StorageFault(f"{item.origin}: {exc}", tally.report()) from exc
@@ -126,8 +129,7 @@ class _Tally:
             elif outcome[0] is StoreOutcome.STORED:
                 self.new, self.claims = self.new + 1, self.claims + outcome[1]
             elif outcome[0] is StoreOutcome.CONFLICT:
-                self.errors.append(f"{art.origin}: id {art.id!r} is already stored with a different text; "
-                                   "not replaced")
+                self.errors.append(_id_clash(art))
 
 
 @dataclass(frozen=True)
@@ -137,10 +139,32 @@ class Batching:
 
     articles: int = 1
     seconds: float = float("inf")
+    tail: int = 64  # once the input is all read: stores of at most this many, so workers are not idle at the end
 
-    def full(self, size: int, started: float, now: float) -> bool:
-        """True when a batch of `size` articles begun at `started` is to be stored at `now`."""
-        return size >= self.articles or (size > 0 and now - started >= self.seconds)
+    def full(self, size: int, started: float, now: float, input_read: bool = False) -> bool:
+        """True when a batch of `size` articles begun at `started` is to be stored at `now`; once the
+        input is all read (what is left is in the workers), batches shrink to `tail`, so the last store,
+        made when no worker has anything left to do, is short."""
+        limit = min(self.articles, self.tail) if input_read else self.articles
+        return size >= limit or (size > 0 and now - started >= self.seconds)
+
+
+class _Watched:
+    """An iterator that records when its source is exhausted."""
+
+    def __init__(self, items: Iterable[Article | ReadError]) -> None:
+        self._items = iter(items)
+        self.exhausted = False
+
+    def __iter__(self) -> Iterator[Article | ReadError]:
+        return self
+
+    def __next__(self) -> Article | ReadError:
+        try:
+            return next(self._items)
+        except StopIteration:
+            self.exhausted = True
+            raise
 
 
 def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matcher: Matcher,
@@ -149,7 +173,7 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
     tally = _Tally()
     ready: list[tuple[Article, ArticleAnalysis]] = []
     started = clock()
-    fresh = _new_articles(items, conn, tally)
+    fresh = _Watched(_new_articles(items, conn, tally))
     with bulk_writes(conn):
         try:
             for outcome in analyse_stream(fresh, workers=workers, matcher=matcher):
@@ -160,7 +184,7 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
                     ready.extend((an.article, an) for an in outcome.analyses)
                 else:
                     tally.errors.append(str(outcome))
-                if batching.full(len(ready), started, clock()):
+                if batching.full(len(ready), started, clock(), fresh.exhausted):
                     tally.stored(conn, ready, matcher)
                     ready = []
                 if progress is not None:

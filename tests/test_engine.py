@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pipeline import bounds
+from gazetteer.matcher import default_matcher
+from pipeline import bounds, engine
 from pipeline.engine import Analysed, ArticleFailure, analyse, analyse_stream
 from pipeline.models import Article, ClaimType, Side
 from pipeline.readers import ReadError
@@ -45,3 +46,46 @@ def test_two_workers_give_the_same_outcomes_in_the_same_order() -> None:
     items = [_art(i, GNA_TOOK_AIRPORT if i % 2 else "اشتباكات عنيفة في عين زارة ووادي الربيع.") for i in range(40)]
     items.insert(7, ReadError("in.jsonl:99", "not UTF-8"))
     assert _summary(analyse_stream(items, workers=2)) == _summary(analyse_stream(items, workers=1))
+
+
+def test_workers_read_the_stream_only_a_bounded_way_ahead() -> None:
+    """A stream of any length is read as workers free up: memory holds a bounded window of articles."""
+    pulled = 0
+
+    def endless():
+        nonlocal pulled
+        for i in range(100_000):
+            pulled += 1
+            yield _art(i, "اشتباكات في عين زارة.")
+
+    stream = analyse_stream(endless(), workers=2)
+    first = next(stream)
+    stream.close()
+    window = 2 * engine.IN_FLIGHT_PER_WORKER * engine.CHUNK
+    assert isinstance(first, Analysed) and first.article.id == "a0"
+    assert window <= pulled <= window + engine.CHUNK
+
+
+def test_workers_send_gazetteer_places_back_by_id() -> None:
+    """A worker's result names the parent's own place records, not copies of them (less to pickle and hold)."""
+    matcher = default_matcher()
+    [outcome] = list(analyse_stream([_art(1)], workers=2, matcher=matcher))
+    mention = outcome.analyses[0].mentions[0]
+    assert mention.place is matcher.by_id[mention.place.id]
+
+
+def test_workers_hold_a_bounded_amount_of_text_however_long_the_articles(monkeypatch) -> None:
+    """Long articles fill the window by their text, not their count."""
+    monkeypatch.setattr(engine, "IN_FLIGHT_CHARS_PER_WORKER", 1_000)
+    pulled = 0
+
+    def long_articles():
+        nonlocal pulled
+        for i in range(10_000):
+            pulled += 1
+            yield _art(i, "اشتباكات في عين زارة. " * 5)  # 110 characters: a chunk of 16 is 1,760
+
+    stream = analyse_stream(long_articles(), workers=2)
+    next(stream)
+    stream.close()
+    assert pulled <= 3 * engine.CHUNK  # two workers' 2,000 characters: two chunks, then the first is taken

@@ -34,6 +34,30 @@ def test_a_batch_is_stored_at_its_article_count_or_after_its_seconds():
     assert Batching().full(1, started=0, now=0)  # the default: one article a transaction
 
 
+def test_once_the_input_is_read_batches_shrink_so_the_last_store_is_short():
+    """What is left is in the workers: storing it in small pieces overlaps their last work."""
+    policy = Batching(articles=1000, seconds=15, tail=64)
+    assert not policy.full(64, started=0, now=0)
+    assert policy.full(64, started=0, now=0, input_read=True)
+    assert not policy.full(63, started=0, now=0, input_read=True)
+    assert Batching(articles=10, tail=64).full(10, started=0, now=0, input_read=True)
+
+
+def test_two_workers_store_the_end_of_the_input_in_small_batches(tmp_path):
+    """300 articles, batches of 1,000: everything is one batch until the input is read, then pieces of 64
+    while the workers finish, and every article is stored."""
+    db = tmp_path / "m.db"
+    conn = open_db(db)
+    reader = open_db_readonly(db)
+    seen: list[int] = []
+    report = ingest_items(read_bytes("in.jsonl", _jsonl([f"a{i}" for i in range(300)])), conn,
+                          progress=lambda *_: seen.append(reader.execute("SELECT COUNT(*) FROM articles").fetchone()[0]),
+                          workers=2, batch=1000)
+    assert report.articles_new == 300 and report.ok
+    assert sorted(set(seen) - {0}) == [64, 128, 192, 256]  # stored in pieces, not as one batch at the end
+    assert reader.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 300
+
+
 def test_readers_see_each_batch_once_its_seconds_have_passed(tmp_path):
     """Articles arrive one a (fake) second; batches of up to 1,000 are cut every 3 s, so a reader sees the
     store grow during the run, not only at its end."""
