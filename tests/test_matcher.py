@@ -185,3 +185,17 @@ def test_a_namesake_abroad_once_is_abroad_in_the_whole_text():
 
 def test_a_conjunction_before_a_hamza_is_not_the_first_letter_of_a_name():
     assert ids("وأدان المجلس الرئاسي القصف") == []  # "and he condemned", not Waddan «وادان»
+
+
+def test_what_a_matcher_remembers_of_a_word_or_name_carries_no_context_to_the_next_text():
+    # the matcher keeps answers that depend on a word or a name only (whether it needs a cue, which cue
+    # lists a word is in, what its entries name); a cue or a foreign marker in one text decides nothing
+    # in another, in either order
+    from gazetteer.matcher import Matcher
+
+    m = Matcher(default_matcher().places)
+    texts = [("سيطرت القوات على مدينة بدر", ["mihwar:badr"]), ("في ليلة بدر", []),
+             ("Protests in Tripoli, Lebanon", []), ("Fighting in Tripoli", ["gn:2210247"])]
+    for order in (texts, texts[::-1], texts):
+        for text, want in order:
+            assert [x.place.id for x in m.find(text)] == want, text
