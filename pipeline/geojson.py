@@ -194,7 +194,8 @@ def write_geojson(conn: sqlite3.Connection, out: TextIO, filters: Filters | None
     out.write(COLLECTION_START)
     n = 0
     for batch in iter_feature_batches(conn, filters):
-        out.write(("\n" if n == 0 else ",\n") + ",\n".join(batch))
+        out.write("\n" if n == 0 else ",\n")  # apart: joined to the batch, it would copy the batch again
+        out.write(",\n".join(batch))
         n += len(batch)
     out.write(COLLECTION_END)
     return n
