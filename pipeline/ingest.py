@@ -139,7 +139,9 @@ class Batching:
 
     articles: int = 1
     seconds: float = float("inf")
-    tail: int = 64  # once the input is all read: stores of at most this many, so workers are not idle at the end
+    # once the input is all read: stores of at most this many (about one worker's window of articles), so the
+    # last store, made with the workers idle, is short, for a few more commits
+    tail: int = 256
 
     def full(self, size: int, started: float, now: float, input_read: bool = False) -> bool:
         """True when a batch of `size` articles begun at `started` is to be stored at `now`; once the
