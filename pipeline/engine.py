@@ -16,7 +16,7 @@ import os
 import pickle
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from gazetteer.matcher import Matcher, default_matcher
@@ -87,38 +87,49 @@ def analyse(article: Article, matcher: Matcher | None = None,
     return Analysed(article, tuple(analyses), tuple(warnings))
 
 
-_WORKER_MATCHER: dict[str, Matcher | None] = {"matcher": None}  # set before a pool forks: workers inherit it
+# In a worker: the token of the stream it serves and that stream's matcher, set by the pool's initializer.
+_WORKER: list[tuple[int, Matcher]] = []
+# In the parent: each running stream's matcher by its token, for the places its workers send back by id.
+_STREAMS: dict[int, Matcher] = {}
+_TOKENS = itertools.count()
 
 
 def _analyse_chunk(items: tuple[Article | ReadError, ...]) -> list[Outcome]:
-    matcher = _pool_matcher()
+    _token, matcher = _WORKER[0]
     return [item if isinstance(item, ReadError) else analyse(item, matcher) for item in items]
 
 
-def _chunks(items: Iterable[Article | ReadError], size: int) -> Iterator[tuple[Article | ReadError, ...]]:
-    it = iter(items)
-    while chunk := tuple(itertools.islice(it, size)):
-        yield chunk
+def _chunks(items: Iterable[Article | ReadError], size: int, chars: int) -> Iterator[tuple[Article | ReadError, ...]]:
+    """Chunks of `size` items, cut earlier once their text reaches `chars` characters."""
+    chunk: list[Article | ReadError] = []
+    held = 0
+    for item in items:
+        chunk.append(item)
+        held += len(item.text) if isinstance(item, Article) else 0
+        if len(chunk) >= size or held >= chars:
+            yield tuple(chunk)
+            chunk, held = [], 0
+    if chunk:
+        yield tuple(chunk)
 
 
-def _pool_matcher() -> Matcher:
-    return _WORKER_MATCHER["matcher"] or default_matcher()
-
-
-def _gazetteer_place(place_id: str) -> Place:
-    """The pool's gazetteer place of this id (the matcher the workers were forked with)."""
-    return _pool_matcher().by_id[place_id]
+def _gazetteer_place(token: int, place_id: str) -> Place:
+    """In the parent: the place of this id in the matcher of the stream `token`."""
+    return _STREAMS[token].by_id[place_id]
 
 
 def _place_by_id(place: Place) -> tuple:
-    """Pickles a gazetteer place as its id (the parent holds the same gazetteer), any other place whole."""
-    if _pool_matcher().by_id.get(place.id) is place:
-        return _gazetteer_place, (place.id,)
+    """In a worker: pickles a place of its stream's gazetteer as the stream's token and the place's id (the
+    parent holds that gazetteer), any other place whole."""
+    token, matcher = _WORKER[0]
+    if matcher.by_id.get(place.id) is place:
+        return _gazetteer_place, (token, place.id)
     return place.__reduce_ex__(pickle.DEFAULT_PROTOCOL)
 
 
-def _warm() -> None:
-    _pool_matcher()
+def _warm(token: int, matcher: Matcher) -> None:
+    """A worker's start: the stream it serves (forked, so the matcher is not pickled) and places sent by id."""
+    _WORKER[:] = [(token, matcher)]
     copyreg.pickle(Place, _place_by_id)  # results name places by id: a fifth of the bytes, half the unpickling
 
 
@@ -130,36 +141,39 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1, matcher: Matcher | None = None,
-                   executor: Executor | None = None) -> Iterator[Outcome]:
+def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1, matcher: Matcher | None = None
+                   ) -> Iterator[Outcome]:
     """Each input item's outcome, in input order; with workers > 1 extraction runs in worker processes.
 
     Items are pulled from `items` only as workers free up, so a lazy stream stays lazy.
     """
-    if workers <= 1 and executor is None:
+    if workers <= 1:
         for item in items:
             yield item if isinstance(item, ReadError) else analyse(item, matcher)
         return
-    own = executor is None
-    _WORKER_MATCHER["matcher"] = matcher  # a forked worker inherits the caller's matcher
-    pool = executor or ProcessPoolExecutor(max_workers=workers, initializer=_warm,
-                                           mp_context=multiprocessing.get_context("fork"))
+    matcher = matcher or default_matcher()
+    token = next(_TOKENS)
+    _STREAMS[token] = matcher  # until the pool is shut down: the last results are unpickled before that
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm, initargs=(token, matcher),
+                               mp_context=multiprocessing.get_context("fork"))
     try:
         pending: deque[tuple[Future[list[Outcome]], int]] = deque()
         chars = 0  # text in flight
-        width = max(workers, 1)
-        for chunk in _chunks(items, CHUNK):
+        for chunk in _chunks(items, CHUNK, IN_FLIGHT_CHARS_PER_WORKER // IN_FLIGHT_PER_WORKER):
             size = sum(len(item.text) for item in chunk if isinstance(item, Article))
             pending.append((pool.submit(_analyse_chunk, chunk), size))
             chars += size
-            while pending and (len(pending) >= width * IN_FLIGHT_PER_WORKER
-                               or chars > width * IN_FLIGHT_CHARS_PER_WORKER):
+            while pending and (len(pending) >= workers * IN_FLIGHT_PER_WORKER
+                               or chars > workers * IN_FLIGHT_CHARS_PER_WORKER):
                 done, size = pending.popleft()
                 chars -= size
                 yield from done.result()
         while pending:
             yield from pending.popleft()[0].result()
+    except KeyboardInterrupt:  # stopped while waiting: what the workers had finished is handed over first
+        while pending and pending[0][0].done() and not pending[0][0].cancelled() and not pending[0][0].exception():
+            yield from pending.popleft()[0].result()
+        raise
     finally:
-        if own:
-            pool.shutdown(wait=True, cancel_futures=True)
-        _WORKER_MATCHER["matcher"] = None
+        pool.shutdown(wait=True, cancel_futures=True)
+        del _STREAMS[token]

@@ -1,9 +1,10 @@
 """Bounded extraction of article streams, in this process and in worker processes."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
-from gazetteer.matcher import default_matcher
+from gazetteer.matcher import Matcher, default_matcher
 from pipeline import bounds, engine
 from pipeline.engine import Analysed, ArticleFailure, analyse, analyse_stream
 from pipeline.models import Article, ClaimType, Side
@@ -83,9 +84,21 @@ def test_workers_hold_a_bounded_amount_of_text_however_long_the_articles(monkeyp
         nonlocal pulled
         for i in range(10_000):
             pulled += 1
-            yield _art(i, "اشتباكات في عين زارة. " * 5)  # 110 characters: a chunk of 16 is 1,760
+            yield _art(i, "اشتباكات في عين زارة. " * 5)  # 110 characters: each its own chunk here
 
     stream = analyse_stream(long_articles(), workers=2)
     next(stream)
     stream.close()
-    assert pulled <= 3 * engine.CHUNK  # two workers' 2,000 characters: two chunks, then the first is taken
+    assert pulled <= 20  # two workers' 2,000 characters: 19 articles, then the first is taken
+
+
+def test_two_streams_at_once_each_get_the_places_of_their_own_gazetteer() -> None:
+    """Places come back by id: each stream's ids are read in its own matcher, however the streams interleave."""
+    base = default_matcher()
+    custom = Matcher([dataclasses.replace(p, note="a desk's own gazetteer") for p in base.places])
+    ours = analyse_stream([_art(i) for i in range(40)], workers=2, matcher=base)
+    theirs = analyse_stream([_art(i) for i in range(40)], workers=2, matcher=custom)
+    for mine, other in zip(ours, theirs, strict=True):
+        a, b = mine.analyses[0].mentions[0].place, other.analyses[0].mentions[0].place
+        assert a is base.by_id[a.id] and b is custom.by_id[b.id] and b.note == "a desk's own gazetteer"
+    assert engine._STREAMS == {}  # both streams ended: nothing kept

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import itertools
 import json
+import multiprocessing
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from pipeline import engine
 from pipeline.ingest import Batching, ingest_items, ingest_paths
 from pipeline.readers import read_bytes
 from pipeline.store import bulk_writes, open_db, open_db_readonly
@@ -158,3 +161,29 @@ def test_an_ingest_stopped_by_the_user_keeps_the_articles_it_had_analysed(tmp_pa
         ingest_items(stdin_then_ctrl_c(), conn, batch=1000)
     assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 3
     assert conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0] >= 3
+
+
+def test_two_workers_stopped_by_the_user_hand_over_what_they_had_finished(tmp_path, monkeypatch):
+    """Ctrl-C while the reader waits: the 32 articles the workers had already analysed are stored too."""
+    finished = multiprocessing.get_context("fork").Value("i", 0)
+    analyse = engine.analyse
+
+    def counted(article, matcher=None):
+        outcome = analyse(article, matcher)
+        with finished.get_lock():
+            finished.value += 1
+        return outcome
+
+    monkeypatch.setattr(engine, "analyse", counted)  # the forked workers run this one
+    conn = open_db(tmp_path / "m.db")
+
+    def stdin_then_ctrl_c():
+        yield from read_bytes("-", _jsonl([f"a{i}" for i in range(32)]))
+        deadline = time.monotonic() + 120
+        while finished.value < 32 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        ingest_items(stdin_then_ctrl_c(), conn, workers=2, batch=1000)
+    assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 32
