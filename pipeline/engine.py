@@ -99,18 +99,20 @@ def _analyse_chunk(items: tuple[Article | ReadError, ...]) -> list[Outcome]:
     return [item if isinstance(item, ReadError) else analyse(item, matcher) for item in items]
 
 
-def _chunks(items: Iterable[Article | ReadError], size: int, chars: int) -> Iterator[tuple[Article | ReadError, ...]]:
-    """Chunks of `size` items, cut earlier once their text reaches `chars` characters."""
+def _chunks(items: Iterable[Article | ReadError], size: int, chars: int
+            ) -> Iterator[tuple[tuple[Article | ReadError, ...], int]]:
+    """Chunks of `size` items, cut earlier once their text reaches `chars` characters; each with its text's
+    length."""
     chunk: list[Article | ReadError] = []
     held = 0
     for item in items:
         chunk.append(item)
         held += len(item.text) if isinstance(item, Article) else 0
         if len(chunk) >= size or held >= chars:
-            yield tuple(chunk)
+            yield tuple(chunk), held
             chunk, held = [], 0
     if chunk:
-        yield tuple(chunk)
+        yield tuple(chunk), held
 
 
 def _gazetteer_place(token: int, place_id: str) -> Place:
@@ -159,8 +161,7 @@ def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1, match
     try:
         pending: deque[tuple[Future[list[Outcome]], int]] = deque()
         chars = 0  # text in flight
-        for chunk in _chunks(items, CHUNK, IN_FLIGHT_CHARS_PER_WORKER // IN_FLIGHT_PER_WORKER):
-            size = sum(len(item.text) for item in chunk if isinstance(item, Article))
+        for chunk, size in _chunks(items, CHUNK, IN_FLIGHT_CHARS_PER_WORKER // IN_FLIGHT_PER_WORKER):
             pending.append((pool.submit(_analyse_chunk, chunk), size))
             chars += size
             while pending and (len(pending) >= workers * IN_FLIGHT_PER_WORKER

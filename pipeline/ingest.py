@@ -19,7 +19,6 @@ from pipeline.sources import Fetcher
 from pipeline.store import (
     StoreOutcome,
     bulk_writes,
-    has_article,
     store_analyses,
     store_article,
     store_batch,
@@ -65,10 +64,13 @@ def _id_clash(art: Article) -> str:
     return f"{art.origin}: id {art.id!r} is already stored with a different text; not replaced"
 
 
-def _check_new(conn: sqlite3.Connection, art: Article) -> str | None:
-    """None when the article may be stored; else why not (its id is taken by another text)."""
+def _check_new(conn: sqlite3.Connection, art: Article) -> tuple[bool, str | None]:
+    """Whether the article is still to be stored, and why it may not be (its id is taken by another text);
+    one look-up."""
     text = stored_text(conn, art.id)
-    return _id_clash(art) if text is not None and text != art.text else None
+    if text is None:
+        return True, None
+    return False, (_id_clash(art) if text != art.text else None)
 
 
 def _store(conn: sqlite3.Connection, ready: list[tuple[Article, ArticleAnalysis]], matcher: Matcher,
@@ -97,11 +99,11 @@ def _new_articles(items: Iterable[Article | ReadError], conn: sqlite3.Connection
             continue
         tally.seen += 1
         try:  # whatever stage fails, only this article is lost
-            text = stored_text(conn, item.id)  # one look-up: new, the same text again, or a clash
-            if text is None:
+            new, problem = _check_new(conn, item)
+            if problem is not None:
+                tally.errors.append(problem)
+            elif new:
                 yield item
-            elif text != item.text:
-                tally.errors.append(_id_clash(item))
         except Exception as exc:
             if is_storage_fault(exc):
                 raise StorageFault(f"{item.origin}: {exc}", tally.report()) from exc
@@ -139,9 +141,7 @@ class Batching:
 
     articles: int = 1
     seconds: float = float("inf")
-    # once the input is all read: stores of at most this many (about one worker's window of articles), so the
-    # last store, made with the workers idle, is short, for a few more commits
-    tail: int = 256
+    tail: int = 256  # about one worker's window of articles (see `full`)
 
     def full(self, size: int, started: float, now: float, input_read: bool = False) -> bool:
         """True when a batch of `size` articles begun at `started` is to be stored at `now`; once the
@@ -256,10 +256,11 @@ def ingest_upload(name: str, data: bytes, conn: sqlite3.Connection, published: d
     items = list(read_bytes(name, data, published))
     errors = [str(x) for x in items if isinstance(x, ReadError)]
     articles = [x for x in items if not isinstance(x, ReadError)]
-    errors += [p for p in (_check_new(conn, a) for a in articles) if p is not None]
+    checked = [(a, *_check_new(conn, a)) for a in articles]
+    errors += [problem for _, _, problem in checked if problem is not None]
     if errors:
         return IngestReport(len(articles), 0, 0, tuple(errors))
-    fresh = list({a.id: a for a in articles if not has_article(conn, a.id)}.values())
+    fresh = list({a.id: a for a, new, _ in checked if new}.values())
     outcomes = _analyse_apart(fresh) if isolate and fresh else [analyse(a, matcher) for a in fresh]
     failures = tuple(str(o) for o in outcomes if not isinstance(o, Analysed))
     if failures:
