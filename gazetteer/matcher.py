@@ -12,10 +12,11 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -40,6 +41,20 @@ _CUE_BEFORE, _CUE_AFTER, _CUE_SKIP, _FOREIGN, _INSTITUTION = 1, 2, 4, 8, 16
 #: The most answers a matcher keeps of a question asked again for the same name (then it starts afresh).
 _MEMO_SIZE = 100_000
 _LIST_NEIGHBOURS = 3  # names before a name that may be its neighbour in a list (overlaps aside, it is the last)
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _remember(memo: dict[K, tuple[Any, V]], key: K, owner: object, compute: Callable[[], V]) -> V:
+    """The answer kept in `memo` for `key` while it belongs to `owner` (the very object it was worked out
+    for: a key may hold an object's id); else `compute()`, kept. A full memo starts afresh (_MEMO_SIZE)."""
+    got = memo.get(key)
+    if got is None or got[0] is not owner:
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        got = memo[key] = (owner, compute())
+    return got[1]
 
 
 class MatchKind(StrEnum):
@@ -168,7 +183,7 @@ class Matcher:
         self._institution = _keys(cues["institution_before"])
         self._word_lists = ((_CUE_BEFORE, self._cue_before), (_CUE_AFTER, self._cue_after), (_CUE_SKIP, self._cue_skip),
                             (_FOREIGN, self._foreign), (_INSTITUTION, self._institution))
-        self._word_bits: dict[str, int] = {}  # a context word's lists (see _word)
+        self._word_bits: dict[str, tuple[None, int]] = {}  # a context word's lists (see _word)
         self._reference_point = _keys(cues["reference_point_before"])
         self._not_a_reference = _keys(cues["reference_not_after"])
         self._dual = frozenset(" ".join(normalize_text(w).split()[1:] if w.startswith("the ") else normalize_text(w).split())
@@ -309,12 +324,7 @@ class Matcher:
         matched ("Hassan" for al-Hashshan), stand as places only next to a cue or in a list. The answer
         depends on the name's entries and, for a one-word name, its word only: it is asked once each."""
         key = (toks[c.start_tok][2] if c.end_tok - c.start_tok == 1 else "", id(c.entries))
-        got = self._cue_needed.get(key)
-        if got is None or got[0] is not c.entries:
-            if len(self._cue_needed) >= _MEMO_SIZE:
-                self._cue_needed.clear()
-            got = self._cue_needed[key] = (c.entries, self._needs_cue_uncached(c, toks))
-        return got[1]
+        return _remember(self._cue_needed, key, c.entries, lambda: self._needs_cue_uncached(c, toks))
 
     def _needs_cue_uncached(self, c: _Candidate, toks: list[tuple[int, int, str]]) -> bool:
         if all(e.ambiguous for e in c.entries):
@@ -360,13 +370,8 @@ class Matcher:
 
     def _word(self, tok: str) -> int:
         """Which context lists a word is in (the _CUE_BEFORE… bits), worked out once a word."""
-        got = self._word_bits.get(tok)
-        if got is None:
-            if len(self._word_bits) >= _MEMO_SIZE:
-                self._word_bits.clear()
-            keys = _tok_keys(tok)
-            got = self._word_bits[tok] = sum(bit for bit, words in self._word_lists if not keys.isdisjoint(words))
-        return got
+        return _remember(self._word_bits, tok, None, lambda: sum(
+            bit for bit, words in self._word_lists if not _tok_keys(tok).isdisjoint(words)))
 
     def _has_cue_before(self, toks: list[tuple[int, int, str]], i: int) -> bool:
         k, steps = i - 1, 0
@@ -464,12 +469,7 @@ class Matcher:
 
     def _facts_of(self, entries: tuple[_Entry, ...]) -> _Facts:
         """What _decide asks of a name's entries, worked out once a tuple (the index keeps them)."""
-        got = self._facts.get(id(entries))
-        if got is None or got[0] is not entries:
-            if len(self._facts) >= _MEMO_SIZE:
-                self._facts.clear()
-            got = self._facts[id(entries)] = (entries, _Facts.of(entries))
-        return got[1]
+        return _remember(self._facts, id(entries), entries, lambda: _Facts.of(entries))
 
     @staticmethod
     def _rank(entry: _Entry, anchors: _Anchors) -> float:
