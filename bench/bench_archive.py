@@ -309,8 +309,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"archive database: {db_mb:.0f} MB, {n_claims:,} claims")
     dask_runs = [r for r in speedup if "Dask" in r.label]
     if dask_runs and len(speedup) > 1:
-        print(f"speed-up of the Dask LocalCluster (2 workers) against 1 local worker: "
-              f"{speedup[0].seconds / dask_runs[-1].seconds:.2f}x")
+        one = min(r.seconds for r in speedup[0:2 * args.pairs:2])
+        print(f"speed-up of the Dask LocalCluster (2 workers) against 1 local worker (its least time): "
+              f"{one / dask_runs[-1].seconds:.2f}x")
     if export.exists() and not args.skip_export:
         size = export.stat().st_size
         ours, dump = compare_export(archive_db, export, args.rounds)

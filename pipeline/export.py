@@ -13,6 +13,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 
+import numpy as np
 import pandas as pd
 
 from gazetteer.matcher import Matcher
@@ -268,12 +269,13 @@ def write_gpkg_frames(frames: Iterable[pd.DataFrame], path: Path) -> int:
     for df in frames:
         if created and not len(df):
             continue
-        geo_frame(df).to_file(path, driver="GPKG", layer="claims", engine="pyogrio", mode="a" if created else "w")
+        geo_frame(df).to_file(path, driver="GPKG", layer="claims", engine="pyogrio", mode="a" if created else "w",
+                              geometry_type="Point")  # declared: an empty first frame would leave it unknown
         created = True
         n += len(df)
     if not created:
         geo_frame(finish_frame(pd.DataFrame(columns=list(CLAIM_COLUMNS)))).to_file(
-            path, driver="GPKG", layer="claims", engine="pyogrio")
+            path, driver="GPKG", layer="claims", engine="pyogrio", geometry_type="Point")
     return n
 
 
@@ -288,8 +290,7 @@ def _parquet_schema():  # -> pyarrow.Schema
             return pa.timestamp("us")
         return pa.int64() if col == "geo_precision" else pa.string()
 
-    return pa.schema([*(pa.field(c, arrow_type(c)) for c in CLAIM_COLUMNS), pa.field("geometry", pa.binary())],
-                     metadata={"geo": _geo_metadata(None)})  # what Arrow readers see; the file's own gets the bbox
+    return pa.schema([*(pa.field(c, arrow_type(c)) for c in CLAIM_COLUMNS), pa.field("geometry", pa.binary())])
 
 
 def _geo_metadata(bbox: list[float] | None) -> str:
@@ -313,20 +314,26 @@ def write_parquet_frames(frames: Iterable[pd.DataFrame], path: Path) -> int:
     n = 0
     lo_lon = lo_lat = math.inf
     hi_lon = hi_lat = -math.inf
-    with pq.ParquetWriter(path, schema) as writer:
+    # No stored Arrow schema: readers then take the 'geo' metadata (with the bbox, known only at the end)
+    # from the file's key-value metadata, as GeoParquet says, whether they read through Arrow or not.
+    with pq.ParquetWriter(path, schema, store_schema=False) as writer:
         for df in frames:
             if not len(df):
                 continue
+            if not set(CLAIM_COLUMNS) <= set(df.columns):
+                df = finish_frame(df)
             lon, lat = df["lon"].to_numpy(dtype=float), df["lat"].to_numpy(dtype=float)
             arrays = [pa.array(df[c], type=schema.field(c).type, from_pandas=True) for c in CLAIM_COLUMNS]
             arrays.append(pa.array(shapely.to_wkb(shapely.points(lon, lat)), type=pa.binary()))
             writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
             n += len(df)
-            lo_lon, lo_lat = min(lo_lon, float(lon.min())), min(lo_lat, float(lat.min()))
-            hi_lon, hi_lat = max(hi_lon, float(lon.max())), max(hi_lat, float(lat.max()))
+            if np.isfinite(lon).any() and np.isfinite(lat).any():
+                lo_lon, lo_lat = min(lo_lon, float(np.nanmin(lon))), min(lo_lat, float(np.nanmin(lat)))
+                hi_lon, hi_lat = max(hi_lon, float(np.nanmax(lon))), max(hi_lat, float(np.nanmax(lat)))
         if n == 0:
             writer.write_table(schema.empty_table())
-        writer.add_key_value_metadata({"geo": _geo_metadata([lo_lon, lo_lat, hi_lon, hi_lat] if n else None)})
+        bbox = [lo_lon, lo_lat, hi_lon, hi_lat]
+        writer.add_key_value_metadata({"geo": _geo_metadata(bbox if all(map(math.isfinite, bbox)) else None)})
     return n
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyarrow.parquet as pq
+import pyogrio
 import pytest
 
 from pipeline.cli import main
@@ -61,10 +62,11 @@ def test_geoparquet_reads_back(claims, tmp_path):
 
 
 def _in_parts(df: pd.DataFrame) -> list[pd.DataFrame]:
-    """The claims as a stream of frames: one claim without a side or a region's precision, an empty frame."""
+    """The claims as a stream of frames, as a filtered export gives them: empty first (the filter left none of
+    the first rows), one claim without a side or a region's precision, then the rest with another empty frame."""
     odd = df.iloc[:1].copy()
     odd["side"], odd["geo_precision"] = None, float("nan")
-    return [odd, df.iloc[1:3], df.iloc[:0], df.iloc[3:]]
+    return [df.iloc[:0], odd, df.iloc[1:3], df.iloc[:0], df.iloc[3:]]
 
 
 def _same_claims(back: pd.DataFrame, whole: pd.DataFrame) -> None:
@@ -88,10 +90,9 @@ def test_geoparquet_written_frame_by_frame_holds_what_one_write_of_all_claims_ho
     assert back.crs.to_epsg() == 4326 and back.geometry.geom_type.unique().tolist() == ["Point"]
     _same_claims(back, gpd.read_parquet(whole))
     assert pd.isna(back["side"].iloc[0]) and pd.isna(back["geo_precision"].iloc[0])  # nulls stay nulls
-    bbox = json.loads(pq.read_metadata(out).metadata[b"geo"])["columns"][
-        "geometry"]["bbox"]
-    assert bbox == [df["lon"].min(), df["lat"].min(), df["lon"].max(), df["lat"].max()]  # all frames' extent
-    assert b"geo" in pq.read_table(out).schema.metadata  # Arrow readers find it too
+    for metadata in (pq.read_metadata(out).metadata, pq.read_table(out).schema.metadata):  # file and Arrow
+        bbox = json.loads(metadata[b"geo"])["columns"]["geometry"]["bbox"]
+        assert bbox == [df["lon"].min(), df["lat"].min(), df["lon"].max(), df["lat"].max()]  # all frames
 
 
 def test_geopackage_written_frame_by_frame_holds_what_one_write_of_all_claims_holds(claims, tmp_path):
@@ -102,6 +103,7 @@ def test_geopackage_written_frame_by_frame_holds_what_one_write_of_all_claims_ho
     geo_frame(pd.concat(parts, ignore_index=True)).to_file(whole, driver="GPKG", layer="claims", engine="pyogrio")
     back = gpd.read_file(out, layer="claims")
     assert back.crs.to_epsg() == 4326
+    assert pyogrio.read_info(out, layer="claims")["geometry_type"] == "Point"  # though the first frame was empty
     _same_claims(back, gpd.read_file(whole, layer="claims"))
 
 
@@ -112,6 +114,17 @@ def test_an_export_with_no_claims_is_an_empty_table_with_the_columns(fmt, claims
     assert write_export_stream(iter([df.iloc[:0]]), fmt, out) == 0
     back = gpd.read_parquet(out) if fmt is Format.PARQUET else gpd.read_file(out, layer="claims")
     assert len(back) == 0 and {"claim_id", "side", "evidence"} <= set(back.columns)
+
+
+def test_the_geoparquet_extent_leaves_out_points_without_coordinates(claims, tmp_path):
+    _, df = claims
+    unplaced = df.iloc[:2].copy()
+    unplaced["lat"] = float("nan")
+    out = tmp_path / "c.parquet"
+    write_export_stream(iter([unplaced, df.iloc[2:]]), Format.PARQUET, out)
+    bbox = json.loads(pq.read_metadata(out).metadata[b"geo"])["columns"]["geometry"]["bbox"]
+    rest = df.iloc[2:]
+    assert bbox[1::2] == [rest["lat"].min(), rest["lat"].max()]
 
 
 def test_geojson_features_carry_the_claim_id(claims, tmp_path):
