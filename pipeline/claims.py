@@ -25,6 +25,7 @@ from pipeline.literals import may_match, needs_of
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
 from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
+from pipeline.wordstarts import word_starts
 
 BIND_TOKENS = 4
 #: How far a trigger after a place (with none before it) may stand and still be about it.
@@ -90,17 +91,22 @@ def _scripts(norm: str) -> set[bool]:
 
 
 def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | None = None,
-                  places: bytearray | None = None) -> list[Trigger]:
+                  places: bytearray | None = None, words: tuple[list[int], list[int]] | None = None
+                  ) -> list[Trigger]:
     """Claim triggers (in the given ranges of the text, or all of it), overlaps resolved by priority then
     length; blockers removed at the end. A trigger never spans a place name (`places` marks their
-    characters): "تتصدى طرابلس لهجوم" is two triggers around Tripoli, not one across it."""
+    characters): "تتصدى طرابلس لهجوم" is two triggers around Tripoli, not one across it. `words`: the
+    starts and ends of the text's tokens (NormalizedText.token_spans), when known."""
+    patterns = lex.patterns
+    scout = word_starts([p.regex for p in patterns])  # each pattern is tried only at words that can start it
     found = []
     for lo, hi in ranges if ranges is not None else [(0, len(norm))]:
         chunk = norm[lo:hi]
         scripts = _scripts(chunk)
-        found += [Trigger(m.start(), m.end(), p) for p in lex.patterns if p.arabic in scripts
-                  and may_match(p.needs, chunk)  # a pattern whose words are absent is not run
-                  for m in p.regex.finditer(norm, lo, hi) if m.end() > m.start()]
+        wanted = [k for k, p in enumerate(patterns) if p.arabic in scripts
+                  and (scout.at_words[k] or may_match(p.needs, chunk))]  # a pattern whose words are absent is not run
+        for k, matches in zip(wanted, scout.search(norm, lo, hi, wanted, words), strict=True):
+            found += [Trigger(m.start(), m.end(), patterns[k]) for m in matches if m.end() > m.start()]
     if places is not None:
         found = [t for t in found if not any(places[t.start : t.end])]
     found = [t for t in found if not _is_modifier(norm, t, lex)]
@@ -873,7 +879,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     for m in mentions:
         s, e = tx.n(m.start), tx.n(m.end)
         covered[s:e] = b"\x01" * (e - s)
-    triggers = find_triggers(tx.norm, lex, with_places, covered)  # a claim needs a place in its sentence
+    triggers = find_triggers(tx.norm, lex, with_places, covered, tx.token_spans)  # a claim needs a place in its sentence
     trigger_starts = [t.start for t in triggers]
     dateline_n = tx.n(dateline)
     anchored = find_anchored(tx.norm)

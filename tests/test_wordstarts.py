@@ -1,0 +1,81 @@
+"""Trying word-list regexes only at the words that can start them (pipeline.wordstarts) finds exactly what
+the plain search finds: same matches, same order, on texts built to sit on the edges (Arabic clitics, a
+trigger at the very start and end, a word cut by the searched range, apostrophes, digits and underscores
+next to a word)."""
+import random
+import re
+from pathlib import Path
+
+from gazetteer.normalize import NormalizedText
+from pipeline.lexicon import load_lexicon
+from pipeline.literals import first_word
+from pipeline.readers import read_paths
+from pipeline.wordstarts import WordStarts, token_spans
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Pieces of text: triggers and actor names with and without clitics and endings, words that hold a
+#: trigger's letters without being it, and what may stand between words.
+_WORDS = ["سيطرت", "وسيطرت", "فالسيطره", "مسيطره", "للسيطره", "بالسيطره", "هجوم", "بهجوم", "والهجوم", "هجوما",
+          "صد", "صدت", "وصدت", "انسحبت", "انسحابها", "في", "فيه", "تحت", "سقطت", "بيد", "قوات", "الوفاق", "حفتر",
+          "بقوات", "طرابلس", "attack", "attacked", "counterattack", "attacks", "in", "into", "fell", "to", "the",
+          "GNA", "gna's", "haftar's", "haftar", "forces", "seized", "control", "of", "fighting", "was", "taken",
+          "repelled", "an", "a", "x", "3", "attackʼs", "lʼattack"]
+_GAPS = [" ", " ", " ", "  ", ", ", ". ", "'", "’", "-", "_", "1", "\n", "،"]
+
+
+def _regexes() -> list[re.Pattern[str]]:
+    lex = load_lexicon()
+    return ([p.regex for p in lex.patterns] + [a.regex for a in lex.actors]
+            + [lex.report.arabic, lex.report.latin, lex.deny, lex.complement])
+
+
+def _same(starts: WordStarts, norm: str, lo: int, hi: int, words: tuple[list[int], list[int]] | None) -> None:
+    wanted = list(range(len(starts.regexes)))
+    got = starts.search(norm, lo, hi, wanted, words)
+    for k, matches in zip(wanted, got, strict=True):
+        plain = [m.span() for m in starts.regexes[k].finditer(norm, lo, hi)]
+        assert [m.span() for m in matches] == plain, (starts.regexes[k].pattern[:60], norm, lo, hi)
+
+
+def test_first_word_strings_mark_where_they_stand_in_the_word():
+    assert first_word(re.compile(r"(?<!\w)(?:foo|bar)baz")) == {" foobaz", " barbaz"}  # starts the word
+    assert first_word(re.compile(r"(?<!\w)(?:[وف])?هجوم(?!\w)")) == {"هجوم "}  # ends it, clitics before
+    assert first_word(re.compile(r"(?<!\w)(?:in\s+the|at)\b")) == {" in ", " at "}
+    assert first_word(re.compile(r"(?<!\w)\w*x")) == {"x"}
+
+
+def test_regexes_that_can_start_inside_a_word_are_not_tried_at_words():
+    assert first_word(re.compile(r"foo")) == frozenset()  # no look-behind: may start anywhere
+    assert first_word(re.compile(r"(?<!\w)\s*foo")) == frozenset()  # the word may start later
+    assert first_word(re.compile(r"(?<!\w)foo", re.IGNORECASE)) == frozenset()
+    assert first_word(re.compile(r"(?<!\w)(?:foo)?")) == frozenset()  # may match nothing
+
+
+def test_word_starts_find_what_the_plain_search_finds_on_edge_texts():
+    starts = WordStarts(_regexes())
+    rng = random.Random(4)
+    for _ in range(400):
+        parts = [rng.choice(_WORDS) + rng.choice(_GAPS) for _ in range(rng.randint(1, 7))]
+        text = "".join(parts)
+        if rng.random() < 0.5:
+            text = text.rstrip(" ,.\n")  # a trigger at the very end
+        norm = NormalizedText(text).norm
+        cut = rng.randint(0, len(norm))
+        for lo, hi in ((0, len(norm)), (cut, len(norm)), (0, cut), (min(cut, 2), max(cut, len(norm) - 2))):
+            _same(starts, norm, lo, hi, token_spans(norm))
+
+
+def test_word_starts_find_what_the_plain_search_finds_on_the_seed_articles():
+    starts = WordStarts(_regexes())
+    for art in list(read_paths([ROOT / "seeds"]))[:40]:
+        tx = NormalizedText(art.text)
+        _same(starts, tx.norm, 0, len(tx.norm), tx.token_spans)
+        third = len(tx.norm) // 3
+        _same(starts, tx.norm, third, 2 * third, tx.token_spans)
+
+
+def test_a_text_with_an_underscore_is_searched_the_plain_way():
+    starts = WordStarts([re.compile(r"(?<!\w)\w*attack")])
+    norm = "x_attack attack"
+    assert [m.span() for m in starts.search(norm, 0, len(norm), [0])[0]] == [(0, 8), (9, 15)]
