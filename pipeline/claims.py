@@ -869,7 +869,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     needed = [sp for s, sp in zip(sentences, spans, strict=True)
               if _between(found, found_starts, s.start, s.end) or _between(verb_starts, verb_starts, *sp)]
     actors = attach_possessors(tx.norm, resolve_army(
-        tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed))))
+        tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed),
+                                            tx.token_spans)))
     actor_starts = [a.start for a in actors]
     mentions = _not_actors(tx, found, actors, actor_starts)
     mention_starts = [m.start for m in mentions]
