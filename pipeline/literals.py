@@ -14,6 +14,7 @@ a run, and only at a run that holds one of the strings (pipeline.wordstarts trie
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from re import _constants as C  # the parsed form the re module itself compiles
 from re import _parser as P
 
@@ -47,7 +48,7 @@ def first_word(regex: re.Pattern[str]) -> frozenset[str]:
     parsed = P.parse(regex.pattern, regex.flags)
     if parsed.getwidth()[0] == 0:
         return frozenset()
-    return _minimal(_opening(list(parsed)))
+    return _opening(list(parsed))
 
 
 def may_match(needs: Needs, text: str) -> bool:
@@ -111,13 +112,64 @@ def _opening(seq: list) -> frozenset[str]:
         return frozenset()
     op, av = seq[0]
     if op is C.ASSERT_NOT and av[0] == -1 and _excludes_word(av[1]):
-        return _best(_first_word(seq[1:], True)[0])
+        heads = _heads(seq[1:], frozenset({""}))
+        return heads if heads else _minimal(_best(_first_word(seq[1:], True)[0]))
     if op is C.BRANCH:
         alternatives = [_opening([*sub, *seq[1:]]) for sub in av[1]]
         return frozenset().union(*alternatives) if all(alternatives) else frozenset()
     if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
         return _opening([*av[3], *seq[1:]])
     return frozenset()
+
+
+#: The most ways a word may begin that _heads lists (clitics times stems) before it gives up.
+_HEADS = 20_000
+
+
+def _heads(seq: list, heads: frozenset[str]) -> frozenset[str]:
+    """The ways the first word of a match of `seq` can begin, when they are few and fixed (optional clitics,
+    then one of a list of stems: "(?:[وف])?(?:سيطرت|تقدمت)" begins " سيطرت", " وسيطرت", " فسيطرت"…),
+    written with a space before (and after, when the word must end there); `heads` are the ways the word
+    began before `seq`. Empty when they are not known, too many, or one of them is nothing."""
+    for i, (op, av) in enumerate(seq):
+        if len(heads) > _HEADS:
+            return frozenset()
+        if op is C.LITERAL and _WORD.match(chr(av)):
+            heads = frozenset(h + chr(av) for h in heads)
+        elif op is C.IN and all(o is C.LITERAL and _WORD.match(chr(c)) for o, c in av):
+            heads = frozenset(h + chr(c) for h in heads for _o, c in av)
+        elif (op is C.ASSERT_NOT and av[0] == 1 and _excludes_word(av[1])) or (
+                op is C.AT and av in (C.AT_BOUNDARY, C.AT_UNI_BOUNDARY)):
+            return _ended(heads, seq[i:])  # (?!\w) or \b: the word ends here
+        elif op in (C.ASSERT, C.ASSERT_NOT, C.AT):
+            continue
+        elif op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
+            return _heads([*av[3], *seq[i + 1 :]], heads)
+        elif op is C.BRANCH:
+            return _joined(_heads([*sub, *seq[i + 1 :]], heads) for sub in av[1])
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT) and av[1] == 1:  # once, or optional
+            once = _heads([*av[2], *seq[i + 1 :]], heads)
+            return _joined([once, _heads(seq[i + 1 :], heads)]) if av[0] == 0 else once
+        else:
+            return _ended(heads, seq[i:])
+    return _ended(heads, [])
+
+
+def _ended(heads: frozenset[str], rest: list) -> frozenset[str]:
+    if "" in heads:
+        return frozenset()
+    end = " " if _ends_word(rest) else ""
+    return frozenset(f" {h}{end}" for h in heads)
+
+
+def _joined(parts: Iterable[frozenset[str]]) -> frozenset[str]:
+    """All the ways of the alternatives; empty if one of them is not known."""
+    out: set[str] = set()
+    for part in parts:
+        if not part or len(out) > _HEADS:
+            return frozenset()
+        out |= part
+    return frozenset(out)
 
 
 def _excludes_word(seq: P.SubPattern) -> bool:

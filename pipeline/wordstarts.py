@@ -5,7 +5,9 @@ list does) is tried by `re` at every character of the text. `pipeline.literals.f
 strings the run of word characters a match starts with must hold; a run that holds none of them cannot start
 a match. So each regex is tried, with regex.match, only at the starts of the runs that hold one of its
 strings, in order of position, going on after each match's end as finditer does: the matches are the same,
-in the same order. Which regexes a word can start is worked out once a word (a memo, dropped when full).
+in the same order. Which regexes a word can start is worked out once a word (a memo, dropped when full): most
+strings start the word (literals.first_word lists the few ways it may begin, clitics included), so they are
+looked up among its beginnings.
 
 The runs are read from the text's tokens (gazetteer.normalize.TOKEN_RE on the normalized text: letters and
 digits, with apostrophes inside): a token is one run or several joined by apostrophes. A range of the text
@@ -37,12 +39,12 @@ class WordStarts:
         self.at_words = tuple(bool(f) for f in firsts)
         owners: dict[str, set[int]] = {}
         for k, strings in enumerate(firsts):
-            for s in strings:
-                owners.setdefault(s, set()).add(k)
-        # At a position of a word, the longest string found there holds every other found there at its start.
-        self._below = {s: tuple(sorted(set().union(*(ks for t, ks in owners.items() if s.startswith(t)))))
-                       for s in owners}
-        self._strings = re.compile(f"(?=({_trie(owners)}))") if owners else None
+            for string in strings:
+                owners.setdefault(string, set()).add(k)
+        # a string with a space before starts the word: looked up among the word's beginnings
+        self._starting = {t: tuple(sorted(ks)) for t, ks in owners.items() if t.startswith(" ")}
+        self._lengths = sorted({len(t) for t in self._starting})
+        self._inside = [(t, tuple(sorted(ks))) for t, ks in owners.items() if not t.startswith(" ")]
         self._memo: dict[str, Entry] = {}
 
     def entry(self, word: str) -> Entry:
@@ -55,13 +57,19 @@ class WordStarts:
         return found
 
     def _entry(self, word: str) -> Entry:
-        if self._strings is None:
-            return ()
         out = []
         for run in _RUN.finditer(word):
+            spaced = f" {run.group()} "
             ks: set[int] = set()
-            for m in self._strings.finditer(f" {run.group()} "):
-                ks.update(self._below[m.group(1)])
+            for n in self._lengths:  # the beginnings of the word the strings that start one may be
+                if n > len(spaced):
+                    break
+                found = self._starting.get(spaced[:n])
+                if found:
+                    ks.update(found)
+            for t, owners in self._inside:
+                if t in spaced:
+                    ks.update(owners)
             if ks:
                 out.append((run.start(), tuple(sorted(ks))))
         return tuple(out)
@@ -132,24 +140,3 @@ def _matches(regex: re.Pattern[str], norm: str, at: list[int], hi: int) -> list[
                 found.append(m)
                 end = m.end()
     return found
-
-
-def _trie(strings: dict[str, set[int]] | set[str]) -> str:
-    """A regex for a set of strings that finds the longest one at a position (a prefix tree)."""
-    tree: dict = {}
-    for s in strings:
-        node = tree
-        for ch in s:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        if "" in node:
-            alts.append("")
-        if len(alts) == 1:
-            return alts[0]
-        return "(?:" + "|".join(alts) + ")"
-
-    return emit(tree)
-
