@@ -21,7 +21,7 @@ from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_ara
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, attach_possessors, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
-from pipeline.literals import may_match, needs_of
+from pipeline.literals import gate_of, may_match, needs_of, search
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
 from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
@@ -319,7 +319,7 @@ _BRACKET = re.compile(r"(?:\s+\w+){0,4}\s*\(\s*")
 def _is_source(ctx: _Context, a: ActorMention) -> bool:
     """The side is the one something is taken from or done against ("from (the control of) the GNA",
     «من أيدي X»), or the bracketed short name of one ("… Government of National Accord (GNA)")."""
-    if ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 60), a.start):
+    if search(ctx.lex.source_before, ctx.tx.norm, max(0, a.start - 60), a.start):
         return True
     k = bisect.bisect_left(_offsets(ctx)[0], a.start)  # its index: the actors are in order, one a start
     if k > 0 and _BRACKET.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start):
@@ -331,7 +331,7 @@ def _media_patron(norm: str, lex: Lexicon, a: ActorMention) -> bool:
     """The side is only named as the patron of media ("media loyal to Haftar", «مواقع مناصرة لقوات حفتر»)."""
     if norm.startswith("pro ", a.start):
         return bool(lex.media_after.match(norm, a.end))  # "pro-Haftar media", not "pro-GNA forces"
-    before = lex.media_before.search(norm, max(0, a.start - 60), a.start)
+    before = search(lex.media_before, norm, max(0, a.start - 60), a.start)
     if before is None:
         return False
     if before.group().strip() == "pro":
@@ -511,13 +511,13 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
                 and may_specific and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
             continue  # "Mitiga International Airport in Tripoli": the city only locates the airport
         before = lead
-        background = k > 0 and may_background and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
+        background = k > 0 and may_background and search(lex.background, tx.norm, tx.n(inside[k - 1].end), ms)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
         paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
         # "the facility in southern Tripoli": a place in the city, not the city, is meant
         if m.place.kind in CITY_KINDS and may_facility and lex.facility_before.search(before):
             located.add(len(out))
-        out.append((m, bool((may_locator and lex.locator.search(before)) or background or paired
+        out.append((m, bool((may_locator and search(lex.locator, before)) or background or paired
                             or len(out) in located)))
     # a city that only locates a facility is still where the event is, so reference points give way to it
     main = [not loc or k in located for k, (_m, loc) in enumerate(out)]
@@ -591,7 +591,7 @@ def _is_goal(tx: NormalizedText, trig: Trigger, m: Match, lex: Lexicon) -> bool:
     not where it starts."""
     ms = tx.n(m.start)
     lo = trig.end if trig.end <= ms and tx.tokens_between(trig.end, ms) <= 6 else max(0, ms - 25)
-    return bool(lex.goal_before.search(tx.norm, lo, ms))
+    return bool(search(lex.goal_before, tx.norm, lo, ms))
 
 
 def _is_origin(tx: NormalizedText, m: Match, lex: Lexicon) -> bool:
@@ -641,7 +641,9 @@ class _Scans:
         key = (id(regex), lo, hi)
         found = self._starts.get(key)
         if found is None:
-            found = self._starts[key] = [m.start() for m in regex.finditer(self.norm, lo, hi)]
+            gate = gate_of(regex)  # where none of the words a match needs are, no match starts
+            found = self._starts[key] = [] if gate is not None and gate.search(self.norm, lo, hi) is None else [
+                m.start() for m in regex.finditer(self.norm, lo, hi)]
         return found
 
     def none_before(self, regex: re.Pattern[str], region: tuple[int, int], pos: int) -> bool:

@@ -51,6 +51,46 @@ def first_word(regex: re.Pattern[str]) -> frozenset[str]:
     return _opening(list(parsed))
 
 
+_GATES: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}  # by id, as _KNOWN
+
+
+def gate_of(regex: re.Pattern[str]) -> re.Pattern[str] | None:
+    """A regex that finds the strings a match needs, and starts with a literal (so it is searched at C
+    speed), or None when nothing is known: where it finds nothing, the regex finds nothing. It looks for
+    the ways a match's first word may begin (first_word) when they are few, else for the regex's most
+    selective set of needs."""
+    known = _GATES.get(id(regex))
+    if known is None or known[0] is not regex:
+        heads = first_word(regex)
+        if heads and len(heads) <= _GATE_WORDS:
+            gate = re.compile("|".join(_word_gate(s) for s in sorted(heads, key=lambda s: (-len(s.strip()), s))))
+        else:
+            strings = _best(list(needs_of(regex)))
+            gate = re.compile("|".join(re.escape(s) for s in sorted(strings, key=lambda s: (-len(s), s)))) if strings else None
+        known = _GATES[id(regex)] = (regex, gate)
+    return known[1]
+
+
+#: The most first-word strings a gate lists (an alternation is tried one alternative after the other).
+_GATE_WORDS = 200
+
+
+def _word_gate(string: str) -> str:
+    """A first-word string as a regex that starts with its letters: " ab " is "ab" starting and ending a word."""
+    core = re.escape(string.strip(" "))
+    return core + (rf"(?<!\w{core})" if string.startswith(" ") else "") + (r"(?!\w)" if string.endswith(" ") else "")
+
+
+def search(regex: re.Pattern[str], text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+    """regex.search(text, pos, endpos), not run where its gate finds none of the words a match needs: for a
+    regex that reads each character slowly (one that starts with a look-behind or a long alternation)."""
+    end = len(text) if endpos is None else endpos
+    gate = gate_of(regex)
+    if gate is not None and gate.search(text, pos, end) is None:
+        return None
+    return regex.search(text, pos, end)
+
+
 def may_match(needs: Needs, text: str) -> bool:
     """False only when the text lacks every string of one of the sets the regex needs."""
     return all(any(s in text for s in strings) for strings in needs)

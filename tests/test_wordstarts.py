@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gazetteer.normalize import NormalizedText
 from pipeline.lexicon import load_lexicon
-from pipeline.literals import first_word
+from pipeline.literals import first_word, gate_of, search
 from pipeline.readers import read_paths
 from pipeline.wordstarts import WordStarts, token_spans
 
@@ -81,3 +81,28 @@ def test_a_text_with_an_underscore_is_searched_the_plain_way():
     starts = WordStarts([re.compile(r"(?<!\w)\w*attack")])
     norm = "x_attack attack"
     assert [m.span() for m in starts.search(norm, 0, len(norm), [0])[0]] == [(0, 8), (9, 15)]
+
+
+def test_a_gate_finds_something_wherever_its_regex_finds_a_match():
+    lex = load_lexicon()
+    regexes = _regexes() + [getattr(lex, n) for n in ("hypothetical", "background_state", "locator", "background",
+                                                      "media_before", "source_before", "goal_before", "modal")]
+    words = [*_WORDS, "لو", "ولو", "اذا", "if", "near", "south of", "since", "منذ", "media", "from the control of",
+             "towards", "نحو"]
+    rng = random.Random(7)
+    for _ in range(300):
+        norm = NormalizedText("".join(rng.choice(words) + rng.choice(_GAPS) for _ in range(rng.randint(1, 8)))).norm
+        lo = rng.randint(0, len(norm))
+        hi = rng.randint(lo, len(norm))
+        for regex in regexes:
+            gate = gate_of(regex)
+            if regex.search(norm, lo, hi):
+                assert gate is None or gate.search(norm, lo, hi), (regex.pattern[:60], norm, lo, hi)
+            assert (search(regex, norm, lo, hi) is None) == (regex.search(norm, lo, hi) is None)
+
+
+def test_a_gate_looks_for_how_a_first_word_begins():
+    gate = gate_of(re.compile(r"(?<!\w)(?:[وف])?(?:لو|اذا)(?!\w)"))
+    assert gate is not None
+    assert gate.search("وقال لو اتى") and gate.search("فاذا")
+    assert not gate.search("اللواء الجلود")  # "لو" inside other words starts no match
