@@ -99,35 +99,37 @@ def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | N
     starts and ends of the text's tokens (NormalizedText.token_spans), when known."""
     patterns = lex.patterns
     scout = word_starts([p.regex for p in patterns])  # each pattern is tried only at words that can start it
-    found = []
+    found: list[tuple[int, int, ClaimPattern]] = []  # a Trigger is made only for the ones kept
     for lo, hi in ranges if ranges is not None else [(0, len(norm))]:
         chunk = norm[lo:hi]
         scripts = _scripts(chunk)
         wanted = [k for k, p in enumerate(patterns) if p.arabic in scripts
                   and (scout.at_words[k] or may_match(p.needs, chunk))]  # a pattern whose words are absent is not run
         for k, matches in zip(wanted, scout.search(norm, lo, hi, wanted, words), strict=True):
-            found += [Trigger(m.start(), m.end(), patterns[k]) for m in matches if m.end() > m.start()]
+            pattern = patterns[k]
+            found += [(m.start(), m.end(), pattern) for m in matches if m.end() > m.start()]
     if places is not None:
-        found = [t for t in found if not any(places[t.start : t.end])]
-    found = [t for t in found if not _is_modifier(norm, t, lex)]
-    found.sort(key=lambda t: (-t.pattern.priority, -(t.end - t.start), t.start))
+        found = [f for f in found if not any(places[f[0] : f[1]])]
+    found = [f for f in found if not _is_modifier(norm, *f, lex)]
+    found.sort(key=lambda f: (-f[2].priority, f[0] - f[1], f[0]))
     kept: list[Trigger] = []
     taken = bytearray(len(norm) + 1)
-    for t in found:
-        if not any(taken[t.start : t.end]):
-            kept.append(t)
-            taken[t.start : t.end] = b"\x01" * (t.end - t.start)
-    return sorted((t for t in kept if t.pattern.type is not None), key=lambda t: t.start)
+    for start, end, pattern in found:
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
+            if pattern.type is not None:  # a blocker only masks its span
+                kept.append(Trigger(start, end, pattern))
+    kept.sort(key=lambda t: t.start)
+    return kept
 
 
-def _is_modifier(norm: str, t: Trigger, lex: Lexicon) -> bool:
+def _is_modifier(norm: str, start: int, end: int, pattern: ClaimPattern, lex: Lexicon) -> bool:
     """The trigger word only describes a noun ("retreating militia vehicles", "الرتل المنسحب")."""
-    surface = norm[t.start : t.end]
     latin_surface, latin_after, latin_before, arabic_surface = lex.modifier
-    if t.pattern.arabic:
-        return bool(arabic_surface.match(surface)) and t.pattern.type is ClaimType.WITHDRAWAL
-    return bool(latin_surface.match(surface) and latin_after.match(norm, t.end)
-                and not latin_before.search(norm, max(0, t.start - 12), t.start))
+    if pattern.arabic:  # (the surface regexes are anchored with ^ and $: they read the word alone)
+        return pattern.type is ClaimType.WITHDRAWAL and bool(arabic_surface.match(norm[start:end]))
+    return bool(latin_surface.match(norm[start:end]) and latin_after.match(norm, end)
+                and not latin_before.search(norm, max(0, start - 12), start))
 
 
 def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], lex: Lexicon) -> list[tuple[int, int]]:
