@@ -303,7 +303,7 @@ def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
     quotes = ctx.memo.get("quotes")
     if quotes is None:  # found once a sentence, not once a candidate
         quotes = ctx.memo["quotes"] = [q.span() for q in _QUOTE.finditer(ctx.tx.norm, *ctx.sent)]
-    return any((qs <= a < qe) != (qs <= b < qe) for qs, qe in quotes)
+    return bool(quotes) and any((qs <= a < qe) != (qs <= b < qe) for qs, qe in quotes)
 
 
 def _offsets(ctx: _Context) -> tuple[list[int], list[int]]:
@@ -345,7 +345,7 @@ def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
     """The clause says both sides act ("mutual shelling", "between the LNA and GNA militias")."""
     if ctx.lex.mutual.search(ctx.tx.norm, *clause):
         return True
-    if not ctx.lex.between.search(ctx.tx.norm, *clause):
+    if not search(ctx.lex.between, ctx.tx.norm, *clause):
         return False
     sides = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors if clause[0] <= a.start < clause[1]}
     return {Side.GNA, Side.LNA} <= sides
@@ -734,7 +734,7 @@ def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: 
     التمكن من السيطرة») or a failure phrase after it in its clause ("stormed X without managing to…")."""
     if scans.any_word(lex.failed_before, prev[-4:]):
         return True
-    return scans.may(lex.failed_after, *clause) and bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
+    return scans.may(lex.failed_after, *clause) and bool(search(lex.failed_after, tx.norm, trig.end, clause[1]))
 
 
 def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str], scans: _Scans) -> bool:
