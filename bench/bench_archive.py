@@ -1,4 +1,4 @@
-"""A five-year archive on one machine: ingest with 1 and 2 workers and on Dask, then export.
+"""A five-year archive on one machine: ingest with 1 and 2 workers and on Dask, export, the dashboard's queries.
 
     python -m bench.bench_archive --quick         # 2,000 articles: a smoke run of every step
     python -m bench.bench_archive --articles 2000 --speedup-articles 1000 --skip-ingest --skip-export  # speed-up, Dask
@@ -13,7 +13,9 @@ exited; an ingest step also reports KB written an article it added. The speed-up
 on the first --speedup-articles articles (0 skips it: at 200,000 articles one worker would take hours);
 the full archive is then ingested with --workers (default all cores). The export is the CLI's (wall
 time, peak RSS), then the export path and a json.dumps of the same feature dicts in this process, CPU
-seconds, best of --rounds. Results go to --out (default bench/out/archive/: corpus, databases, exports),
+seconds, best of --rounds. Last, the dashboard's queries run on the archive in a fresh process
+(`bench.bench_dashboard_queries`: cold start, then each filter change, server side; --skip-dashboard skips
+them). Results go to --out (default bench/out/archive/: corpus, databases, exports),
 reused between runs.
 """
 from __future__ import annotations
@@ -234,6 +236,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--resume", action="store_true",
                     help="keep the archive database: the ingest skips the articles already stored")
     ap.add_argument("--skip-export", action="store_true")
+    ap.add_argument("--skip-dashboard", action="store_true", help="no run of the dashboard's queries on the archive")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of the in-process export / dump comparison")
     args = ap.parse_args(argv)
     if args.quick:
@@ -304,13 +307,24 @@ def main(argv: list[str] | None = None) -> None:
             n_claims = con.execute("SELECT COUNT(*) FROM claims").fetchone()[0]
         db_mb = sum(p.stat().st_size for p in archive_db.parent.glob(archive_db.name + "*")) / 2**20
         print(f"archive database: {db_mb:.0f} MB, {n_claims:,} claims")
+    dask_runs = [r for r in speedup if "Dask" in r.label]
+    if dask_runs and len(speedup) > 1:
+        print(f"speed-up of the Dask LocalCluster (2 workers) against 1 local worker: "
+              f"{speedup[0].seconds / dask_runs[-1].seconds:.2f}x")
     if export.exists() and not args.skip_export:
         size = export.stat().st_size
         ours, dump = compare_export(archive_db, export, args.rounds)
         print(f"export: {size / 2**20:.0f} MB; in one process, best of {args.rounds} (CPU s): export path "
               f"{ours:.2f} s, json.dumps of the same feature dicts {dump:.2f} s (export / dump: {ours / dump:.2f}x); "
               f"whole CLI {runs[-1].cpu_seconds:.2f} s CPU ({runs[-1].cpu_seconds / dump:.2f}x the dump), "
-              f"{runs[-1].seconds:.1f} s wall ({runs[-1].seconds / dump:.2f}x the dump's CPU)")
+              f"{runs[-1].seconds:.1f} s wall ({runs[-1].seconds / dump:.2f}x the dump's CPU)", flush=True)
+    if archive_db.exists() and not args.skip_dashboard:
+        from bench.bench_dashboard_queries import print_session
+
+        print("the dashboard's queries on the archive (a fresh process: cold start, then each filter change):",
+              flush=True)
+        print_session(archive_db)
+
 
 if __name__ == "__main__":
     main()

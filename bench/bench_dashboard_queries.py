@@ -130,6 +130,21 @@ def live(db: Path) -> dict:
         proc.wait(15)
 
 
+def print_session(db: Path) -> None:
+    """Runs one visitor's session on the database in a fresh process and prints its figures."""
+    proc = subprocess.run([sys.executable, "-m", "bench.bench_dashboard_queries", "--session", str(db)],
+                          cwd=ROOT, capture_output=True, text=True, check=True)
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    for label, r in result.items():
+        if isinstance(r, dict):
+            print(f"{label:32s} {r['seconds']:6.2f} s server side, {r['cpu']:5.2f} s CPU  ({r['shown']:,} claims at "
+                  f"{r['places']:,} places; map {r['points']:,} {'places' if r['aggregated'] else 'points'}; "
+                  f"{r['held']:,} places held)")
+            print(" " * 33 + ", ".join(f"{k} {v:.2f}" for k, v in r["parts"].items()))
+        else:
+            print(f"{label:32s} {r}")
+
+
 def main() -> None:
     """Build (if needed) and measure each database; print the figures."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -159,17 +174,7 @@ def main() -> None:
             for k, v in live(db).items():
                 print(f"{k:48s} {v}")
             continue
-        proc = subprocess.run([sys.executable, "-m", "bench.bench_dashboard_queries", "--session", str(db)],
-                              cwd=ROOT, capture_output=True, text=True, check=True)
-        result = json.loads(proc.stdout.strip().splitlines()[-1])
-        for label, r in result.items():
-            if isinstance(r, dict):
-                print(f"{label:32s} {r['seconds']:6.2f} s server side, {r['cpu']:5.2f} s CPU  ({r['shown']:,} claims at {r['places']:,} "
-                      f"places; map {r['points']:,} {'places' if r['aggregated'] else 'points'}; "
-                      f"{r['held']:,} places held)")
-                print(" " * 33 + ", ".join(f"{k} {v:.2f}" for k, v in r["parts"].items()))
-            else:
-                print(f"{label:32s} {r}")
+        print_session(db)
         if args.live:
             for k, v in live(db).items():
                 print(f"{k:48s} {v}")

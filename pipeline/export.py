@@ -18,7 +18,7 @@ import pandas as pd
 from gazetteer.matcher import Matcher
 from pipeline.claims import ArticleAnalysis
 from pipeline.filters import Filters, apply_filters
-from pipeline.frame import CLAIM_COLUMNS, SIDE_NAMES, analyses_frame, finish_frame
+from pipeline.frame import CLAIM_COLUMNS, DATE_COLUMNS, NUMBER_COLUMNS, SIDE_NAMES, analyses_frame, finish_frame
 from pipeline.regions import admin1_of
 
 PROPERTY_COLUMNS = [c for c in CLAIM_COLUMNS if c not in ("lat", "lon")]
@@ -238,14 +238,17 @@ def write_export_stream(frames: Iterable[pd.DataFrame], fmt: Format, output: str
                         stdout: TextIO | None = None) -> int:
     """Writes claim frames to a file (through a temporary file) or to stdout ('-'); the number of claims.
 
-    Text formats are written frame by frame (memory bounded by one frame); GeoPackage and GeoParquet
-    are written from all frames at once.
+    Every format is written frame by frame: memory is bounded by one frame, whatever the number of claims.
     """
     if fmt in BINARY_FORMATS:
-        parts = list(frames)
-        df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(CLAIM_COLUMNS))
-        write_export(df, fmt, output, bom)
-        return len(df)
+        write = write_gpkg_frames if fmt is Format.GPKG else write_parquet_frames
+        count = [0]
+
+        def binary(p: Path) -> None:
+            count[0] = write(frames, p)
+
+        atomic_write(Path(output), binary)
+        return count[0]
     if str(output) == "-":
         return write_text_stream(frames, fmt, stdout or sys.stdout, bom)
     written = [0]
@@ -258,12 +261,75 @@ def write_export_stream(frames: Iterable[pd.DataFrame], fmt: Format, output: str
     return written[0]
 
 
+def write_gpkg_frames(frames: Iterable[pd.DataFrame], path: Path) -> int:
+    """Writes claim frames as the GeoPackage layer 'claims' (WGS 84 points), each appended in turn; the count."""
+    n = 0
+    created = False
+    for df in frames:
+        if created and not len(df):
+            continue
+        geo_frame(df).to_file(path, driver="GPKG", layer="claims", engine="pyogrio", mode="a" if created else "w")
+        created = True
+        n += len(df)
+    if not created:
+        geo_frame(finish_frame(pd.DataFrame(columns=list(CLAIM_COLUMNS)))).to_file(
+            path, driver="GPKG", layer="claims", engine="pyogrio")
+    return n
+
+
+def _parquet_schema():  # -> pyarrow.Schema
+    """The GeoParquet columns: CLAIM_COLUMNS typed as the claims frame types them, then WKB `geometry`."""
+    import pyarrow as pa
+
+    def arrow_type(col: str) -> pa.DataType:
+        if col in NUMBER_COLUMNS:
+            return pa.float64()
+        if col in DATE_COLUMNS:
+            return pa.timestamp("us")
+        return pa.int64() if col == "geo_precision" else pa.string()
+
+    return pa.schema([*(pa.field(c, arrow_type(c)) for c in CLAIM_COLUMNS), pa.field("geometry", pa.binary())],
+                     metadata={"geo": _geo_metadata(None)})  # what Arrow readers see; the file's own gets the bbox
+
+
+def _geo_metadata(bbox: list[float] | None) -> str:
+    """GeoParquet 1.0.0 file metadata for the WKB points in WGS 84 (bbox: the points' extent, if any)."""
+    from pyproj import CRS
+
+    column: dict[str, object] = {"encoding": "WKB", "geometry_types": ["Point"],
+                                 "crs": CRS.from_epsg(4326).to_json_dict()}
+    if bbox is not None:
+        column["bbox"] = bbox
+    return json.dumps({"version": "1.0.0", "primary_column": "geometry", "columns": {"geometry": column}})
+
+
+def write_parquet_frames(frames: Iterable[pd.DataFrame], path: Path) -> int:
+    """Writes claim frames as GeoParquet (WKB points in WGS 84), a row group a frame; the number of claims."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    import shapely
+
+    schema = _parquet_schema()
+    n = 0
+    lo_lon = lo_lat = math.inf
+    hi_lon = hi_lat = -math.inf
+    with pq.ParquetWriter(path, schema) as writer:
+        for df in frames:
+            if not len(df):
+                continue
+            lon, lat = df["lon"].to_numpy(dtype=float), df["lat"].to_numpy(dtype=float)
+            arrays = [pa.array(df[c], type=schema.field(c).type, from_pandas=True) for c in CLAIM_COLUMNS]
+            arrays.append(pa.array(shapely.to_wkb(shapely.points(lon, lat)), type=pa.binary()))
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            n += len(df)
+            lo_lon, lo_lat = min(lo_lon, float(lon.min())), min(lo_lat, float(lat.min()))
+            hi_lon, hi_lat = max(hi_lon, float(lon.max())), max(hi_lat, float(lat.max()))
+        if n == 0:
+            writer.write_table(schema.empty_table())
+        writer.add_key_value_metadata({"geo": _geo_metadata([lo_lon, lo_lat, hi_lon, hi_lat] if n else None)})
+    return n
+
+
 def write_export(df: pd.DataFrame, fmt: Format, path: str | Path, bom: bool = False) -> None:
     """Writes the claims to a file in a format (GeoPackage layer 'claims'; GeoParquet with WKB points)."""
-    path = Path(path)
-    if fmt is Format.GPKG:
-        atomic_write(path, lambda p: geo_frame(df).to_file(p, driver="GPKG", layer="claims", engine="pyogrio"))
-    elif fmt is Format.PARQUET:
-        atomic_write(path, lambda p: geo_frame(df).to_parquet(p, index=False))
-    else:
-        write_export_stream([df], fmt, path, bom)
+    write_export_stream([df], fmt, path, bom)

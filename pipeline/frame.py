@@ -67,8 +67,8 @@ CLAIM_COLUMNS: tuple[str, ...] = (
 PLACE_COLUMNS: dict[str, str] = {"place": "name", "place_ar": "name_ar", "admin1": "admin1", "lat": "lat",
                                  "lon": "lon", "geo_precision": "geo_precision"}
 ARTICLE_COLUMNS: tuple[str, ...] = ("title", "source", "url", "published")
-_NUMBERS = ("lat", "lon", "confidence")
-_DATES = ("date", "published")
+NUMBER_COLUMNS = ("lat", "lon", "confidence")
+DATE_COLUMNS = ("date", "published")
 
 
 def claim_id(article_id: str, place_id: str, claim: str, side: str | None, date: str | None) -> str:
@@ -113,9 +113,9 @@ def finish_frame(df: pd.DataFrame) -> pd.DataFrame:
     for col in CLAIM_COLUMNS:
         if col not in out.columns:
             out[col] = None
-    for col in _NUMBERS:
+    for col in NUMBER_COLUMNS:
         out[col] = pd.to_numeric(out[col], errors="coerce")
-    for col in _DATES:
+    for col in DATE_COLUMNS:
         if out[col].dtype == object:
             out[col] = out[col].map(_day)
         out[col] = pd.to_datetime(out[col], errors="coerce")

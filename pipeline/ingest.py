@@ -201,10 +201,11 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
 
 def ingest_dask(items: Iterable[Article | ReadError], conn: sqlite3.Connection, shard_dir: Path,
                 scheduler: str | None = None, workers: int | None = None, progress: Progress | None = None,
-                matcher: Matcher | None = None) -> IngestReport:
+                matcher: Matcher | None = None, partition: int | None = None) -> IngestReport:
     """Extracts on a Dask cluster (a LocalCluster without a scheduler address), one Parquet shard per
-    partition under shard_dir, and stores each shard as it arrives (idempotently)."""
-    from pipeline.dask_ingest import read_shard, run_dask
+    partition (of `partition` articles, default dask_ingest.PARTITION) under shard_dir, and stores each shard
+    as it arrives (idempotently)."""
+    from pipeline.dask_ingest import PARTITION, read_shard, run_dask
 
     matcher = matcher or default_matcher()
     tally = _Tally()
@@ -216,7 +217,8 @@ def ingest_dask(items: Iterable[Article | ReadError], conn: sqlite3.Connection, 
             progress(tally.seen, 0)
 
     with bulk_writes(conn):
-        warnings, errors = run_dask(_new_articles(items, conn, tally), shard_dir, store_shard, scheduler, workers)
+        warnings, errors = run_dask(_new_articles(items, conn, tally), shard_dir, store_shard, scheduler, workers,
+                                    partition=partition or PARTITION)
     tally.warnings.extend(warnings)
     tally.errors.extend(errors)
     return tally.report()

@@ -5,10 +5,11 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from pipeline.cli import main
-from pipeline.export import ACLED_COLUMNS, Format, acled_frame, neutralise, write_export
+from pipeline.export import ACLED_COLUMNS, Format, acled_frame, geo_frame, neutralise, write_export, write_export_stream
 from pipeline.ingest import ingest_paths
 from pipeline.store import load_claims_frame, open_db
 
@@ -57,6 +58,60 @@ def test_geoparquet_reads_back(claims, tmp_path):
     back = gpd.read_parquet(out)
     assert list(back["claim_id"]) == list(df["claim_id"]) and back.crs.to_epsg() == 4326
     assert back.geometry.geom_type.unique().tolist() == ["Point"]
+
+
+def _in_parts(df: pd.DataFrame) -> list[pd.DataFrame]:
+    """The claims as a stream of frames: one claim without a side or a region's precision, an empty frame."""
+    odd = df.iloc[:1].copy()
+    odd["side"], odd["geo_precision"] = None, float("nan")
+    return [odd, df.iloc[1:3], df.iloc[:0], df.iloc[3:]]
+
+
+def _same_claims(back: pd.DataFrame, whole: pd.DataFrame) -> None:
+    """Every column of two read-back claim tables holds the same values (text types aside)."""
+    assert list(back.columns) == list(whole.columns) and len(back) == len(whole)
+    for col in back.columns:
+        if col == "geometry":
+            assert back.geometry.geom_equals(whole.geometry).all()
+        else:
+            assert [None if pd.isna(v) else v for v in back[col]] == \
+                   [None if pd.isna(v) else v for v in whole[col]], col
+
+
+def test_geoparquet_written_frame_by_frame_holds_what_one_write_of_all_claims_holds(claims, tmp_path):
+    _, df = claims
+    parts = _in_parts(df)
+    out, whole = tmp_path / "parts.parquet", tmp_path / "whole.parquet"
+    assert write_export_stream(iter(parts), Format.PARQUET, out) == len(df)
+    geo_frame(pd.concat(parts, ignore_index=True)).to_parquet(whole, index=False)
+    back = gpd.read_parquet(out)
+    assert back.crs.to_epsg() == 4326 and back.geometry.geom_type.unique().tolist() == ["Point"]
+    _same_claims(back, gpd.read_parquet(whole))
+    assert pd.isna(back["side"].iloc[0]) and pd.isna(back["geo_precision"].iloc[0])  # nulls stay nulls
+    bbox = json.loads(pq.read_metadata(out).metadata[b"geo"])["columns"][
+        "geometry"]["bbox"]
+    assert bbox == [df["lon"].min(), df["lat"].min(), df["lon"].max(), df["lat"].max()]  # all frames' extent
+    assert b"geo" in pq.read_table(out).schema.metadata  # Arrow readers find it too
+
+
+def test_geopackage_written_frame_by_frame_holds_what_one_write_of_all_claims_holds(claims, tmp_path):
+    _, df = claims
+    parts = _in_parts(df)
+    out, whole = tmp_path / "parts.gpkg", tmp_path / "whole.gpkg"
+    assert write_export_stream(iter(parts), Format.GPKG, out) == len(df)
+    geo_frame(pd.concat(parts, ignore_index=True)).to_file(whole, driver="GPKG", layer="claims", engine="pyogrio")
+    back = gpd.read_file(out, layer="claims")
+    assert back.crs.to_epsg() == 4326
+    _same_claims(back, gpd.read_file(whole, layer="claims"))
+
+
+@pytest.mark.parametrize("fmt", [Format.PARQUET, Format.GPKG])
+def test_an_export_with_no_claims_is_an_empty_table_with_the_columns(fmt, claims, tmp_path):
+    _, df = claims
+    out = tmp_path / f"none.{fmt.value}"
+    assert write_export_stream(iter([df.iloc[:0]]), fmt, out) == 0
+    back = gpd.read_parquet(out) if fmt is Format.PARQUET else gpd.read_file(out, layer="claims")
+    assert len(back) == 0 and {"claim_id", "side", "evidence"} <= set(back.columns)
 
 
 def test_geojson_features_carry_the_claim_id(claims, tmp_path):
