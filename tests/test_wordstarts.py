@@ -106,3 +106,18 @@ def test_a_gate_looks_for_how_a_first_word_begins():
     assert gate is not None
     assert gate.search("وقال لو اتى") and gate.search("فاذا")
     assert not gate.search("اللواء الجلود")  # "لو" inside other words starts no match
+
+
+def test_triggers_at_the_start_and_end_with_clitics_and_word_edges_are_found_as_before():
+    lex = load_lexicon()
+    starts = WordStarts([p.regex for p in lex.patterns])
+    texts = ["سيطرت قوات الوفاق على المطار", "وقالت إن قوات حفتر انسحبت", "فالسيطرة على العزيزية ثم وسيطرت",
+             "المسيطرة مسيطره", "GNA forces attacked", "attack on Tripoli, counterattack", "x'attack l’attack",
+             "the militias fled_x and fled"]
+    for text in texts:
+        norm = NormalizedText(text).norm
+        for lo, hi in ((0, len(norm)), (1, len(norm)), (0, len(norm) - 1), (0, 5)):
+            _same(starts, norm, lo, hi, token_spans(norm))
+    norm = NormalizedText(texts[0]).norm
+    found = starts.search(norm, 0, len(norm), range(len(lex.patterns)), token_spans(norm))
+    assert any(m.start() == 0 for ms in found for m in ms)  # the trigger that opens the text
