@@ -240,6 +240,11 @@ class NormalizedText:
             self._tokens = list(tokenize(self.norm))
         return self._tokens
 
+    @property
+    def token_spans(self) -> tuple[list[int], list[int]]:
+        """The starts and the ends of the normalized text's tokens."""
+        return self._starts, self._ends
+
     def n(self, i: int) -> int:
         """Normalized offset of an original offset."""
         return i - bisect.bisect_left(self._deleted, i) if self._deleted else i

@@ -11,6 +11,7 @@ from gazetteer.normalize import is_arabic
 from pipeline.lexicon import Lexicon
 from pipeline.literals import may_match
 from pipeline.models import Side
+from pipeline.wordstarts import word_starts
 
 TokenCount = Callable[[int, int], int]
 #: How far after an accusing verb the accuser and the accused may be named
@@ -45,12 +46,13 @@ class ActorMention:
 
 
 def find_actors(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon,
-                ranges: Iterable[tuple[int, int]] | None = None) -> list[ActorMention]:
+                ranges: Iterable[tuple[int, int]] | None = None,
+                words: tuple[list[int], list[int]] | None = None) -> list[ActorMention]:
     """Actor mentions in normalized text (in the given ranges, or all of it; offsets in the normalized
-    text), longest first on overlap."""
+    text), longest first on overlap. `words`: the starts and ends of the text's tokens, when known."""
     found: list[ActorMention] = []
     for lo, hi in ranges if ranges is not None else [(0, len(norm))]:
-        found += _actors_in(norm, original, to_orig, lex, lo, hi)
+        found += _actors_in(norm, original, to_orig, lex, lo, hi, words)
     found.sort(key=lambda x: (-(x.end - x.start), x.start))
     kept: list[ActorMention] = []
     taken = bytearray(len(norm) + 1)
@@ -61,15 +63,18 @@ def find_actors(norm: str, original: str, to_orig: list[int] | None, lex: Lexico
     return sorted(kept, key=lambda x: x.start)
 
 
-def _actors_in(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon, lo: int, hi: int
-               ) -> list[ActorMention]:
+def _actors_in(norm: str, original: str, to_orig: list[int] | None, lex: Lexicon, lo: int, hi: int,
+               words: tuple[list[int], list[int]] | None) -> list[ActorMention]:
     found: list[ActorMention] = []
     chunk = norm[lo:hi]
     has_arabic, has_latin = is_arabic(chunk), bool(re.search(r"[a-z]{2}", chunk))
-    for pat in lex.actors:
-        if (pat.arabic and not has_arabic) or (not pat.arabic and not has_latin) or not may_match(pat.needs, chunk):
-            continue
-        for m in pat.regex.finditer(norm, lo, hi):
+    patterns = lex.actors
+    scout = word_starts([p.regex for p in patterns])  # each list is tried only at words that can start it
+    wanted = [k for k, pat in enumerate(patterns) if (has_arabic if pat.arabic else has_latin)
+              and (scout.at_words[k] or may_match(pat.needs, chunk))]
+    for k, matches in zip(wanted, scout.search(norm, lo, hi, wanted, words), strict=True):
+        pat = patterns[k]
+        for m in matches:
             if pat.caps is not None:
                 a = to_orig[m.start()] if to_orig else m.start()
                 if pat.caps not in original[a : a + len(pat.caps) + 2]:

@@ -21,10 +21,11 @@ from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_ara
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, attach_possessors, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
 from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
-from pipeline.literals import may_match, needs_of
+from pipeline.literals import gate_of, may_match, needs_of, search
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
 from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
+from pipeline.wordstarts import word_starts
 
 BIND_TOKENS = 4
 #: How far a trigger after a place (with none before it) may stand and still be about it.
@@ -90,38 +91,45 @@ def _scripts(norm: str) -> set[bool]:
 
 
 def find_triggers(norm: str, lex: Lexicon, ranges: Iterable[tuple[int, int]] | None = None,
-                  places: bytearray | None = None) -> list[Trigger]:
+                  places: bytearray | None = None, words: tuple[list[int], list[int]] | None = None
+                  ) -> list[Trigger]:
     """Claim triggers (in the given ranges of the text, or all of it), overlaps resolved by priority then
     length; blockers removed at the end. A trigger never spans a place name (`places` marks their
-    characters): "تتصدى طرابلس لهجوم" is two triggers around Tripoli, not one across it."""
-    found = []
+    characters): "تتصدى طرابلس لهجوم" is two triggers around Tripoli, not one across it. `words`: the
+    starts and ends of the text's tokens (NormalizedText.token_spans), when known."""
+    patterns = lex.patterns
+    scout = word_starts([p.regex for p in patterns])  # each pattern is tried only at words that can start it
+    found: list[tuple[int, int, ClaimPattern]] = []  # a Trigger is made only for the ones kept
     for lo, hi in ranges if ranges is not None else [(0, len(norm))]:
         chunk = norm[lo:hi]
         scripts = _scripts(chunk)
-        found += [Trigger(m.start(), m.end(), p) for p in lex.patterns if p.arabic in scripts
-                  and may_match(p.needs, chunk)  # a pattern whose words are absent is not run
-                  for m in p.regex.finditer(norm, lo, hi) if m.end() > m.start()]
+        wanted = [k for k, p in enumerate(patterns) if p.arabic in scripts
+                  and (scout.at_words[k] or may_match(p.needs, chunk))]  # a pattern whose words are absent is not run
+        for k, matches in zip(wanted, scout.search(norm, lo, hi, wanted, words), strict=True):
+            pattern = patterns[k]
+            found += [(m.start(), m.end(), pattern) for m in matches if m.end() > m.start()]
     if places is not None:
-        found = [t for t in found if not any(places[t.start : t.end])]
-    found = [t for t in found if not _is_modifier(norm, t, lex)]
-    found.sort(key=lambda t: (-t.pattern.priority, -(t.end - t.start), t.start))
+        found = [f for f in found if not any(places[f[0] : f[1]])]
+    found = [f for f in found if not _is_modifier(norm, *f, lex)]
+    found.sort(key=lambda f: (-f[2].priority, f[0] - f[1], f[0]))
     kept: list[Trigger] = []
     taken = bytearray(len(norm) + 1)
-    for t in found:
-        if not any(taken[t.start : t.end]):
-            kept.append(t)
-            taken[t.start : t.end] = b"\x01" * (t.end - t.start)
-    return sorted((t for t in kept if t.pattern.type is not None), key=lambda t: t.start)
+    for start, end, pattern in found:
+        if taken.find(1, start, end) < 0:
+            taken[start:end] = b"\x01" * (end - start)
+            if pattern.type is not None:  # a blocker only masks its span
+                kept.append(Trigger(start, end, pattern))
+    kept.sort(key=lambda t: t.start)
+    return kept
 
 
-def _is_modifier(norm: str, t: Trigger, lex: Lexicon) -> bool:
+def _is_modifier(norm: str, start: int, end: int, pattern: ClaimPattern, lex: Lexicon) -> bool:
     """The trigger word only describes a noun ("retreating militia vehicles", "الرتل المنسحب")."""
-    surface = norm[t.start : t.end]
     latin_surface, latin_after, latin_before, arabic_surface = lex.modifier
-    if t.pattern.arabic:
-        return bool(arabic_surface.match(surface)) and t.pattern.type is ClaimType.WITHDRAWAL
-    return bool(latin_surface.match(surface) and latin_after.match(norm, t.end)
-                and not latin_before.search(norm, max(0, t.start - 12), t.start))
+    if pattern.arabic:  # (the surface regexes are anchored with ^ and $: they read the word alone)
+        return pattern.type is ClaimType.WITHDRAWAL and bool(arabic_surface.match(norm[start:end]))
+    return bool(latin_surface.match(norm[start:end]) and latin_after.match(norm, end)
+                and not latin_before.search(norm, max(0, start - 12), start))
 
 
 def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], lex: Lexicon) -> list[tuple[int, int]]:
@@ -295,7 +303,7 @@ def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
     quotes = ctx.memo.get("quotes")
     if quotes is None:  # found once a sentence, not once a candidate
         quotes = ctx.memo["quotes"] = [q.span() for q in _QUOTE.finditer(ctx.tx.norm, *ctx.sent)]
-    return any((qs <= a < qe) != (qs <= b < qe) for qs, qe in quotes)
+    return bool(quotes) and any((qs <= a < qe) != (qs <= b < qe) for qs, qe in quotes)
 
 
 def _offsets(ctx: _Context) -> tuple[list[int], list[int]]:
@@ -313,7 +321,7 @@ _BRACKET = re.compile(r"(?:\s+\w+){0,4}\s*\(\s*")
 def _is_source(ctx: _Context, a: ActorMention) -> bool:
     """The side is the one something is taken from or done against ("from (the control of) the GNA",
     «من أيدي X»), or the bracketed short name of one ("… Government of National Accord (GNA)")."""
-    if ctx.lex.source_before.search(ctx.tx.norm, max(0, a.start - 60), a.start):
+    if search(ctx.lex.source_before, ctx.tx.norm, max(0, a.start - 60), a.start):
         return True
     k = bisect.bisect_left(_offsets(ctx)[0], a.start)  # its index: the actors are in order, one a start
     if k > 0 and _BRACKET.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start):
@@ -325,7 +333,7 @@ def _media_patron(norm: str, lex: Lexicon, a: ActorMention) -> bool:
     """The side is only named as the patron of media ("media loyal to Haftar", «مواقع مناصرة لقوات حفتر»)."""
     if norm.startswith("pro ", a.start):
         return bool(lex.media_after.match(norm, a.end))  # "pro-Haftar media", not "pro-GNA forces"
-    before = lex.media_before.search(norm, max(0, a.start - 60), a.start)
+    before = search(lex.media_before, norm, max(0, a.start - 60), a.start)
     if before is None:
         return False
     if before.group().strip() == "pro":
@@ -337,7 +345,7 @@ def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
     """The clause says both sides act ("mutual shelling", "between the LNA and GNA militias")."""
     if ctx.lex.mutual.search(ctx.tx.norm, *clause):
         return True
-    if not ctx.lex.between.search(ctx.tx.norm, *clause):
+    if not search(ctx.lex.between, ctx.tx.norm, *clause):
         return False
     sides = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors if clause[0] <= a.start < clause[1]}
     return {Side.GNA, Side.LNA} <= sides
@@ -505,13 +513,13 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
                 and may_specific and lex.specific_container.match(tx.norm[tx.n(inside[k - 1].end) : ms])):
             continue  # "Mitiga International Airport in Tripoli": the city only locates the airport
         before = lead
-        background = k > 0 and may_background and lex.background.search(tx.norm, tx.n(inside[k - 1].end), ms)
+        background = k > 0 and may_background and search(lex.background, tx.norm, tx.n(inside[k - 1].end), ms)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
         paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
         # "the facility in southern Tripoli": a place in the city, not the city, is meant
         if m.place.kind in CITY_KINDS and may_facility and lex.facility_before.search(before):
             located.add(len(out))
-        out.append((m, bool((may_locator and lex.locator.search(before)) or background or paired
+        out.append((m, bool((may_locator and search(lex.locator, before)) or background or paired
                             or len(out) in located)))
     # a city that only locates a facility is still where the event is, so reference points give way to it
     main = [not loc or k in located for k, (_m, loc) in enumerate(out)]
@@ -585,7 +593,7 @@ def _is_goal(tx: NormalizedText, trig: Trigger, m: Match, lex: Lexicon) -> bool:
     not where it starts."""
     ms = tx.n(m.start)
     lo = trig.end if trig.end <= ms and tx.tokens_between(trig.end, ms) <= 6 else max(0, ms - 25)
-    return bool(lex.goal_before.search(tx.norm, lo, ms))
+    return bool(search(lex.goal_before, tx.norm, lo, ms))
 
 
 def _is_origin(tx: NormalizedText, m: Match, lex: Lexicon) -> bool:
@@ -635,7 +643,9 @@ class _Scans:
         key = (id(regex), lo, hi)
         found = self._starts.get(key)
         if found is None:
-            found = self._starts[key] = [m.start() for m in regex.finditer(self.norm, lo, hi)]
+            gate = gate_of(regex)  # where none of the words a match needs are, no match starts
+            found = self._starts[key] = [] if gate is not None and gate.search(self.norm, lo, hi) is None else [
+                m.start() for m in regex.finditer(self.norm, lo, hi)]
         return found
 
     def none_before(self, regex: re.Pattern[str], region: tuple[int, int], pos: int) -> bool:
@@ -724,7 +734,7 @@ def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: 
     التمكن من السيطرة») or a failure phrase after it in its clause ("stormed X without managing to…")."""
     if scans.any_word(lex.failed_before, prev[-4:]):
         return True
-    return scans.may(lex.failed_after, *clause) and bool(lex.failed_after.search(tx.norm, trig.end, clause[1]))
+    return scans.may(lex.failed_after, *clause) and bool(search(lex.failed_after, tx.norm, trig.end, clause[1]))
 
 
 def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str], scans: _Scans) -> bool:
@@ -863,7 +873,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     needed = [sp for s, sp in zip(sentences, spans, strict=True)
               if _between(found, found_starts, s.start, s.end) or _between(verb_starts, verb_starts, *sp)]
     actors = attach_possessors(tx.norm, resolve_army(
-        tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed))))
+        tx.norm, article.source, find_actors(tx.norm, article.text, tx.to_orig, lex, _merged(needed),
+                                            tx.token_spans)))
     actor_starts = [a.start for a in actors]
     mentions = _not_actors(tx, found, actors, actor_starts)
     mention_starts = [m.start for m in mentions]
@@ -873,7 +884,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     for m in mentions:
         s, e = tx.n(m.start), tx.n(m.end)
         covered[s:e] = b"\x01" * (e - s)
-    triggers = find_triggers(tx.norm, lex, with_places, covered)  # a claim needs a place in its sentence
+    triggers = find_triggers(tx.norm, lex, with_places, covered, tx.token_spans)  # a claim needs a place in its sentence
     trigger_starts = [t.start for t in triggers]
     dateline_n = tx.n(dateline)
     anchored = find_anchored(tx.norm)

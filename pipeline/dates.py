@@ -13,6 +13,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from gazetteer.normalize import normalize_pattern
+from pipeline.literals import search
 from pipeline.models import DatePrecision, EventDate
 
 DATA = files("pipeline") / "data" / "dates.json"  # from the installed package (Dask workers)
@@ -210,4 +211,4 @@ def _resolve(m: re.Match[str], lex: _Lexicon, published: dt.date | None) -> Even
 def continues_reference(text: str, start: int, end: int) -> bool:
     """True when the (normalized) sentence text[start:end] ties itself to the article's last date
     ("drones later struck", "had also entered")."""
-    return bool(lexicon().continues.search(text, start, end))
+    return bool(search(lexicon().continues, text, start, end))  # its gate skips a sentence without its words
