@@ -46,9 +46,21 @@ def first_word(regex: re.Pattern[str]) -> frozenset[str]:
     if regex.flags & (re.IGNORECASE | re.ASCII):
         return frozenset()
     parsed = P.parse(regex.pattern, regex.flags)
-    if parsed.getwidth()[0] == 0:
+    if parsed.getwidth()[0] == 0 or _sets_flags(parsed):
         return frozenset()
     return _opening(list(parsed))
+
+
+def _sets_flags(node: object) -> bool:
+    """Whether a parsed regex holds a group with flags of its own ((?a:…), (?i:…), …): inside one, word
+    characters and boundaries may not be what the rest of the regex means by them."""
+    if isinstance(node, P.SubPattern):
+        return any(_sets_flags(item) for item in node.data)
+    if isinstance(node, tuple | list):
+        if len(node) == 2 and node[0] is C.SUBPATTERN and (node[1][1] or node[1][2]):
+            return True
+        return any(_sets_flags(item) for item in node)
+    return False
 
 
 _GATES: dict[int, tuple[re.Pattern[str], re.Pattern[str] | None]] = {}  # by id, as _KNOWN

@@ -52,6 +52,12 @@ def test_regexes_that_can_start_inside_a_word_are_not_tried_at_words():
     assert first_word(re.compile(r"(?<!\w)\s*foo")) == frozenset()  # the word may start later
     assert first_word(re.compile(r"(?<!\w)foo", re.IGNORECASE)) == frozenset()
     assert first_word(re.compile(r"(?<!\w)(?:foo)?")) == frozenset()  # may match nothing
+    # a group with flags of its own: its \w and \b are not the rest's ("é" is no word character under (?a:))
+    for pattern, text in ((r"(?a:(?<!\w))foo", "éfoo"), (r"(?<!\w)ab(?a:\b)", "abé")):
+        assert first_word(re.compile(pattern)) == frozenset()
+        starts = WordStarts([re.compile(pattern)])
+        assert [m.span() for m in starts.search(text, 0, len(text), [0], token_spans(text))[0]] == \
+               [m.span() for m in re.finditer(pattern, text)]
 
 
 def test_word_starts_find_what_the_plain_search_finds_on_edge_texts():
