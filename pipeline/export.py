@@ -241,22 +241,18 @@ def write_export_stream(frames: Iterable[pd.DataFrame], fmt: Format, output: str
 
     Every format is written frame by frame: memory is bounded by one frame, whatever the number of claims.
     """
-    if fmt in BINARY_FORMATS:
-        write = write_gpkg_frames if fmt is Format.GPKG else write_parquet_frames
-        count = [0]
-
-        def binary(p: Path) -> None:
-            count[0] = write(frames, p)
-
-        atomic_write(Path(output), binary)
-        return count[0]
-    if str(output) == "-":
+    if fmt not in BINARY_FORMATS and str(output) == "-":
         return write_text_stream(frames, fmt, stdout or sys.stdout, bom)
     written = [0]
 
     def stream(p: Path) -> None:
-        with open(p, "w", encoding="utf-8", newline="") as fh:
-            written[0] = write_text_stream(frames, fmt, fh, bom)
+        if fmt is Format.GPKG:
+            written[0] = write_gpkg_frames(frames, p)
+        elif fmt is Format.PARQUET:
+            written[0] = write_parquet_frames(frames, p)
+        else:
+            with open(p, "w", encoding="utf-8", newline="") as fh:
+                written[0] = write_text_stream(frames, fmt, fh, bom)
 
     atomic_write(Path(output), stream)
     return written[0]
@@ -264,18 +260,19 @@ def write_export_stream(frames: Iterable[pd.DataFrame], fmt: Format, output: str
 
 def write_gpkg_frames(frames: Iterable[pd.DataFrame], path: Path) -> int:
     """Writes claim frames as the GeoPackage layer 'claims' (WGS 84 points), each appended in turn; the count."""
+    def write(df: pd.DataFrame, mode: str) -> None:  # Point declared: an empty first frame leaves it unknown
+        geo_frame(df).to_file(path, driver="GPKG", layer="claims", engine="pyogrio", mode=mode, geometry_type="Point")
+
     n = 0
     created = False
     for df in frames:
         if created and not len(df):
             continue
-        geo_frame(df).to_file(path, driver="GPKG", layer="claims", engine="pyogrio", mode="a" if created else "w",
-                              geometry_type="Point")  # declared: an empty first frame would leave it unknown
+        write(df, "a" if created else "w")
         created = True
         n += len(df)
     if not created:
-        geo_frame(finish_frame(pd.DataFrame(columns=list(CLAIM_COLUMNS)))).to_file(
-            path, driver="GPKG", layer="claims", engine="pyogrio", geometry_type="Point")
+        write(finish_frame(pd.DataFrame(columns=list(CLAIM_COLUMNS))), "w")
     return n
 
 
