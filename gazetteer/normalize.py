@@ -219,6 +219,12 @@ def normalize_pattern(pattern: str) -> str:
     return pattern.translate({k: v for k, v in _ALIGNED_MAP.items() if k >= 0x0600})
 
 
+def token_spans(norm: str) -> tuple[list[int], list[int]]:
+    """The starts and the ends of a normalized text's tokens (TOKEN_RE)."""
+    spans = [m.span() for m in TOKEN_RE.finditer(norm)]
+    return [a for a, _b in spans], [b for _a, b in spans]
+
+
 class NormalizedText:
     """A text with its normalized form (normalize_aligned), the map between their offsets, and the
     normalized form's tokens: the one position system the claim extractor works in. The place matcher
@@ -228,9 +234,7 @@ class NormalizedText:
         self.text = text
         self.norm, self.to_orig = normalize_aligned(text)
         self._deleted = deleted_offsets(text) if self.to_orig is not None else []
-        spans = [m.span() for m in TOKEN_RE.finditer(self.norm)]
-        self._starts = [a for a, _b in spans]
-        self._ends = [b for _a, b in spans]
+        self._starts, self._ends = token_spans(self.norm)
         self._tokens: list[Token] | None = None
 
     @property

@@ -169,7 +169,7 @@ def _opening(seq: list) -> frozenset[str]:
     if op is C.BRANCH:
         alternatives = [_opening([*sub, *seq[1:]]) for sub in av[1]]
         return frozenset().union(*alternatives) if all(alternatives) else frozenset()
-    if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
+    if op is C.SUBPATTERN:  # no group has flags of its own (first_word)
         return _opening([*av[3], *seq[1:]])
     return frozenset()
 
@@ -195,7 +195,7 @@ def _heads(seq: list, heads: frozenset[str]) -> frozenset[str]:
             return _ended(heads, seq[i:])  # (?!\w) or \b: the word ends here
         elif op in (C.ASSERT, C.ASSERT_NOT, C.AT):
             continue
-        elif op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
+        elif op is C.SUBPATTERN:
             return _heads([*av[3], *seq[i + 1 :]], heads)
         elif op is C.BRANCH:
             return _joined(_heads([*sub, *seq[i + 1 :]], heads) for sub in av[1])
@@ -261,7 +261,7 @@ def _first_word(seq: list, at_start: bool) -> tuple[list[frozenset[str]], bool]:
             needs.append(frozenset({(" " if run_at_start else "") + "".join(chr(c) for _, c in run)
                                     + (" " if _ends_word(seq[i:]) else "")}))
             run.clear()
-        if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
+        if op is C.SUBPATTERN:
             seq = [*av[3], *seq[i + 1 :]]  # a group: its parts, then the rest
             i = 0
             continue
@@ -303,7 +303,7 @@ def _ends_word(seq: list) -> bool:
             continue
         if op is C.AT:
             return av is C.AT_BOUNDARY or av is C.AT_UNI_BOUNDARY  # \b right after a word character
-        if op is C.SUBPATTERN and not av[1] & re.IGNORECASE:
+        if op is C.SUBPATTERN:
             return _ends_word([*av[3], *seq[k + 1 :]])
         if op is C.BRANCH:
             return all(_ends_word([*sub, *seq[k + 1 :]]) for sub in av[1])

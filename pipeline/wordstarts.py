@@ -19,7 +19,7 @@ import bisect
 import re
 from collections.abc import Sequence
 
-from gazetteer.normalize import TOKEN_RE
+from gazetteer.normalize import token_spans
 from pipeline.literals import first_word
 
 #: Words whose answer is kept; past that the memo starts afresh.
@@ -120,12 +120,6 @@ def word_starts(regexes: Sequence[re.Pattern[str]]) -> WordStarts:
             _BUILT.clear()
         found = _BUILT[key] = WordStarts(regexes)
     return found
-
-
-def token_spans(norm: str) -> tuple[list[int], list[int]]:
-    """The starts and ends of a normalized text's tokens (as NormalizedText keeps them)."""
-    spans = [m.span() for m in TOKEN_RE.finditer(norm)]
-    return [a for a, _b in spans], [b for _a, b in spans]
 
 
 def _matches(regex: re.Pattern[str], norm: str, at: list[int], hi: int) -> list[re.Match[str]]:

@@ -6,11 +6,11 @@ import random
 import re
 from pathlib import Path
 
-from gazetteer.normalize import NormalizedText
+from gazetteer.normalize import NormalizedText, token_spans
 from pipeline.lexicon import load_lexicon
 from pipeline.literals import first_word, gate_of, search
 from pipeline.readers import read_paths
-from pipeline.wordstarts import WordStarts, token_spans
+from pipeline.wordstarts import WordStarts
 
 ROOT = Path(__file__).resolve().parent.parent
 
