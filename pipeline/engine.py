@@ -171,8 +171,12 @@ def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1, match
                 yield from done.result()
         while pending:
             yield from pending.popleft()[0].result()
-    except KeyboardInterrupt:  # stopped while waiting: what the workers had finished is handed over first
-        while pending and pending[0][0].done() and not pending[0][0].cancelled() and not pending[0][0].exception():
+    except KeyboardInterrupt:  # stopped: chunks not started are dropped; the others are handed over first
+        for future, _size in pending:
+            future.cancel()  # only a chunk no worker has taken can be cancelled
+        # The pool's shutdown waits for the chunks workers have taken anyway: their results are not thrown
+        # away, and none is lost for being still on its way back when the stop came.
+        while pending and not pending[0][0].cancelled() and not pending[0][0].exception():
             yield from pending.popleft()[0].result()
         raise
     finally:
