@@ -15,9 +15,10 @@ import multiprocessing
 import os
 import pickle
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from gazetteer.matcher import Matcher, default_matcher
 from gazetteer.records import Place
@@ -48,14 +49,32 @@ class ArticleFailure:
 
 @dataclass(frozen=True)
 class Analysed:
-    """An article's analyses (one per part of a long article) and warnings about it."""
+    """An article's analyses (one per part of a long article) and warnings about it; each analysis an
+    ArticleAnalysis, or what analyse_stream's `prepare` made of it."""
 
     article: Article
-    analyses: tuple[ArticleAnalysis, ...]
+    analyses: tuple[Any, ...]
     warnings: tuple[str, ...] = ()
 
 
 Outcome = Analysed | ArticleFailure | ReadError
+Prepare = Callable[[ArticleAnalysis, Matcher], Any]
+
+
+def prepared(outcome: Analysed | ArticleFailure, prepare: Prepare | None, matcher: Matcher
+             ) -> Analysed | ArticleFailure:
+    """The outcome with each analysis replaced by prepare(analysis, matcher); an article whose analysis it
+    cannot prepare fails as a whole, with why."""
+    if prepare is None or not isinstance(outcome, Analysed):
+        return outcome
+    parts = []
+    for analysis in outcome.analyses:
+        try:
+            parts.append(prepare(analysis, matcher))
+        except Exception as exc:  # a bug on one article must not end the batch
+            part = analysis.article
+            return ArticleFailure(part.id, part.origin, f"not stored ({type(exc).__name__}: {exc})")
+    return dataclasses.replace(outcome, analyses=tuple(parts))
 
 
 def analyse(article: Article, matcher: Matcher | None = None,
@@ -87,16 +106,18 @@ def analyse(article: Article, matcher: Matcher | None = None,
     return Analysed(article, tuple(analyses), tuple(warnings))
 
 
-# In a worker: the token of the stream it serves and that stream's matcher, set by the pool's initializer.
-_WORKER: list[tuple[int, Matcher]] = []
+# In a worker: the token of the stream it serves, that stream's matcher and prepare step, set by the pool's
+# initializer.
+_WORKER: list[tuple[int, Matcher, Prepare | None]] = []
 # In the parent: each running stream's matcher by its token, for the places its workers send back by id.
 _STREAMS: dict[int, Matcher] = {}
 _TOKENS = itertools.count()
 
 
 def _analyse_chunk(items: tuple[Article | ReadError, ...]) -> list[Outcome]:
-    _token, matcher = _WORKER[0]
-    return [item if isinstance(item, ReadError) else analyse(item, matcher) for item in items]
+    _token, matcher, prepare = _WORKER[0]
+    return [item if isinstance(item, ReadError) else prepared(analyse(item, matcher), prepare, matcher)
+            for item in items]
 
 
 def _chunks(items: Iterable[Article | ReadError], size: int, chars: int
@@ -123,15 +144,16 @@ def _gazetteer_place(token: int, place_id: str) -> Place:
 def _place_by_id(place: Place) -> tuple:
     """In a worker: pickles a place of its stream's gazetteer as the stream's token and the place's id (the
     parent holds that gazetteer), any other place whole."""
-    token, matcher = _WORKER[0]
+    token, matcher, _prepare = _WORKER[0]
     if matcher.by_id.get(place.id) is place:
         return _gazetteer_place, (token, place.id)
     return place.__reduce_ex__(pickle.DEFAULT_PROTOCOL)
 
 
-def _warm(token: int, matcher: Matcher) -> None:
-    """A worker's start: the stream it serves (forked, so the matcher is not pickled) and places sent by id."""
-    _WORKER[:] = [(token, matcher)]
+def _warm(token: int, matcher: Matcher, prepare: Prepare | None) -> None:
+    """A worker's start: the stream it serves (forked, so the matcher and prepare step are not pickled) and
+    places sent by id."""
+    _WORKER[:] = [(token, matcher, prepare)]
     copyreg.pickle(Place, _place_by_id)  # results name places by id: a fifth of the bytes, half the unpickling
 
 
@@ -143,20 +165,23 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1, matcher: Matcher | None = None
-                   ) -> Iterator[Outcome]:
+def analyse_stream(items: Iterable[Article | ReadError], workers: int = 1, matcher: Matcher | None = None,
+                   prepare: Prepare | None = None) -> Iterator[Outcome]:
     """Each input item's outcome, in input order; with workers > 1 extraction runs in worker processes.
 
-    Items are pulled from `items` only as workers free up, so a lazy stream stays lazy.
+    Items are pulled from `items` only as workers free up, so a lazy stream stays lazy. prepare: each
+    analysis is handed over as prepare(analysis, matcher), made where the analysis is (in the worker), so
+    that what comes back to this process is what its consumer needs (the store's rows: pipeline.rows);
+    an analysis it fails on makes its article an ArticleFailure.
     """
+    matcher = matcher or default_matcher()
     if workers <= 1:
         for item in items:
-            yield item if isinstance(item, ReadError) else analyse(item, matcher)
+            yield item if isinstance(item, ReadError) else prepared(analyse(item, matcher), prepare, matcher)
         return
-    matcher = matcher or default_matcher()
     token = next(_TOKENS)
     _STREAMS[token] = matcher  # until the pool is shut down: the last results are unpickled before that
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm, initargs=(token, matcher),
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_warm, initargs=(token, matcher, prepare),
                                mp_context=multiprocessing.get_context("fork"))
     try:
         pending: deque[tuple[Future[list[Outcome]], int]] = deque()

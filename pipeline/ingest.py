@@ -11,17 +11,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazetteer.matcher import Matcher, default_matcher
-from pipeline.claims import ArticleAnalysis
 from pipeline.engine import Analysed, ArticleFailure, analyse, analyse_stream
 from pipeline.models import Article
 from pipeline.readers import ReadError, read_bytes, read_paths
+from pipeline.rows import ArticleRows, article_rows
 from pipeline.sources import Fetcher
 from pipeline.store import (
     StoreOutcome,
     bulk_writes,
     store_analyses,
-    store_article,
     store_batch,
+    store_rows,
     stored_text,
 )
 
@@ -59,7 +59,7 @@ def is_storage_fault(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.DatabaseError) and any(f in str(exc).lower() for f in STORAGE_FAULTS)
 
 
-def _id_clash(art: Article) -> str:
+def _id_clash(art: Article | ArticleRows) -> str:
     """Why an article is not stored when its id is taken by another text."""
     return f"{art.origin}: id {art.id!r} is already stored with a different text; not replaced"
 
@@ -73,21 +73,21 @@ def _check_new(conn: sqlite3.Connection, art: Article) -> tuple[bool, str | None
     return False, (_id_clash(art) if text != art.text else None)
 
 
-def _store(conn: sqlite3.Connection, ready: list[tuple[Article, ArticleAnalysis]], matcher: Matcher,
-           so_far: IngestReport) -> list[tuple[Article, tuple[StoreOutcome, int] | Exception]]:
+def _store(conn: sqlite3.Connection, ready: list[ArticleRows], so_far: IngestReport
+           ) -> list[tuple[ArticleRows, tuple[StoreOutcome, int] | Exception]]:
     """Stores a batch in one transaction (one article: its own); a storage fault stops the run."""
     if not ready:
         return []
     try:
         if len(ready) == 1:
-            return [(ready[0][0], store_article(conn, ready[0][1], matcher))]
-        return list(zip([a for a, _ in ready], store_batch(conn, [an for _, an in ready], matcher), strict=True))
+            return [(ready[0], store_rows(conn, ready[0]))]
+        return list(zip(ready, store_batch(conn, ready), strict=True))
     except Exception as exc:
         if is_storage_fault(exc):
-            raise StorageFault(f"{ready[0][0].origin}: {exc}", so_far) from exc
+            raise StorageFault(f"{ready[0].origin}: {exc}", so_far) from exc
         if len(ready) == 1:
-            return [(ready[0][0], exc)]
-        return [item for one in ready for item in _store(conn, [one], matcher, so_far)]  # find the culprit alone
+            return [(ready[0], exc)]
+        return [item for one in ready for item in _store(conn, [one], so_far)]  # find the culprit alone
 
 
 def _new_articles(items: Iterable[Article | ReadError], conn: sqlite3.Connection, tally: _Tally
@@ -123,9 +123,9 @@ class _Tally:
     def report(self) -> IngestReport:
         return IngestReport(self.seen, self.new, self.claims, tuple(self.errors), tuple(self.warnings))
 
-    def stored(self, conn: sqlite3.Connection, ready: list[tuple[Article, ArticleAnalysis]], matcher: Matcher) -> None:
-        """Store a batch and count what it did."""
-        for art, outcome in _store(conn, ready, matcher, self.report()):
+    def stored(self, conn: sqlite3.Connection, ready: list[ArticleRows]) -> None:
+        """Store a batch of articles' rows and count what it did."""
+        for art, outcome in _store(conn, ready, self.report()):
             if isinstance(outcome, Exception):
                 self.errors.append(f"{art.origin}: not stored ({type(outcome).__name__}: {outcome})")
             elif outcome[0] is StoreOutcome.STORED:
@@ -173,29 +173,29 @@ def _ingest(items: Iterable[Article | ReadError], conn: sqlite3.Connection, matc
             progress: Progress | None, workers: int = 1, batching: Batching = Batching(),
             clock: Callable[[], float] = time.monotonic) -> IngestReport:
     tally = _Tally()
-    ready: list[tuple[Article, ArticleAnalysis]] = []
+    ready: list[ArticleRows] = []
     started = clock()
     fresh = _Watched(_new_articles(items, conn, tally))
     with bulk_writes(conn):
-        try:
-            for outcome in analyse_stream(fresh, workers=workers, matcher=matcher):
+        try:  # the workers send each analysis as the rows to insert: this process only stores them
+            for outcome in analyse_stream(fresh, workers=workers, matcher=matcher, prepare=article_rows):
                 if isinstance(outcome, Analysed):
                     tally.warnings.extend(outcome.warnings)
                     if not ready:
                         started = clock()
-                    ready.extend((an.article, an) for an in outcome.analyses)
+                    ready.extend(outcome.analyses)
                 else:
                     tally.errors.append(str(outcome))
                 if batching.full(len(ready), started, clock(), fresh.exhausted):
-                    tally.stored(conn, ready, matcher)
+                    tally.stored(conn, ready)
                     ready = []
                 if progress is not None:
                     progress(tally.seen, 0)
         except KeyboardInterrupt:
             # stopped by the user: what is analysed is kept (stdin or a feed cannot be read again), then the stop
-            tally.stored(conn, ready, matcher)
+            tally.stored(conn, ready)
             raise
-        tally.stored(conn, ready, matcher)
+        tally.stored(conn, ready)
     return tally.report()
 
 
@@ -212,7 +212,7 @@ def ingest_dask(items: Iterable[Article | ReadError], conn: sqlite3.Connection, 
 
     def store_shard(shard: Path) -> None:
         analyses = list(read_shard(shard, matcher))
-        tally.stored(conn, [(an.article, an) for an in analyses], matcher)
+        tally.stored(conn, [article_rows(an, matcher) for an in analyses])
         if progress is not None:
             progress(tally.seen, 0)
 

@@ -14,7 +14,6 @@ from pathlib import Path
 import pandas as pd
 
 from gazetteer.matcher import MATCHER_VERSION, Matcher
-from gazetteer.records import Place
 from pipeline.claims import ArticleAnalysis
 from pipeline.frame import (
     ARTICLE_COLUMNS,
@@ -22,12 +21,12 @@ from pipeline.frame import (
     CLAIM_FIELDS,
     PLACE_COLUMNS,
     claim_id,
-    claim_values,
     finish_frame,
 )
 from pipeline.models import Article
 from pipeline.published import TimedArticle
 from pipeline.regions import admin1_of
+from pipeline.rows import ARTICLE_ROW, CLAIM_ROW, MENTION_ROW, PLACE_ROW, ArticleRows, article_rows
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -44,6 +43,7 @@ __all__ = [
     "store_analyses",
     "store_analysis",
     "store_batch",
+    "store_rows",
     "stored_text",
 ]
 
@@ -399,13 +399,17 @@ def store_analysis(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher:
 def store_article(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher
                   ) -> tuple[StoreOutcome, int]:
     """Stores one analysed article in one transaction (INSERT ... ON CONFLICT DO NOTHING, outcome read back)."""
+    return store_rows(conn, article_rows(analysis, matcher))
+
+
+def store_rows(conn: sqlite3.Connection, rows: ArticleRows) -> tuple[StoreOutcome, int]:
+    """Stores one article's rows (pipeline.rows) in one transaction; what it did and the number of new claims."""
     with conn:
-        return _insert(conn, analysis, matcher)
+        return _insert(conn, rows)
 
 
-def store_batch(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], matcher: Matcher
-                ) -> list[tuple[StoreOutcome, int] | Exception]:
-    """Stores analysed articles in one transaction, each under its own savepoint.
+def store_batch(conn: sqlite3.Connection, batch: list[ArticleRows]) -> list[tuple[StoreOutcome, int] | Exception]:
+    """Stores articles' rows (pipeline.rows) in one transaction, each article under its own savepoint.
 
     An article that fails is rolled back alone and its exception stands in its place in the result;
     an error of the store itself (disk full, I/O, lock, a damaged file) rolls back the batch and is raised.
@@ -413,10 +417,10 @@ def store_batch(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], match
     results: list[tuple[StoreOutcome, int] | Exception] = []
     conn.execute("BEGIN")
     try:
-        for an in analyses:
+        for rows in batch:
             conn.execute("SAVEPOINT article")
             try:
-                results.append(_insert(conn, an, matcher))
+                results.append(_insert(conn, rows))
             except sqlite3.IntegrityError as exc:  # this article's data: rolled back alone
                 conn.execute("ROLLBACK TO article")
                 results.append(exc)
@@ -436,53 +440,44 @@ def store_batch(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], match
 def store_analyses(conn: sqlite3.Connection, analyses: list[ArticleAnalysis], matcher: Matcher) -> int:
     """Stores several analysed articles in one transaction (all or none); the number of new claims."""
     with conn:
-        return sum(_insert(conn, an, matcher)[1] for an in analyses)
+        return sum(_insert(conn, article_rows(an, matcher))[1] for an in analyses)
 
 
-def _insert(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher) -> tuple[StoreOutcome, int]:
-    art = analysis.article
+def _quoted(names: tuple[str, ...]) -> str:
+    return ", ".join('"' + n + '"' for n in names)
+
+
+def _values(n: int) -> str:
+    return "(" + ",".join("?" * n) + ")"
+
+
+_INSERT_ARTICLE = (f"INSERT INTO articles ({_quoted(ARTICLE_ROW)}, ingested_at) VALUES {_values(len(ARTICLE_ROW) + 1)} "
+                   "ON CONFLICT(id) DO NOTHING")
+_INSERT_PLACE = f"INSERT INTO places ({_quoted(PLACE_ROW)}) VALUES {_values(len(PLACE_ROW))} "
+_INSERT_MENTION = (f"INSERT INTO mentions ({_quoted(MENTION_ROW)}) VALUES {_values(len(MENTION_ROW))} "
+                   "ON CONFLICT DO NOTHING")
+_INSERT_CLAIM = f"INSERT INTO claims ({_quoted(CLAIM_ROW)}) VALUES {_values(len(CLAIM_ROW))} ON CONFLICT(id) DO NOTHING"
+
+
+def _insert(conn: sqlite3.Connection, rows: ArticleRows) -> tuple[StoreOutcome, int]:
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    cur = conn.execute(
-        "INSERT INTO articles (id, title, text, published, source, url, lang, origin, matcher_version, "
-        "ingested_at, published_at) VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(id) DO NOTHING",
-        (art.id, art.title, art.text, art.published.isoformat() if art.published else None, art.source,
-         art.url, art.lang, art.origin, MATCHER_VERSION, now, getattr(art, "published_at", "") or None),
-    )
+    cur = conn.execute(_INSERT_ARTICLE, (*rows.article, now))
     if cur.rowcount == 0:
-        same = stored_text(conn, art.id) == art.text
+        same = stored_text(conn, rows.id) == rows.text
         return (StoreOutcome.ALREADY if same else StoreOutcome.CONFLICT), 0
-    return StoreOutcome.STORED, _insert_findings(conn, analysis, matcher)
+    return StoreOutcome.STORED, _insert_findings(conn, rows)
 
 
-def _insert_findings(conn: sqlite3.Connection, analysis: ArticleAnalysis, matcher: Matcher,
-                     update_places: bool = False) -> int:
-    """Inserts the places, mentions and claims of an analysed article; the number of new claims.
+def _insert_findings(conn: sqlite3.Connection, rows: ArticleRows, update_places: bool = False) -> int:
+    """Inserts the places, mentions and claims of an article's rows; the number of new claims.
 
-    update_places: stored place records take the matcher's name, point and region (reprocess after a
+    update_places: stored place records take the rows' name, point and region (reprocess after a
     gazetteer change); otherwise a stored place is left as it is.
     """
-    art = analysis.article
-    places: dict[str, Place] = {m.place.id: m.place for m in analysis.mentions}
-    for c in analysis.claims:
-        places.setdefault(c.place_id, matcher.by_id[c.place_id])
-    conn.executemany(
-        "INSERT INTO places (id, name, name_ar, lat, lon, kind, geo_precision, admin1) VALUES (?,?,?,?,?,?,?,?) "
-        + (_PLACE_UPSERT if update_places else "ON CONFLICT(id) DO NOTHING"),
-        [(p.id, p.name, p.name_ar, p.lat, p.lon, p.kind, p.geo_precision, p.admin1 or admin1_of(p.lat, p.lon))
-         for p in places.values()],
-    )
-    conn.executemany(
-        'INSERT INTO mentions (article_id, start, "end", surface, place_id, score, how) VALUES (?,?,?,?,?,?,?) '
-        "ON CONFLICT DO NOTHING",
-        [(art.id, m.start, m.end, m.surface, m.place.id, m.score, m.how.value) for m in analysis.mentions],
-    )
-    names = ["id", "article_id", *(f.name for f in CLAIM_FIELDS), "matcher_version"]
-    rows = [(v["id"], art.id, *(v[f.name] for f in CLAIM_FIELDS), MATCHER_VERSION)
-            for v in (claim_values(art.id, c) for c in analysis.claims)]
-    quoted = ", ".join('"' + n + '"' for n in names)
-    cur = conn.executemany(
-        f"INSERT INTO claims ({quoted}) VALUES ({', '.join('?' * len(names))}) ON CONFLICT(id) DO NOTHING", rows)
-    return max(cur.rowcount, 0) if rows else 0  # rows the statement inserted (not the counts its trigger wrote)
+    conn.executemany(_INSERT_PLACE + (_PLACE_UPSERT if update_places else "ON CONFLICT(id) DO NOTHING"), rows.places)
+    conn.executemany(_INSERT_MENTION, rows.mentions)
+    cur = conn.executemany(_INSERT_CLAIM, rows.claims)
+    return max(cur.rowcount, 0) if rows.claims else 0  # rows the statement inserted (not the counts its trigger wrote)
 
 
 _PLACE_UPSERT = ("ON CONFLICT(id) DO UPDATE SET name = excluded.name, name_ar = excluded.name_ar, lat = excluded.lat, "
@@ -496,7 +491,7 @@ def replace_findings(conn: sqlite3.Connection, analysis: ArticleAnalysis, matche
     with conn:
         conn.execute("DELETE FROM claims WHERE article_id = ?", (art.id,))
         conn.execute("DELETE FROM mentions WHERE article_id = ?", (art.id,))
-        _insert_findings(conn, analysis, matcher, update_places=True)
+        _insert_findings(conn, article_rows(analysis, matcher), update_places=True)
         conn.execute("UPDATE articles SET matcher_version = ? WHERE id = ?", (MATCHER_VERSION, art.id))
 
 

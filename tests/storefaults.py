@@ -10,9 +10,9 @@ def fail_storing(monkeypatch: pytest.MonkeyPatch, article_id: str) -> None:
     """Storing the findings of `article_id` raises KeyError; every other article is stored as usual."""
     real = store_mod._insert_findings
 
-    def failing(conn, analysis, matcher, update_places=False):
-        if analysis.article.id == article_id:
+    def failing(conn, rows, update_places=False):
+        if rows.id == article_id:
             raise KeyError("a place the gazetteer lost")
-        return real(conn, analysis, matcher, update_places)
+        return real(conn, rows, update_places)
 
     monkeypatch.setattr(store_mod, "_insert_findings", failing)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 
 from gazetteer.matcher import Matcher, default_matcher
 from pipeline import bounds, engine
@@ -102,3 +103,26 @@ def test_two_streams_at_once_each_get_the_places_of_their_own_gazetteer() -> Non
         a, b = mine.analyses[0].mentions[0].place, other.analyses[0].mentions[0].place
         assert a is base.by_id[a.id] and b is custom.by_id[b.id] and b.note == "a desk's own gazetteer"
     assert engine._STREAMS == {}  # both streams ended: nothing kept
+
+
+def _made_where(analysis, matcher) -> tuple[str, int]:
+    """A prepare step that says which process prepared which article."""
+    if analysis.article.id == "a3":
+        raise KeyError("a place the gazetteer lost")
+    return analysis.article.id, os.getpid()
+
+
+def test_workers_hand_over_what_prepare_makes_of_each_analysis_in_input_order() -> None:
+    """With a prepare step (ingest: the store's rows) the workers send its result, made in the worker; an
+    article it fails on is reported as not stored and the stream goes on."""
+    items = [_art(i) for i in range(40)]
+    for workers in (1, 2):
+        outcomes = list(analyse_stream(items, workers=workers, prepare=_made_where))
+        assert [o.article.id for o in outcomes if isinstance(o, Analysed)] == [f"a{i}" for i in range(40) if i != 3]
+        assert [o.analyses[0][0] for o in outcomes if isinstance(o, Analysed)] == [
+            f"a{i}" for i in range(40) if i != 3]
+        failure = outcomes[3]
+        assert isinstance(failure, ArticleFailure)
+        assert str(failure) == "in.jsonl:3: not stored (KeyError: 'a place the gazetteer lost')"
+        pids = {o.analyses[0][1] for o in outcomes if isinstance(o, Analysed)}
+        assert (os.getpid() in pids) == (workers == 1) and len(pids) <= workers
