@@ -73,21 +73,22 @@ def _check_new(conn: sqlite3.Connection, art: Article) -> tuple[bool, str | None
     return False, (_id_clash(art) if text != art.text else None)
 
 
-def _store(conn: sqlite3.Connection, ready: list[ArticleRows], so_far: IngestReport
+def _store(conn: sqlite3.Connection, ready: list[ArticleRows], so_far: IngestReport, stored_places: set[str]
            ) -> list[tuple[ArticleRows, tuple[StoreOutcome, int] | Exception]]:
-    """Stores a batch in one transaction (one article: its own); a storage fault stops the run."""
+    """Stores a batch in one transaction (one article: its own); a storage fault stops the run. stored_places:
+    ids of places known to be stored, not inserted again (store_batch)."""
     if not ready:
         return []
     try:
         if len(ready) == 1:
             return [(ready[0], store_rows(conn, ready[0]))]
-        return list(zip(ready, store_batch(conn, ready), strict=True))
+        return list(zip(ready, store_batch(conn, ready, stored_places), strict=True))
     except Exception as exc:
         if is_storage_fault(exc):
             raise StorageFault(f"{ready[0].origin}: {exc}", so_far) from exc
         if len(ready) == 1:
             return [(ready[0], exc)]
-        return [item for one in ready for item in _store(conn, [one], so_far)]  # find the culprit alone
+        return [item for one in ready for item in _store(conn, [one], so_far, stored_places)]  # find the culprit alone
 
 
 def _new_articles(items: Iterable[Article | ReadError], conn: sqlite3.Connection, tally: _Tally
@@ -119,13 +120,14 @@ class _Tally:
     claims: int = 0
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    places: set[str] = field(default_factory=set)  # ids of the places this run has stored (not inserted again)
 
     def report(self) -> IngestReport:
         return IngestReport(self.seen, self.new, self.claims, tuple(self.errors), tuple(self.warnings))
 
     def stored(self, conn: sqlite3.Connection, ready: list[ArticleRows]) -> None:
         """Store a batch of articles' rows and count what it did."""
-        for art, outcome in _store(conn, ready, self.report()):
+        for art, outcome in _store(conn, ready, self.report(), self.places):
             if isinstance(outcome, Exception):
                 self.errors.append(f"{art.origin}: not stored ({type(outcome).__name__}: {outcome})")
             elif outcome[0] is StoreOutcome.STORED:

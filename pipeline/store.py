@@ -8,6 +8,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from enum import StrEnum
 from pathlib import Path
 
@@ -408,19 +409,26 @@ def store_rows(conn: sqlite3.Connection, rows: ArticleRows) -> tuple[StoreOutcom
         return _insert(conn, rows)
 
 
-def store_batch(conn: sqlite3.Connection, batch: list[ArticleRows]) -> list[tuple[StoreOutcome, int] | Exception]:
+def store_batch(conn: sqlite3.Connection, batch: list[ArticleRows], stored_places: set[str] | None = None
+                ) -> list[tuple[StoreOutcome, int] | Exception]:
     """Stores articles' rows (pipeline.rows) in one transaction, each article under its own savepoint.
 
     An article that fails is rolled back alone and its exception stands in its place in the result;
     an error of the store itself (disk full, I/O, lock, a damaged file) rolls back the batch and is raised.
+    stored_places: ids of places known to be in the store (no one deletes a place); their rows are not
+    inserted again, and the ids of the places this batch committed are added to it.
     """
     results: list[tuple[StoreOutcome, int] | Exception] = []
+    known = stored_places if stored_places is not None else set()
+    added: set[str] = set()  # places of this batch's stored articles: in the store once the batch commits
     conn.execute("BEGIN")
     try:
         for rows in batch:
             conn.execute("SAVEPOINT article")
             try:
-                results.append(_insert(conn, rows))
+                results.append(_insert(conn, rows, known, added))
+                if results[-1][0] is StoreOutcome.STORED:  # type: ignore[index]
+                    added.update(p[0] for p in rows.places)
             except sqlite3.IntegrityError as exc:  # this article's data: rolled back alone
                 conn.execute("ROLLBACK TO article")
                 results.append(exc)
@@ -434,6 +442,7 @@ def store_batch(conn: sqlite3.Connection, batch: list[ArticleRows]) -> list[tupl
     except BaseException:
         conn.rollback()
         raise
+    known |= added
     return results
 
 
@@ -459,22 +468,25 @@ _INSERT_MENTION = (f"INSERT INTO mentions ({_quoted(MENTION_ROW)}) VALUES {_valu
 _INSERT_CLAIM = f"INSERT INTO claims ({_quoted(CLAIM_ROW)}) VALUES {_values(len(CLAIM_ROW))} ON CONFLICT(id) DO NOTHING"
 
 
-def _insert(conn: sqlite3.Connection, rows: ArticleRows) -> tuple[StoreOutcome, int]:
+def _insert(conn: sqlite3.Connection, rows: ArticleRows, *stored_places: AbstractSet[str]) -> tuple[StoreOutcome, int]:
     now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     cur = conn.execute(_INSERT_ARTICLE, (*rows.article, now))
     if cur.rowcount == 0:
         same = stored_text(conn, rows.id) == rows.text
         return (StoreOutcome.ALREADY if same else StoreOutcome.CONFLICT), 0
-    return StoreOutcome.STORED, _insert_findings(conn, rows)
+    return StoreOutcome.STORED, _insert_findings(conn, rows, False, *stored_places)
 
 
-def _insert_findings(conn: sqlite3.Connection, rows: ArticleRows, update_places: bool = False) -> int:
+def _insert_findings(conn: sqlite3.Connection, rows: ArticleRows, update_places: bool = False,
+                     *stored_places: AbstractSet[str]) -> int:
     """Inserts the places, mentions and claims of an article's rows; the number of new claims.
 
     update_places: stored place records take the rows' name, point and region (reprocess after a
-    gazetteer change); otherwise a stored place is left as it is.
+    gazetteer change); otherwise a stored place is left as it is. stored_places: ids of places already in
+    the store (in this transaction or before it), whose rows are not inserted again.
     """
-    conn.executemany(_INSERT_PLACE + (_PLACE_UPSERT if update_places else "ON CONFLICT(id) DO NOTHING"), rows.places)
+    places = [p for p in rows.places if not any(p[0] in ids for ids in stored_places)] if stored_places else rows.places
+    conn.executemany(_INSERT_PLACE + (_PLACE_UPSERT if update_places else "ON CONFLICT(id) DO NOTHING"), places)
     conn.executemany(_INSERT_MENTION, rows.mentions)
     cur = conn.executemany(_INSERT_CLAIM, rows.claims)
     return max(cur.rowcount, 0) if rows.claims else 0  # rows the statement inserted (not the counts its trigger wrote)

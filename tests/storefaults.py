@@ -10,9 +10,9 @@ def fail_storing(monkeypatch: pytest.MonkeyPatch, article_id: str) -> None:
     """Storing the findings of `article_id` raises KeyError; every other article is stored as usual."""
     real = store_mod._insert_findings
 
-    def failing(conn, rows, update_places=False):
+    def failing(conn, rows, *args):
         if rows.id == article_id:
             raise KeyError("a place the gazetteer lost")
-        return real(conn, rows, update_places)
+        return real(conn, rows, *args)
 
     monkeypatch.setattr(store_mod, "_insert_findings", failing)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sqlite3
 from pathlib import Path
+
+import pytest
 
 from gazetteer.matcher import MATCHER_VERSION, default_matcher
 from pipeline.claims import extract
@@ -12,7 +15,7 @@ from pipeline.frame import claim_values
 from pipeline.ingest import ingest_paths
 from pipeline.models import Article
 from pipeline.rows import ARTICLE_ROW, CLAIM_ROW, MENTION_ROW, PLACE_ROW, article_rows
-from pipeline.store import open_db, store_rows
+from pipeline.store import StoreOutcome, open_db, store_batch, store_rows
 
 GNA_TOOK_AIRPORT = "أعلنت قوات حكومة الوفاق الأربعاء السيطرة على مطار طرابلس العالمي جنوبي العاصمة."
 
@@ -71,3 +74,53 @@ def test_two_workers_store_every_row_one_worker_stores(tmp_path: Path) -> None:
     rows = _every_row(one)
     assert rows["claims"] and rows["mentions"] and rows["claim_months"]
     assert _every_row(two) == rows
+
+
+def _rows(article_id: str, text: str = GNA_TOOK_AIRPORT):
+    art = Article(id=article_id, title="t", text=text, published=dt.date(2020, 6, 3), origin=f"in.jsonl:{article_id}")
+    return article_rows(extract(art, default_matcher()), default_matcher())
+
+
+def test_a_batch_skips_the_places_stored_before_and_learns_only_what_it_committed(tmp_path: Path,
+                                                                                   monkeypatch) -> None:
+    """Places an ingest has stored are not inserted again; a place whose only article was rolled back is not
+    taken as stored, so the next article naming it inserts it (its claims' place must exist)."""
+    from tests.storefaults import fail_storing
+
+    conn = open_db(tmp_path / "m.db")
+    first, second = _rows("a1"), _rows("a2")
+    airport = {p[0] for p in first.places}
+    assert airport and airport == {p[0] for p in second.places}
+    known: set[str] = set()
+    fail_storing(monkeypatch, "a1")
+    assert isinstance(store_batch(conn, [first], known)[0], KeyError)
+    assert known == set()  # a1 rolled back: its places are not stored
+    monkeypatch.undo()
+    assert store_batch(conn, [second, _rows("a3")], known)[0] == (StoreOutcome.STORED, len(second.claims))
+    assert known == airport
+    stored = conn.execute("SELECT COUNT(*) FROM places").fetchone()[0]
+    inserted = []
+    conn.set_trace_callback(lambda sql: inserted.append(sql) if "INTO places" in sql else None)
+    assert store_batch(conn, [_rows("a4"), _rows("a5")], known)[0][0] is StoreOutcome.STORED
+    conn.set_trace_callback(None)
+    assert not inserted and conn.execute("SELECT COUNT(*) FROM places").fetchone()[0] == stored
+    assert conn.execute("SELECT COUNT(*) FROM claims WHERE article_id IN ('a4', 'a5')").fetchone()[0] == 2 * len(
+        second.claims)
+
+
+def test_a_batch_the_store_rolls_back_leaves_the_known_places_as_they_were(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.store as store_mod
+
+    conn = open_db(tmp_path / "m.db")
+    known: set[str] = set()
+    real = store_mod._insert_findings
+
+    def disk_fails_on_a2(conn, rows, *args):
+        if rows.id == "a2":
+            raise sqlite3.OperationalError("disk I/O error")
+        return real(conn, rows, *args)
+
+    monkeypatch.setattr(store_mod, "_insert_findings", disk_fails_on_a2)
+    with pytest.raises(sqlite3.OperationalError):
+        store_batch(conn, [_rows("a1"), _rows("a2")], known)
+    assert known == set() and conn.execute("SELECT COUNT(*) FROM places").fetchone()[0] == 0
