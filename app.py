@@ -24,7 +24,7 @@ from dashboard.i18n import LANGUAGES, direction, text
 from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, base_map, data_group
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS
 from dashboard.timeline import timeline_chart
-from dashboard.viewport import Box, view_of
+from dashboard.viewport import Box, current_view
 from dashboard.views import (
     MAX_DOWNLOAD_CLAIMS,
     PLAY_STEPS,
@@ -424,7 +424,8 @@ def show_page(path: Path, lang: str, filter_box: DeltaGenerator) -> None:
     centre = centre_of(picked)
 
     follow_view = queries.follows_view(summary)
-    area = queries.area_to_fill(summary, view_of(st.session_state.get("map")))  # the view the map reported
+    view = current_view(st.session_state, queries.map_bounds(summary), follow_view)  # the view the map reported
+    area = queries.area_to_fill(summary, view)
     layers = cached_layers(str(path), version, filters, as_of, window, show_control, lang, area)
     (st.warning if layers.aggregated else st.caption)(layers.message)
     show_map(layers, tiles, lang, centre, follow_view)

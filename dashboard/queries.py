@@ -329,6 +329,12 @@ def bounds(summary: pd.DataFrame, pad: float = 0.03) -> list[list[float]] | None
     return [[float(lat.min()) - pad, float(lon.min()) - pad], [float(lat.max()) + pad, float(lon.max()) + pad]]
 
 
+def map_bounds(summary: pd.DataFrame) -> list[list[float]] | None:
+    """The bounds map_layers_for gives the aggregated map of this place_summary (those of its located
+    places): the map is fitted to them when they change."""
+    return bounds(summary.dropna(subset=["lat", "lon"]))
+
+
 def follows_view(summary: pd.DataFrame, max_places: int = DEFAULT_MAX_PLACES) -> bool:
     """Whether the map of this place_summary depends on the view: its claims name more located places than
     one map carries (`max_places`), so map_layers_for fills only the area around the view."""
@@ -383,7 +389,7 @@ def map_layers_for(conn: sqlite3.Connection, f: Filters, summary: pd.DataFrame, 
                    text("msg_view_places", lang, total=total, places=len(located), shown=len(shown)))
     legend = legend_html(text("legend_aggregated", lang), lang, areas=areas is not None)
     return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=areas,
-                     bounds=bounds(located), aggregated=True, message=message, show_control=show_control,
+                     bounds=map_bounds(summary), aggregated=True, message=message, show_control=show_control,
                      heat=tuple(heat_points(shown)), front_places=tuple(sorted(summary["place_id"].astype(str))),
                      legend=legend)
 

@@ -8,7 +8,7 @@ out by a level changes it.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -63,6 +63,18 @@ def view_of(state: object) -> Box | None:
     if south > north or west > east:
         return None
     return Box(south, west, north, east)
+
+
+def current_view(state: MutableMapping, fitted: object, follow: bool, key: str = "map") -> Box | None:
+    """The view the map reported (`state[key]`, a visitor's session state) if it still holds: the map has
+    been fitted to the same bounds (`fitted`, remembered in `state`) since, and it kept reporting its moves
+    (`follow`). Otherwise None, and a view reported while not following is forgotten (it may be stale)."""
+    same_fit = state.get(key + "_fitted") == fitted
+    state[key + "_fitted"] = fitted
+    if not follow:
+        state.pop(key, None)
+        return None
+    return view_of(state.get(key)) if same_fit else None
 
 
 def area_around(view: Box) -> Box:

@@ -15,7 +15,7 @@ from dashboard.areas import areas_within, control_areas
 from dashboard.filters import Filters
 from dashboard.samples import PLACES, make_claim
 from dashboard.schema import normalize_claims
-from dashboard.viewport import MIN_STEP_DEG, Box, area_around, view_of
+from dashboard.viewport import MIN_STEP_DEG, Box, area_around, current_view, view_of
 from pipeline.store import open_db, open_db_readonly
 
 
@@ -36,6 +36,26 @@ def test_the_view_the_map_reports_is_read_as_a_box():
 ])
 def test_a_missing_or_malformed_view_is_no_view(value):
     assert view_of(value) is None
+
+
+def test_a_reported_view_counts_until_the_map_is_fitted_to_other_places():
+    state: dict = {}
+    tripoli = [[32.7, 13.0], [33.0, 13.4]]
+    assert current_view(state, tripoli, follow=True) is None  # the first run: no view reported yet
+    state["map"] = reported(32.80, 13.10, 32.90, 13.30)  # the visitor zoomed in
+    assert current_view(state, tripoli, follow=True) == Box(32.80, 13.10, 32.90, 13.30)
+    assert current_view(state, tripoli, follow=True) == Box(32.80, 13.10, 32.90, 13.30)  # a rerun
+    # A filter with other places: the map is fitted to them, so the old view no longer says what is shown.
+    assert current_view(state, [[30.0, 10.0], [33.0, 15.0]], follow=True) is None
+    state["map"] = reported(30.5, 10.5, 32.5, 14.5)  # what the refitted map reports
+    assert current_view(state, [[30.0, 10.0], [33.0, 15.0]], follow=True) == Box(30.5, 10.5, 32.5, 14.5)
+
+
+def test_a_view_reported_before_the_map_stopped_following_is_forgotten():
+    state: dict = {"map": reported(32.80, 13.10, 32.90, 13.30)}
+    fitted = [[32.7, 13.0], [33.0, 13.4]]
+    assert current_view(state, fitted, follow=False) is None and "map" not in state
+    assert current_view(state, fitted, follow=True) is None  # back to following: the whole map until a move
 
 
 def test_the_area_holds_the_view_with_room_around_it():
