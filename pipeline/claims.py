@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from types import SimpleNamespace
 
 from gazetteer.matcher import Match, Matcher, MatchKind, default_matcher
 from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_arabic
@@ -26,6 +27,17 @@ from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate,
 from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
 from pipeline.wordstarts import word_starts
+
+
+def _plain(enum: type[StrEnum]) -> SimpleNamespace:
+    """An enum's members as plain attributes: on Python 3.11 reading `ClaimType.CONTROL` goes through the
+    enum metaclass's __getattr__ hook (about 0.3 µs, 20 times a plain attribute), and the code run once a
+    trigger, a candidate actor or a claim reads members a dozen times each."""
+    return SimpleNamespace(**enum.__members__)
+
+
+_ClaimType, _Evidence, _MatchKind, _DatePrecision, _Side = (
+    _plain(e) for e in (ClaimType, Evidence, MatchKind, DatePrecision, Side))
 
 BIND_TOKENS = 4
 #: How far a trigger after a place (with none before it) may stand and still be about it.
@@ -52,13 +64,13 @@ CITY_KINDS = frozenset({"city", "town", "region"})
 _MANY_PLACES = 3
 #: Between a city and the place after it: a possessive ("the capital's Mitiga airport").
 _POSSESSIVE = re.compile(r"\s*['’]s\s+")
-_INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
+_INTENT_OK = frozenset({_ClaimType.CONTROL, _ClaimType.ADVANCE, _ClaimType.ATTACK})
 #: Claims a reference point ("on the outskirts of Tripoli") may get: fighting near it, not its possession.
-_LOCATOR_OK = frozenset({ClaimType.ADVANCE, ClaimType.ATTACK, ClaimType.REPELLED, ClaimType.CLASH, ClaimType.STRIKE})
+_LOCATOR_OK = frozenset({_ClaimType.ADVANCE, _ClaimType.ATTACK, _ClaimType.REPELLED, _ClaimType.CLASH, _ClaimType.STRIKE})
 #: Claim types that describe the same direction of action: an actor may act in several of one group.
-_GROUP = {ClaimType.ATTACK: "offensive", ClaimType.STRIKE: "offensive", ClaimType.ADVANCE: "offensive",
-          ClaimType.CONTROL: "holding", ClaimType.REPELLED: "holding", ClaimType.WITHDRAWAL: "withdrawal",
-          ClaimType.CLASH: "clash"}
+_GROUP = {_ClaimType.ATTACK: "offensive", _ClaimType.STRIKE: "offensive", _ClaimType.ADVANCE: "offensive",
+          _ClaimType.CONTROL: "holding", _ClaimType.REPELLED: "holding", _ClaimType.WITHDRAWAL: "withdrawal",
+          _ClaimType.CLASH: "clash"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +139,7 @@ def _is_modifier(norm: str, start: int, end: int, pattern: ClaimPattern, lex: Le
     """The trigger word only describes a noun ("retreating militia vehicles", "الرتل المنسحب")."""
     latin_surface, latin_after, latin_before, arabic_surface = lex.modifier
     if pattern.arabic:  # (the surface regexes are anchored with ^ and $: they read the word alone)
-        return pattern.type is ClaimType.WITHDRAWAL and bool(arabic_surface.match(norm[start:end]))
+        return pattern.type is _ClaimType.WITHDRAWAL and bool(arabic_surface.match(norm[start:end]))
     return bool(latin_surface.match(norm[start:end]) and latin_after.match(norm, end)
                 and not latin_before.search(norm, max(0, start - 12), start))
 
@@ -187,7 +199,7 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
             if tx.tokens_between(trig.end, a.start) != 0:
                 break
             if not _punct_between(tx.norm, trig.end, a.start):
-                return Binding(trig, a, Role.AGENT)
+                return Binding(trig, a, _Role.AGENT)
     items = actors.items
     for k in range(bisect.bisect_right(actors.ends, trig.start) - 1, -1, -1):  # the actors before it, nearest first
         a = items[k]
@@ -197,7 +209,7 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
                 and not lex.complement.search(tx.norm, a.end, trig.start)
                 and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])
                 and not _media_patron(tx.norm, lex, a)):
-            return Binding(trig, a, Role.AGENT)
+            return Binding(trig, a, _Role.AGENT)
     k = bisect.bisect_left(trigger_starts, trig.end)
     nxt = trigger_starts[k] if k < len(trigger_starts) else len(tx.norm)
     actor = None
@@ -213,14 +225,14 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
         return Binding(trig, actor, Role(trig.pattern.after_role))
     gap = tx.norm[trig.end : actor.start]
     if lex.agent_gap.search(gap):
-        return Binding(trig, actor, Role.AGENT)
+        return Binding(trig, actor, _Role.AGENT)
     offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
     if lex.opponent_gap.search(gap) or (offensive and lex.victim_before.search(gap)):
-        return Binding(trig, actor, Role.OPPONENT)  # "struck positions of X"; but "فرت عناصر X": X flees
+        return Binding(trig, actor, _Role.OPPONENT)  # "struck positions of X"; but "فرت عناصر X": X flees
     if tx.norm[trig.start : trig.end].isascii():
         if not _OBJECT_GAP.fullmatch(gap):
             return None  # "the advance came after the army seized": the army acts in another clause
-        return Binding(trig, actor, Role.OPPONENT)  # English: the noun right after a verb is its object
+        return Binding(trig, actor, _Role.OPPONENT)  # English: the noun right after a verb is its object
     return Binding(trig, actor, Role(trig.pattern.role))
 
 
@@ -252,6 +264,9 @@ class Role(StrEnum):
 
     AGENT = "agent"  # the side that acts
     OPPONENT = "opponent"  # the side acted upon
+
+
+_Role = _plain(Role)
 
 
 @dataclass(frozen=True)
@@ -287,12 +302,12 @@ def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool
         return True
     if _GROUP[bound_kind] == _GROUP[kind]:
         return True
-    return subject and _GROUP[bound_kind] == "offensive" and kind is ClaimType.CONTROL
+    return subject and _GROUP[bound_kind] == "offensive" and kind is _ClaimType.CONTROL
 
 
 def _evidence(actor: ActorMention, kind: Evidence) -> Evidence:
     """The evidence kind of a side found through an actor: an outlet-dependent name says so."""
-    return Evidence.OUTLET if actor.by_outlet else kind
+    return _Evidence.OUTLET if actor.by_outlet else kind
 
 
 _QUOTE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
@@ -348,7 +363,7 @@ def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
     if not search(ctx.lex.between, ctx.tx.norm, *clause):
         return False
     sides = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors if clause[0] <= a.start < clause[1]}
-    return {Side.GNA, Side.LNA} <= sides
+    return {_Side.GNA, _Side.LNA} <= sides
 
 
 def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[int, int]
@@ -357,17 +372,17 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     both = ctx.memo.get(clause)  # a clause's answer, once for all its triggers
     if both is None:
         both = ctx.memo[clause] = _both_sides(ctx, clause)
-    if kind is ClaimType.CLASH or both:
-        return None, Evidence.BOTH  # "mutual shelling", "clashes between the LNA and the GNA": both sides
+    if kind is _ClaimType.CLASH or both:
+        return None, _Evidence.BOTH  # "mutual shelling", "clashes between the LNA and the GNA": both sides
     b = ctx.bound.get(trig)
     if b is not None:
         side = b.actor.side_for(ctx.speaker, ctx.outlet)
         if side is not None:
-            if b.role is Role.OPPONENT:
-                return side.opponent, _evidence(b.actor, Evidence.OBJECT)
-            return side, _evidence(b.actor, Evidence.AGENT)
-        if b.role is Role.AGENT:
-            return None, Evidence.NONE  # the agent is named but its side is not known: no guess
+            if b.role is _Role.OPPONENT:
+                return side.opponent, _evidence(b.actor, _Evidence.OBJECT)
+            return side, _evidence(b.actor, _Evidence.AGENT)
+        if b.role is _Role.AGENT:
+            return None, _Evidence.NONE  # the agent is named but its side is not known: no guess
     # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
     # is not the side that repels it. It may still act in a claim of the same direction.
     group = _GROUP[kind]
@@ -375,7 +390,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     if taken is None:
         taken = ctx.memo["taken", kind] = {
             x.actor for x in ctx.bound.values()
-            if x.role is Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
+            if x.role is _Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
                                                               subject=x.actor.end <= x.trigger.start)}
         if ctx.speech.accuser is not None:
             taken.add(ctx.speech.accuser)
@@ -394,7 +409,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         if patron:
             return None  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
         if source:
-            if kind is ClaimType.CONTROL and a.start >= trig.end:
+            if kind is _ClaimType.CONTROL and a.start >= trig.end:
                 return side.opponent, a, True  # "seized towns from the LNA": the LNA lost them
             return None  # otherwise the side taken from is no candidate
         if _quoted_apart(ctx, a.start, trig.start):
@@ -424,32 +439,32 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
 
     def evidence(found: tuple[Side, ActorMention, bool], kind: Evidence) -> Evidence:
         if found[2]:
-            return _evidence(found[1], Evidence.OBJECT)
+            return _evidence(found[1], _Evidence.OBJECT)
         named = ctx.memo.get("named")
         if named is None:
             named = ctx.memo["named"] = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors} - {None}
         # a sentence that names one side only leaves no other to confuse it with
-        return _evidence(found[1], Evidence.SOLE if len(named) == 1 else kind)
+        return _evidence(found[1], _Evidence.SOLE if len(named) == 1 else kind)
 
     found = pick(*clause)
     if found is not None:
-        return found[0], evidence(found, Evidence.CLAUSE)
-    if kind is ClaimType.REPELLED:  # who repels an attack by X is X's enemy
+        return found[0], evidence(found, _Evidence.CLAUSE)
+    if kind is _ClaimType.REPELLED:  # who repels an attack by X is X's enemy
         for x in ctx.bound.values():
             attacker = x.actor.side_for(ctx.speaker, ctx.outlet)
-            if (x.role is Role.AGENT and attacker is not None and x.trigger.pattern.type is not None
+            if (x.role is _Role.AGENT and attacker is not None and x.trigger.pattern.type is not None
                     and _GROUP[x.trigger.pattern.type] == "offensive" and clause[0] <= x.trigger.start < clause[1]):
-                return attacker.opponent, _evidence(x.actor, Evidence.REPELLER)
+                return attacker.opponent, _evidence(x.actor, _Evidence.REPELLER)
     accused = ctx.speech.accused
     if accused is not None and accused.side is not None:
-        return accused.side, _evidence(accused, Evidence.ACCUSATION)
+        return accused.side, _evidence(accused, _Evidence.ACCUSATION)
     found = pick(*ctx.sent)
     if found is not None:
-        return found[0], evidence(found, Evidence.SENTENCE)
+        return found[0], evidence(found, _Evidence.SENTENCE)
     if ctx.speaker is not None and not ctx.media_voice:
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
-        return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), Evidence.SPEAKER
-    return None, Evidence.NONE
+        return (ctx.speaker.opponent if kind is _ClaimType.WITHDRAWAL else ctx.speaker), _Evidence.SPEAKER
+    return None, _Evidence.NONE
 
 
 def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], repeller: Side) -> ActorMention | None:
@@ -582,7 +597,7 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
     # after the clause's last place left that place
     last = [(m, loc) for m, loc in targets if not loc][-1:]
     for t in triggers:
-        if (t.pattern.type is ClaimType.WITHDRAWAL and t not in out and last
+        if (t.pattern.type is _ClaimType.WITHDRAWAL and t not in out and last
                 and t.start >= tx.n(last[0][0].end)):
             out[t] = last
     return out
@@ -748,7 +763,7 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     prev = prev[-lex.modal_window:] if lex.modal_window > 0 else []
     if prev and scans.any_word(lex.purpose_before, prev[-1:], full=False) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
         return True  # "to seize": a purpose; but "managed to advance" happened
-    if (prev and prev[-1] in _TOWARD and trig.pattern.type is ClaimType.CONTROL and surface.startswith("ال")
+    if (prev and prev[-1] in _TOWARD and trig.pattern.type is _ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     # (a fullmatch is a match)
@@ -759,7 +774,7 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
 def _purpose_lam(surface: str, trig: Trigger) -> bool:
     """The trigger word carries the preposition ل of purpose ("حملة لتحرير طرابلس"): the word without
     it is still the trigger (so "لاحقت", pursued, is no purpose)."""
-    if trig.pattern.type not in (ClaimType.CONTROL, ClaimType.ADVANCE):
+    if trig.pattern.type not in (_ClaimType.CONTROL, _ClaimType.ADVANCE):
         return False  # "تعرضت لقصف", "تصدت لهجوم": the ل of a verb's object, the event happened
     rest = surface[1:] if surface[:1] in ("و", "ف") else surface
     if not rest.startswith("ل"):
@@ -892,7 +907,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
              if not any(covered[d.start : d.end]) and d.start >= dateline_n]  # a dateline's date is no event's
     date_starts = [d.start for d in dates]
     anchored_starts = [a.start for a in anchored]
-    published = EventDate(article.published, DatePrecision.DAY) if article.published else None
+    published = EventDate(article.published, _DatePrecision.DAY) if article.published else None
     reference = published
     scans = _Scans(tx.norm)
     origins: dict[int, bool] = {}
@@ -913,13 +928,13 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         s_triggers = _between(triggers, trigger_starts, *sent)
         s_absolute = _between(dates, date_starts, *sent)
         before_sentence, reference = reference, next(
-            (d.date for d in s_absolute if d.date.precision is DatePrecision.DAY), reference)
+            (d.date for d in s_absolute if d.date.precision is _DatePrecision.DAY), reference)
         told_before, told_earlier, unsided, earlier = unsided, earlier, [], unsided
         accused = speech.accused.side if speech.accused is not None else None
         if accused is not None and lex.back_reference.search(tx.norm, *sent):
             # "blamed the attack on X": the one told just before; "both attacks", «الهجومين»: two sentences back
             plural = lex.back_reference_plural.search(tx.norm, *sent)
-            _blame(claims, told_before + (told_earlier if plural else []), accused, confidence[Evidence.ACCUSATION])
+            _blame(claims, told_before + (told_earlier if plural else []), accused, confidence[_Evidence.ACCUSATION])
         if not s_mentions or not s_triggers:
             continue
         s_dates = _Dates(s_absolute, _between(anchored, anchored_starts, *sent), before_sentence,
@@ -948,24 +963,24 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     continue
                 if _is_hypothetical(tx, trig, clause, lex, scans):
                     continue
-                if kind in (ClaimType.CONTROL, ClaimType.REPELLED) and (
+                if kind in (_ClaimType.CONTROL, _ClaimType.REPELLED) and (
                         scans.starts(lex.background_state, *clause)
                         or (scans.may(lex.relative, *clause)
                             and lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start))):
                     continue  # "held by … since 2016", "the areas that its forces had seized": background
-                if kind is ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex, prev, scans):
+                if kind is _ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex, prev, scans):
                     continue  # "residents fled the fighting", «نزح الأهالي»: no side withdrew
                 if _is_plot(prev, lex, scans):
                     continue  # "a cell plotting to carry out an attack": nothing happened, and not by its captors
-                if kind is ClaimType.CONTROL and _is_failed(tx, trig, clause, lex, prev, scans):
-                    kind = ClaimType.ATTACK  # "stormed it twice without managing to take it": an attempt
+                if kind is _ClaimType.CONTROL and _is_failed(tx, trig, clause, lex, prev, scans):
+                    kind = _ClaimType.ATTACK  # "stormed it twice without managing to take it": an attempt
                 if _is_intent(tx, trig, lex, prev, scans):
                     if kind not in _INTENT_OK:
                         continue
-                    kind = ClaimType.ATTACK
+                    kind = _ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
                 attacker = (_repelled_attacker(ctx, trig, clause, side)
-                            if kind is ClaimType.REPELLED and side is not None else None)
+                            if kind is _ClaimType.REPELLED and side is not None else None)
                 if side is None and (scans.starts(lex.background_state, *clause) or (
                         _GROUP[kind] == "offensive"
                         and scans.may(lex.ended_before, *clause)
@@ -977,9 +992,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                 for m, locator in applies[trig]:
                     if side is None and m.place.kind == "region":
                         continue  # "fighting in the Western Mountains": a side-less claim on a district is no event
-                    if locator and (kind not in _LOCATOR_OK or (kind is ClaimType.CLASH and m.place.kind in CITY_KINDS)):
+                    if locator and (kind not in _LOCATOR_OK or (kind is _ClaimType.CLASH and m.place.kind in CITY_KINDS)):
                         continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
-                    if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
+                    if kind is _ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
                     origin = origins.get(id(m))  # the same for every trigger of the place
                     if origin is None:
@@ -988,13 +1003,13 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         origin = origins[id(m)] = (len(s_mentions) < _MANY_PLACES or scans.may(lex.origin_before, *near)
                                                    or scans.may(lex.origin_list_before, *near)) and _is_origin(tx, m, lex)
                     if m.start < dateline or (origin and not (
-                            kind is ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
+                            kind is _ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
                         continue  # "TRIPOLI (Reuters) -"
                     c = Claim(
                         article_id=article.id, place_id=m.place.id, claim=kind, side=side,
                         claimed_by=speaker_side, evidence=sentence.text, start=m.start, end=m.end,
                         # "the city" in an undated sentence: the event told before, at its date
-                        date=s_dates.reference if (m.how is MatchKind.REFERENCE and not s_dates.dated) else date,
+                        date=s_dates.reference if (m.how is _MatchKind.REFERENCE and not s_dates.dated) else date,
                         confidence=confidence[why], pattern=trig.pattern.id, why=why,
                     )
                     key = (c.place_id, c.side, c.claim, c.date)
@@ -1003,8 +1018,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     if side is None and _GROUP[kind] == "offensive":
                         unsided.append(key)
                     if attacker is not None and side is not None:  # who was repelled attacked the place
-                        a_why = _evidence(attacker, Evidence.AGENT)
-                        hit = dataclasses.replace(c, claim=ClaimType.ATTACK, side=side.opponent, why=a_why,
+                        a_why = _evidence(attacker, _Evidence.AGENT)
+                        hit = dataclasses.replace(c, claim=_ClaimType.ATTACK, side=side.opponent, why=a_why,
                                                   confidence=min(confidence[a_why], c.confidence))
                         key = (hit.place_id, hit.side, hit.claim, hit.date)
                         if key not in claims or claims[key].confidence < hit.confidence:
@@ -1017,13 +1032,13 @@ def _blame(claims: dict[tuple, Claim], keys: list[tuple], side: Side, confidence
     for key in keys:
         c = claims.pop(key, None)
         if c is not None:
-            blamed = dataclasses.replace(c, side=side, why=Evidence.ACCUSATION, confidence=confidence)
+            blamed = dataclasses.replace(c, side=side, why=_Evidence.ACCUSATION, confidence=confidence)
             claims[(blamed.place_id, blamed.side, blamed.claim, blamed.date)] = blamed
 
 
 def _without_sideless_doubles(claims: Iterable[Claim]) -> tuple[Claim, ...]:
     """Claims sorted by position; a side-less claim is dropped where the same claim names its side."""
     sided = {(c.place_id, c.claim, c.date) for c in claims if c.side is not None}
-    kept = [c for c in claims if c.side is not None or c.claim is ClaimType.CLASH
+    kept = [c for c in claims if c.side is not None or c.claim is _ClaimType.CLASH
             or (c.place_id, c.claim, c.date) not in sided]
     return tuple(sorted(kept, key=lambda c: (c.start, c.claim)))  # a ClaimType is its value, a str
