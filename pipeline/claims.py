@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -767,8 +768,17 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     # (a fullmatch is a match)
-    return scans.in_joined(lex.modal) and (scans.any_word(lex.modal, prev, full=False) or bool(
-        lex.modal.search(" ".join(prev))))
+    if not scans.in_joined(lex.modal) or scans.any_word(lex.modal, prev, full=False):
+        return scans.in_joined(lex.modal)
+    # No word matches alone, so in the words joined by spaces a match must read past its first word: only
+    # modal's spanning alternatives can (a long search, once a trigger). A word with an apostrophe may hold
+    # a match that starts inside it: then the whole regex is searched.
+    joined = " ".join(prev)
+    return bool((lex.modal if _INNER_START.search(joined) else lex.modal_spanning).search(joined))
+
+
+#: A character of a token where a match may start inside it (TOKEN_RE joins runs of letters by apostrophes).
+_INNER_START = re.compile(r"[^\w ]")
 
 
 def _purpose_lam(surface: str, trig: Trigger) -> bool:
@@ -1005,13 +1015,12 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     if m.start < dateline or (origin and not (
                             kind is _ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
                         continue  # "TRIPOLI (Reuters) -"
-                    c = Claim(
-                        article_id=article.id, place_id=m.place.id, claim=kind, side=side,
-                        claimed_by=speaker_side, evidence=sentence.text, start=m.start, end=m.end,
-                        # "the city" in an undated sentence: the event told before, at its date
-                        date=s_dates.reference if (m.how is _MatchKind.REFERENCE and not s_dates.dated) else date,
-                        confidence=confidence[why], pattern=trig.pattern.id, why=why,
-                    )
+                    c = Claim(  # by position: a call with keywords costs twice as much, once a claim
+                        article.id, m.place.id, kind, side, speaker_side,  # article, place, claim, side, claimed by
+                        # date: "the city" in an undated sentence is the event told before, at its date
+                        s_dates.reference if (m.how is _MatchKind.REFERENCE and not s_dates.dated) else date,
+                        sentence.text, m.start, m.end, confidence[why], trig.pattern.id, why,
+                    )  # evidence, start, end, confidence, pattern, why
                     key = (c.place_id, c.side, c.claim, c.date)
                     if key not in claims or claims[key].confidence < c.confidence:
                         claims[key] = c
@@ -1036,9 +1045,13 @@ def _blame(claims: dict[tuple, Claim], keys: list[tuple], side: Side, confidence
             claims[(blamed.place_id, blamed.side, blamed.claim, blamed.date)] = blamed
 
 
+#: The order of an article's claims: by position, then type (a ClaimType is its value, a str).
+_POSITION = operator.attrgetter("start", "claim")
+
+
 def _without_sideless_doubles(claims: Iterable[Claim]) -> tuple[Claim, ...]:
     """Claims sorted by position; a side-less claim is dropped where the same claim names its side."""
     sided = {(c.place_id, c.claim, c.date) for c in claims if c.side is not None}
     kept = [c for c in claims if c.side is not None or c.claim is _ClaimType.CLASH
             or (c.place_id, c.claim, c.date) not in sided]
-    return tuple(sorted(kept, key=lambda c: (c.start, c.claim)))  # a ClaimType is its value, a str
+    return tuple(sorted(kept, key=_POSITION))
