@@ -159,10 +159,10 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
     merged: list[list[int]] = [list(raw[0])]  # the first clause always stands
     for a, b in raw[1:]:
         # the first three words are all it reads ("Al-Jmail" starts at Jmail)
-        found = list(itertools.islice((m for m in TOKEN_RE.finditer(tx.norm, a, b) if m.group() not in LATIN_ARTICLES), 3))
-        toks = [m.group() for m in found]
-        first = found[0].start() if found else a
-        second = found[1].start() if len(found) > 1 else -1
+        found = _first_words(tx, a, b, 3)
+        toks = [tx.norm[s:e] for s, e in found]
+        first = found[0][0] if found else a
+        second = found[1][0] if len(found) > 1 else -1
         head = toks[0] if toks else ""
         inner = within(a + 1, b)
         # "، واليرموك، والنهر" or "، and Tiji": the clause only continues a list of places
@@ -180,6 +180,30 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
         else:
             merged.append([a, b])
     return [(a, b) for a, b in merged]
+
+
+def _first_words(tx: NormalizedText, a: int, b: int, k: int) -> list[tuple[int, int]]:
+    """The spans of the first k tokens of norm[a:b] that are no Latin article, as TOKEN_RE.finditer(norm, a, b)
+    finds them: read from the text's token spans, or found again when a token runs across a or b (the
+    search would cut it there)."""
+    starts, ends = tx.token_spans
+    i = bisect.bisect_left(starts, a)
+    if i > 0 and ends[i - 1] > a:
+        return _first_words_found(tx.norm, a, b, k)
+    out: list[tuple[int, int]] = []
+    norm = tx.norm
+    while len(out) < k and i < len(starts) and starts[i] < b:
+        if ends[i] > b:
+            return _first_words_found(norm, a, b, k)
+        if norm[starts[i] : ends[i]] not in LATIN_ARTICLES:
+            out.append((starts[i], ends[i]))
+        i += 1
+    return out
+
+
+def _first_words_found(norm: str, a: int, b: int, k: int) -> list[tuple[int, int]]:
+    return [m.span() for m in itertools.islice(
+        (m for m in TOKEN_RE.finditer(norm, a, b) if m.group() not in LATIN_ARTICLES), k)]
 
 
 def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_starts: list[int], lex: Lexicon
@@ -256,8 +280,12 @@ class _Ordered:
         return k >= 0 and pos < self.ends[k]
 
 
+_PUNCT = re.compile(r"[،,;؛.!?؟]")
+
+
 def _punct_between(norm: str, a: int, b: int) -> bool:
-    return any(ch in "،,;؛.!?؟" for ch in norm[a:b])
+    """A clause or sentence mark stands in norm[a:b]."""
+    return a < b and _PUNCT.search(norm, a, b) is not None
 
 
 class Role(StrEnum):
@@ -389,15 +417,17 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     group = _GROUP[kind]
     taken = ctx.memo.get(("taken", kind))  # the same for every trigger of a kind in the sentence
     if taken is None:
+        # by identity: the sentence's actors are distinct objects (they do not overlap), the bound ones and
+        # the accuser among them, and hashing a dataclass runs Python code
         taken = ctx.memo["taken", kind] = {
-            x.actor for x in ctx.bound.values()
+            id(x.actor) for x in ctx.bound.values()
             if x.role is _Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
                                                               subject=x.actor.end <= x.trigger.start)}
         if ctx.speech.accuser is not None:
-            taken.add(ctx.speech.accuser)
+            taken.add(id(ctx.speech.accuser))
 
     def candidate(a: ActorMention) -> tuple[Side, ActorMention, bool] | None:
-        if a in taken:
+        if id(a) in taken:
             return None
         side = a.side_for(ctx.speaker, ctx.outlet)
         if side is None:
@@ -642,6 +672,18 @@ def _list_gap(gap: str, next_surface: str) -> bool:
                                                             or next_surface.startswith("و"))
 
 
+_SPACELESS: dict[int, tuple[re.Pattern[str], tuple[frozenset[str], ...]]] = {}  # by id, as literals.needs_of
+
+
+def _spaceless_needs(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """The sets of strings a match of the regex needs that hold no space, worked out once a regex."""
+    known = _SPACELESS.get(id(regex))
+    if known is None or known[0] is not regex:
+        known = _SPACELESS[id(regex)] = (regex, tuple(
+            s for s in needs_of(regex) if not any(c.isspace() for c in "".join(s))))
+    return known[1]
+
+
 class _Scans:
     """Answers about one text that many triggers ask alike, each found once: where a regex matches in a
     clause or sentence (scanned once for all its triggers), and whether a regex matches a word (a dense
@@ -691,8 +733,7 @@ class _Scans:
         key = (id(regex), -1, 0)
         found = self._may.get(key)
         if found is None:
-            spaceless = tuple(s for s in needs_of(regex) if not any(c.isspace() for c in "".join(s)))
-            found = self._may[key] = may_match(spaceless, self.norm)
+            found = self._may[key] = may_match(_spaceless_needs(regex), self.norm)
         return found
 
     def any_word(self, regex: re.Pattern[str], words: list[str], full: bool = True) -> bool:
@@ -1022,7 +1063,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         sentence.text, m.start, m.end, confidence[why], trig.pattern.id, why,
                     )  # evidence, start, end, confidence, pattern, why
                     key = (c.place_id, c.side, c.claim, c.date)
-                    if key not in claims or claims[key].confidence < c.confidence:
+                    old = claims.get(key)  # (one look-up: hashing a key hashes its EventDate in Python)
+                    if old is None or old.confidence < c.confidence:
                         claims[key] = c
                     if side is None and _GROUP[kind] == "offensive":
                         unsided.append(key)
@@ -1031,7 +1073,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         hit = dataclasses.replace(c, claim=_ClaimType.ATTACK, side=side.opponent, why=a_why,
                                                   confidence=min(confidence[a_why], c.confidence))
                         key = (hit.place_id, hit.side, hit.claim, hit.date)
-                        if key not in claims or claims[key].confidence < hit.confidence:
+                        old = claims.get(key)
+                        if old is None or old.confidence < hit.confidence:
                             claims[key] = hit
     return ArticleAnalysis(article, tuple(mentions), _without_sideless_doubles(claims.values()))
 
