@@ -206,8 +206,8 @@ def _first_words_found(norm: str, a: int, b: int, k: int) -> list[tuple[int, int
         (m for m in TOKEN_RE.finditer(norm, a, b) if m.group() not in LATIN_ARTICLES), k)]
 
 
-def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_starts: list[int], lex: Lexicon
-                 ) -> Binding | None:
+def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_starts: list[int], lex: Lexicon,
+                 scans: _Scans) -> Binding | None:
     """An actor tied to the trigger and its role: right before it (the agent), or just after it.
 
     After the trigger, "by X" is the agent and "from X", "positions of X" the one acted upon; an
@@ -232,8 +232,7 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
             break
         if (not _punct_between(tx.norm, a.end, trig.start)
                 and not lex.complement.search(tx.norm, a.end, trig.start)
-                and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])
-                and not _media_patron(tx.norm, lex, a)):
+                and not any(scans.actor_facts(a, lex))):  # named as a target, or as the patron of media
             return Binding(trig, a, _Role.AGENT)
     k = bisect.bisect_left(trigger_starts, trig.end)
     nxt = trigger_starts[k] if k < len(trigger_starts) else len(tx.norm)
@@ -318,6 +317,7 @@ class _Context:
     speech: Speech
     speaker: Side | None
     lex: Lexicon
+    scans: _Scans  # the article's answers kept for reuse
     outlet: Side | None = None  # the side the outlet writes for, if it has a convention
     media_voice: bool = False  # the speaker is media leaning to a side, not the side itself
     memo: dict = dataclasses.field(default_factory=dict, compare=False)  # per-sentence answers (see pick)
@@ -434,8 +434,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             return None
         flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
         if flags is None:
-            flags = ctx.memo[id(a)] = (_media_patron(ctx.tx.norm, ctx.lex, a), _is_source(ctx, a),
-                                       bool(ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start])))
+            patron, victim = ctx.scans.actor_facts(a, ctx.lex)
+            flags = ctx.memo[id(a)] = (patron, _is_source(ctx, a), victim)
         patron, source, victim = flags
         if patron:
             return None  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
@@ -695,6 +695,7 @@ class _Scans:
         self._words: dict[tuple[int, bool], tuple[set[str], set[str]] | None] = {}  # words tried, words matched
         self._may: dict[tuple[int, int, int], bool] = {}
         self.memo: dict[tuple, bool] = {}  # other answers that depend on a word and a pattern only
+        self._actors: dict[int, tuple[bool, bool]] = {}  # actor_facts, by the actor's start
 
     def starts(self, regex: re.Pattern[str], lo: int, hi: int) -> list[int]:
         """Where the matches of regex.finditer(norm, lo, hi) start."""
@@ -735,6 +736,16 @@ class _Scans:
         if found is None:
             found = self._may[key] = may_match(_spaceless_needs(regex), self.norm)
         return found
+
+    def actor_facts(self, a: ActorMention, lex: Lexicon) -> tuple[bool, bool]:
+        """Whether an actor is only named as the patron of media ("media loyal to Haftar") and whether it
+        is named as a target ("positions of X", lex.victim_before): asked of an actor by the binding of the
+        trigger after it and by side resolution, found once (actors do not overlap: one starts at an offset)."""
+        facts = self._actors.get(a.start)
+        if facts is None:
+            facts = self._actors[a.start] = (
+                _media_patron(self.norm, lex, a), bool(lex.victim_before.search(self.norm[max(0, a.start - 20) : a.start])))
+        return facts
 
     def any_word(self, regex: re.Pattern[str], words: list[str], full: bool = True) -> bool:
         """regex.fullmatch (or .match with full=False) finds something in one of `words`, words of the text
@@ -994,10 +1005,10 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         ordered = _Ordered.of(s_actors)
         s_trigger_starts = [t.start for t in s_triggers]
         for t in s_triggers:
-            binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex)
+            binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex, scans)
             if binding is not None:
                 bound[t] = binding
-        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side, media_voice)
+        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, scans, outlet_side, media_voice)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, ordered, lex, scans)
             if not targets:
