@@ -156,6 +156,10 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
     def within(lo: int, hi: int) -> list[int]:  # the place starts in [lo, hi)
         return ordered[bisect.bisect_left(ordered, lo) : bisect.bisect_left(ordered, hi)]
 
+    def named(lo: int, hi: int) -> bool:  # a place starts in [lo, hi) (not listing them: a merged list is long)
+        k = bisect.bisect_left(ordered, lo)
+        return k < len(ordered) and ordered[k] < hi
+
     merged: list[list[int]] = [list(raw[0])]  # the first clause always stands
     for a, b in raw[1:]:
         # the first three words are all it reads ("Al-Jmail" starts at Jmail)
@@ -169,8 +173,8 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
         list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
             head.startswith("و") and first + 1 in starts) or any(
             lex.list_continuation.match(tx.norm[a:s]) for s in inner)
-        has_place = bool(within(a, b))
-        aside = bool(merged) and not within(merged[-1][0], merged[-1][1])
+        has_place = named(a, b)
+        aside = bool(merged) and not named(merged[-1][0], merged[-1][1])
         if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in inner):
             if len(merged) > 1:
                 merged.pop()  # "…شنته مليشيات حفتر، مدعومة بمرتزقة، على محور X": the aside and X join the predicate
@@ -515,7 +519,12 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
     """Places a clause's claims are about, each with whether it is only a reference point. (Every text its
     regexes read lies inside the clause, so one whose words the clause lacks is not run.)"""
 
-    inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
+    def n_start(m: Match) -> int:
+        return tx.n(m.start)
+
+    # the mentions are in order, and so are their normalized starts: the clause's are found by bisecting
+    inside = mentions[bisect.bisect_left(mentions, clause[0], key=n_start) : bisect.bisect_left(
+        mentions, clause[1], key=n_start)]
     inside = [m for m in inside if not actors.covers(tx.n(m.start))]
     listing = len(inside) >= _MANY_PLACES  # the clause's words are read once only when it names many places
 
@@ -1013,7 +1022,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             targets = _targets(tx, clause, s_mentions, ordered, lex, scans)
             if not targets:
                 continue
-            c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
+            c_triggers = _between(s_triggers, s_trigger_starts, *clause)
             applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement, lex.launch_base)
             for k, trig in enumerate(c_triggers):  # in order, not overlapping
                 if not applies.get(trig):
