@@ -285,7 +285,7 @@ class Matcher:
                     if entries is None or not self._contiguous(text, toks, i, j):
                         continue
                     facts = self._facts_of(entries)  # worked out once a name, not once an occurrence
-                    if not _hamza_inside(toks[i:j], entries, facts.hamza):
+                    if not _hamza_inside(text[toks[i][0] : toks[j - 1][1]], toks[i][2], entries, facts.hamza):
                         best = _Candidate(i, j, entries, facts.how)
                         break
             if best is not None:
@@ -575,14 +575,14 @@ SHORT_NAME_LETTERS = 3
 SHORT_NAME_MAJOR = 0.85
 
 
-def _hamza_inside(toks: list[tuple[int, int, str]], entries: Iterable[_Entry], alias_hamza: bool) -> bool:
+def _hamza_inside(span: str, first: str, entries: Iterable[_Entry], alias_hamza: bool) -> bool:
     """A text word holds a hamza the name lacks: the name only matched once it was dropped, inside
     another word ("جاءت", it came, is not Ghat «جات»; "وأدان", and he condemned, is not Waddan «وادان»:
-    a و before a hamza is the conjunction, not the first letter of a name). `alias_hamza`: one of the
-    entries' names holds a hamza."""
-    if not alias_hamza and any("ء" in t for _s, _e, t in toks):
+    a و before a hamza is the conjunction, not the first letter of a name). `span`: the text from the
+    name's first word to its last (a hamza is a letter: one between them is in one of its words);
+    `first`: its first word; `alias_hamza`: one of the entries' names holds a hamza."""
+    if not alias_hamza and "ء" in span:
         return True
-    first = toks[0][2]
     return (first[:1] in ("و", "ف") and first[1:2] in ("أ", "إ", "آ")
             and all(normalize_text(e.alias).startswith(first[0] + "ا") for e in entries))
 
