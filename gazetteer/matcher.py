@@ -144,6 +144,8 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 _KM_PER_DEGREE_BELOW = 111.0
 
 
+#: What a name does not run across (Matcher._contiguous).
+_NAME_BREAK = re.compile("[.,،;؛:!?؟()\n\"«»“”]")
 #: The score of an exact or alias match (a fuzzy one scores by its ratio).
 _BASE_SCORE = {MatchKind.EXACT: 1.0, MatchKind.ALIAS: 0.95}
 #: Those scores rounded as a match holds them, by kind and whether every reading of the name is a common word.
@@ -282,8 +284,8 @@ class Matcher:
                     if j > n or (best is not None and j <= best.end_tok):
                         continue
                     entries = rests.get(tuple(keys[i + 1 : j]))
-                    if entries is None or not self._contiguous(text, toks, i, j):
-                        continue
+                    if entries is None or (length and not self._contiguous(text, toks, i, j)):
+                        continue  # (a one-word name has no gap to read)
                     facts = self._facts_of(entries)  # worked out once a name, not once an occurrence
                     if not _hamza_inside(text[toks[i][0] : toks[j - 1][1]], toks[i][2], entries, facts.hamza):
                         best = _Candidate(i, j, entries, facts.how)
@@ -299,8 +301,8 @@ class Matcher:
     def _contiguous(text: str, toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
         """A name does not run across punctuation (a dropped article may stand between its words)."""
         for k in range(i, j - 1):
-            gap = text[toks[k][1] : toks[k + 1][0]]
-            if len(gap) > 5 or any(ch in ".,،;؛:!?؟()\n\"«»“”" for ch in gap):
+            a, b = toks[k][1], toks[k + 1][0]
+            if b - a > 5 or _NAME_BREAK.search(text, a, b):
                 return False
         return True
 
@@ -455,7 +457,11 @@ class Matcher:
                 continue
             if _norm_token(text[toks[i][0] : toks[j - 1][1]]) in self._generic_words:  # normalized once a name
                 continue  # "المدينة", "the airport": a reference, resolved later
-            cue = self._has_cue_before(toks, i) or bool(after & _CUE_AFTER)
+            if i == 0 or toks[i][0] - toks[i - 1][1] > 5 or not before & (_CUE_BEFORE | _CUE_SKIP):
+                cue = False  # (the first step of _has_cue_before, on the word already looked up)
+            else:
+                cue = bool(before & _CUE_BEFORE) or self._has_cue_before(toks, i)
+            cue = cue or bool(after & _CUE_AFTER)
             kept.append((c, cue))
         if abroad:
             kept = [(c, cue) for c, cue in kept if not self._facts_of(c.entries).ids <= abroad]

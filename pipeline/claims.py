@@ -623,11 +623,10 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
                         break
         adjacent = []
         for t in after:
-            gap = tx.norm[me : t.start]
-            if _PASSIVE_GAP.fullmatch(gap):
+            if _PASSIVE_GAP.fullmatch(tx.norm, me, t.start):
                 if not _conjoined(tx.norm, t):
                     adjacent.append(t)
-            elif len("".join(gap.split())) > _PASSIVE_LETTERS:
+            elif t.start - me > _PASSIVE_LETTERS and len("".join(tx.norm[me : t.start].split())) > _PASSIVE_LETTERS:
                 break  # more than an auxiliary between: so for every later trigger
         for t in dict.fromkeys(chosen + adjacent):
             out.setdefault(t, []).append((m, locator))
@@ -786,8 +785,8 @@ def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int],
     """A warning or a condition before the trigger: the event is not claimed to have happened."""
     if scans.none_before(lex.hypothetical, clause, trig.start):
         return False
-    return bool(lex.hypothetical.search(tx.norm, clause[0], trig.start)) and tx.tokens_between(
-        lex.hypothetical.search(tx.norm, clause[0], trig.start).start(), trig.start) <= 8
+    found = lex.hypothetical.search(tx.norm, clause[0], trig.start)
+    return found is not None and tx.tokens_between(found.start(), trig.start) <= 8
 
 
 def _is_plot(prev: list[str], lex: Lexicon, scans: _Scans) -> bool:
