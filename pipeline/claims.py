@@ -162,24 +162,29 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
 
     merged: list[list[int]] = [list(raw[0])]  # the first clause always stands
     for a, b in raw[1:]:
-        # the first three words are all it reads ("Al-Jmail" starts at Jmail)
+        inner = within(a + 1, b)
+        aside = not named(merged[-1][0], merged[-1][1])
+        if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in inner):
+            if len(merged) > 1:
+                merged.pop()  # "…شنته مليشيات حفتر، مدعومة بمرتزقة، على محور X": the aside and X join the predicate
+            merged[-1][1] = b
+            continue
+        # the first three words are all it reads ("Al-Jmail" starts at Jmail); a clause opening with a
+        # place continues a list whatever follows, so its first word is read alone first
+        found = _first_words(tx, a, b, 1)
+        if found and found[0][0] in starts:
+            merged[-1][1] = b
+            continue
         found = _first_words(tx, a, b, 3)
         toks = [tx.norm[s:e] for s, e in found]
         first = found[0][0] if found else a
         second = found[1][0] if len(found) > 1 else -1
         head = toks[0] if toks else ""
-        inner = within(a + 1, b)
         # "، واليرموك، والنهر" or "، and Tiji": the clause only continues a list of places
         list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
             head.startswith("و") and first + 1 in starts) or any(
             lex.list_continuation.match(tx.norm[a:s]) for s in inner)
-        has_place = named(a, b)
-        aside = bool(merged) and not named(merged[-1][0], merged[-1][1])
-        if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in inner):
-            if len(merged) > 1:
-                merged.pop()  # "…شنته مليشيات حفتر، مدعومة بمرتزقة، على محور X": the aside and X join the predicate
-            merged[-1][1] = b
-        elif merged and (list_item or (len(toks) < 3 and not has_place)):
+        if list_item or (len(toks) < 3 and not named(a, b)):
             merged[-1][1] = b
         else:
             merged.append([a, b])
