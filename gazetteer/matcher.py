@@ -156,15 +156,23 @@ _FUZZY = MatchKind.FUZZY
 
 
 class _Anchors:
-    """The unambiguous places of a text, indexed on a grid to ask "is another of them near this place?"."""
+    """The unambiguous places of a text, indexed on a grid to ask "is another of them near this place?".
+    `places` gives them when first asked: a text whose names each name one place never asks."""
 
     _CELL_DEG = 1.5  # wider than NEAR_KM: a near anchor is in the place's cell or a neighbouring one
 
-    def __init__(self, places: Iterable[Place]) -> None:
-        self._grid: dict[tuple[int, int], list[Place]] = defaultdict(list)
-        for p in places:
-            self._grid[self._cell(p.lat, p.lon)].append(p)
+    def __init__(self, places: Callable[[], Iterable[Place]]) -> None:
+        self._places = places
+        self._cells: dict[tuple[int, int], list[Place]] | None = None
         self._memo: dict[str, bool] = {}
+
+    @property
+    def _grid(self) -> dict[tuple[int, int], list[Place]]:
+        if self._cells is None:
+            self._cells = defaultdict(list)
+            for p in self._places():
+                self._cells[self._cell(p.lat, p.lon)].append(p)
+        return self._cells
 
     def _cell(self, lat: float, lon: float) -> tuple[int, int]:
         return math.floor(lat / self._CELL_DEG), math.floor(lon / self._CELL_DEG)
@@ -173,11 +181,12 @@ class _Anchors:
         """Whether an anchor other than the place itself lies within km_limit of it."""
         if place.id not in self._memo:
             ci, cj = self._cell(place.lat, place.lon)
+            grid = self._grid
             self._memo[place.id] = any(
                 # a degree of latitude is 111.2 km on the sphere, so a great circle is never shorter
                 a.id != place.id and abs(a.lat - place.lat) * _KM_PER_DEGREE_BELOW < km_limit
                 and km(place.lat, place.lon, a.lat, a.lon) < km_limit
-                for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in self._grid.get((ci + di, cj + dj), ())
+                for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in grid.get((ci + di, cj + dj), ())
             )
         return self._memo[place.id]
 
@@ -470,8 +479,8 @@ class Matcher:
         self._accept_lists(text, toks, names, ok)
         accepted = [c for c, good in zip(names, ok, strict=True) if good]
         facts = [self._facts_of(c.entries) for c in accepted]
-        anchors = _Anchors({c.entries[0].place.id: c.entries[0].place for c, f in zip(accepted, facts, strict=True)
-                            if len(f.ids) == 1}.values())
+        anchors = _Anchors(lambda: {c.entries[0].place.id: c.entries[0].place for c, f in zip(accepted, facts, strict=True)
+                                    if len(f.ids) == 1}.values())
         cue_of = {id(c): cue for c, cue in kept}
         out = []
         for c, f in sorted(zip(accepted, facts, strict=True), key=lambda cf: cf[0].start_tok):
