@@ -347,7 +347,9 @@ class Matcher:
         """Common-word names, and one-word Latin spellings of minor places that only the phonetic key
         matched ("Hassan" for al-Hashshan), stand as places only next to a cue or in a list. The answer
         depends on the name's entries and, for a one-word name, its word only: it is asked once each."""
-        key = (toks[c.start_tok][2] if c.end_tok - c.start_tok == 1 else "", id(c.entries))
+        if c.end_tok - c.start_tok != 1:
+            return self._facts_of(c.entries).all_ambiguous  # the other tests read a one-word name
+        key = (toks[c.start_tok][2], id(c.entries))
         got = self._cue_needed.get(key)  # (a plain look-up first: asked once a name of the text)
         if got is not None and got[0] is c.entries:
             return got[1]

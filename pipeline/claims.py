@@ -697,6 +697,9 @@ def _spaceless_needs(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
     return known[1]
 
 
+_UNSEEN = object()  # a memo's answer not yet worked out (None is an answer)
+
+
 class _Scans:
     """Answers about one text that many triggers ask alike, each found once: where a regex matches in a
     clause or sentence (scanned once for all its triggers), and whether a regex matches a word (a dense
@@ -705,7 +708,9 @@ class _Scans:
     def __init__(self, norm: str) -> None:
         self.norm = norm
         self._starts: dict[tuple[int, int, int], list[int]] = {}
-        self._words: dict[tuple[int, bool], tuple[set[str], set[str]] | None] = {}  # words tried, words matched
+        # words tried and words matched, by the id of a regex: by fullmatch, and by match
+        self._words: dict[int, tuple[set[str], set[str]] | None] = {}
+        self._word_starts: dict[int, tuple[set[str], set[str]] | None] = {}
         self._may: dict[tuple[int, int, int], bool] = {}
         self.memo: dict[tuple, bool] = {}  # other answers that depend on a word and a pattern only
         self._actors: dict[int, tuple[bool, bool]] = {}  # actor_facts, by the actor's start
@@ -764,10 +769,10 @@ class _Scans:
         """regex.fullmatch (or .match with full=False) finds something in one of `words`, words of the text
         (so none does when the text lacks the regex's words). Each word is tried once a text; after that the
         answer is two set operations for all the words, not a look-up each."""
-        key = (id(regex), full)
-        entry = self._words.get(key)
-        if entry is None:
-            entry = self._words[key] = (set(), set()) if self.in_text(regex) else None
+        memo = self._words if full else self._word_starts  # (by id: no key to build, once a trigger)
+        entry = memo.get(id(regex), _UNSEEN)
+        if entry is _UNSEEN:
+            entry = memo[id(regex)] = (set(), set()) if self.in_text(regex) else None
         if entry is None:
             return False
         tried, hits = entry
