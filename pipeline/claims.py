@@ -522,7 +522,8 @@ def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], re
 def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: _Ordered,
              lex: Lexicon, scans: _Scans) -> list[tuple[Match, bool]]:
     """Places a clause's claims are about, each with whether it is only a reference point. (Every text its
-    regexes read lies inside the clause, so one whose words the clause lacks is not run.)"""
+    regexes read lies inside the clause, so one whose words the clause lacks is not run.) `mentions`: the
+    sentence's, in order."""
 
     def n_start(m: Match) -> int:
         return tx.n(m.start)

@@ -32,3 +32,21 @@ def test_punctuation_between_two_offsets():
 
 def test_each_side_has_the_other_as_opponent():
     assert Side.GNA.opponent is Side.LNA and Side.LNA.opponent is Side.GNA
+
+
+def _sides(text: str) -> dict[str, tuple]:
+    import datetime as dt
+
+    from pipeline.claims import extract
+    from pipeline.models import Article
+    found = extract(Article(id="x", title="t", text=text, published=dt.date(2020, 6, 3))).claims
+    return {c.place_id: (c.claim.value, c.side) for c in found}
+
+
+def test_what_an_actor_is_named_as_is_the_same_for_every_trigger_that_asks():
+    """Whether an actor is named as a target ("مواقع قوات حفتر") is found once an actor for the binding of
+    the trigger before it and for side resolution: two triggers of one sentence get the sides each gets alone."""
+    both = _sides("قوات الوفاق سيطرت على غريان وقصفت مواقع قوات حفتر في ترهونة.")
+    alone = {**_sides("قوات الوفاق سيطرت على غريان."), **_sides("قوات الوفاق قصفت مواقع قوات حفتر في ترهونة.")}
+    assert both == alone
+    assert both["mihwar:tarhuna"] == ("strike", Side.GNA)  # struck the LNA's positions: the GNA's strike
