@@ -3,6 +3,8 @@
 Engines:
 - `sqlite`: dashboard.queries on a read-only connection, as the dashboard runs them (covering indexes and,
   on a schema-5 store, the claim counts).
+- `sqlite-indexes`: the same without the claim counts (dashboard.queries as on a schema-4 store: the covering
+  indexes alone), to show what the counts buy.
 - `duck-attach`: bench.duck_queries on DuckDB reading the same SQLite file through the sqlite_scanner
   extension (from the PyPI package duckdb-extension-sqlite-scanner: DuckDB cannot download it here).
 - `duck-file`: the same queries on a DuckDB copy of the store (bench.duck_queries.convert: places, claims
@@ -41,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-ENGINES = ("sqlite", "duck-attach", "duck-file")
+ENGINES = ("sqlite", "sqlite-indexes", "duck-attach", "duck-file")
 SIDES = ("GNA", "none")  # the side filter of the filtered queries
 
 
@@ -89,7 +91,9 @@ def child(engine: str, db: str, duck_file: str, spec: dict, repeat: int, out: st
     f = _filters(spec["filters"])
     as_of = dt.date.fromisoformat(spec["as_of"]) if spec.get("as_of") else None
     t = time.perf_counter()
-    if engine == "sqlite":
+    if engine.startswith("sqlite"):
+        if engine == "sqlite-indexes":
+            q.has_rollups = lambda conn: False  # read the claims' indexes, as on a store without the counts
         conn = open_db_readonly(db)
         calls = {"facts": lambda: (*q.date_bounds(conn), q.total_claims(conn)),
                  "summary": lambda: q.place_summary(conn, f),
@@ -168,6 +172,24 @@ def build_store(path: Path, articles: int) -> None:
     print(f"built {path}: {report.articles_new:,} articles, {report.claims_new:,} claims")
 
 
+def sqlite_sizes(db: Path) -> dict[str, float]:
+    """MB of the store's claims table, its indexes, the claim counts and the rest (SQLite's dbstat)."""
+    import sqlite3
+
+    conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        pages = conn.execute("SELECT d.name, m.tbl_name, SUM(d.pgsize) FROM dbstat d "
+                             "LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY d.name").fetchall()
+    finally:
+        conn.close()
+    out = {"claims table": 0.0, "claims indexes": 0.0, "claim counts": 0.0, "the rest": 0.0}
+    for name, table, size in pages:
+        part = ("claims table" if name == "claims" else "claims indexes" if table == "claims"
+                else "claim counts" if table in ("claim_months", "claim_days") else "the rest")
+        out[part] += size / 1e6
+    return out
+
+
 def load() -> str:
     return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
@@ -180,7 +202,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3, help="fresh processes per query and engine (best kept)")
     ap.add_argument("--repeat", type=int, default=3, help="warm calls after the cold one in each process")
     ap.add_argument("--engines", default=",".join(ENGINES), help="comma-separated, of " + ", ".join(ENGINES))
-    ap.add_argument("--work", type=Path, help="where the built store and the DuckDB copy go (default: a temp dir)")
+    ap.add_argument("--work", type=Path, help="where the built store and the DuckDB copy go (default: a temp dir); "
+                    "a copy there newer than the store is reused")
     ap.add_argument("--quick", action="store_true", help="200 articles, 1 round, 1 warm call")
     ap.add_argument("--child", nargs=6, help=argparse.SUPPRESS)
     ap.add_argument("--convert", nargs=2, help=argparse.SUPPRESS)
@@ -222,11 +245,15 @@ def measure(db: Path, work: Path, engines: list[str], rounds: int, repeat: int) 
     print(f"{total:,} claims, {lo} to {hi}, schema version {version}")
     duck_file = work / (db.stem + ".duckdb")
     if "duck-file" in engines:
-        if duck_file.exists():
-            duck_file.unlink()
-        c = run_child(["--convert", str(db), str(duck_file)])
-        print(f"DuckDB copy: {c['claims']:,} claims in {c['seconds']:.1f} s ({c['cpu']:.1f} s CPU), peak RSS "
-              f"{c['peak_rss']:.0f} MB; {c['bytes'] / 1e6:,.1f} MB (the SQLite store: {db.stat().st_size / 1e6:,.1f} MB)")
+        if duck_file.exists() and duck_file.stat().st_mtime > db.stat().st_mtime:
+            print(f"DuckDB copy {duck_file} reused (newer than the store): {duck_file.stat().st_size / 1e6:,.1f} MB")
+        else:
+            duck_file.unlink(missing_ok=True)
+            c = run_child(["--convert", str(db), str(duck_file)])
+            print(f"DuckDB copy: {c['claims']:,} claims in {c['seconds']:.1f} s ({c['cpu']:.1f} s CPU), peak RSS "
+                  f"{c['peak_rss']:.0f} MB; {c['bytes'] / 1e6:,.1f} MB (the SQLite store: {db.stat().st_size / 1e6:,.1f} MB)")
+        sizes = sqlite_sizes(db)
+        print("  the SQLite store, MB: " + ", ".join(f"{k} {v:,.1f}" for k, v in sizes.items()))
     specs = query_specs(lo, hi)
     runs: dict[tuple[str, str], list[dict]] = {}
     mismatches = 0
@@ -248,7 +275,7 @@ def measure(db: Path, work: Path, engines: list[str], rounds: int, repeat: int) 
                     mismatches += got["same"] != "equal"
     print(f"\nload {load()}; wall seconds, best of {rounds} (cold: first call in a fresh process) and of "
           f"{rounds}x{repeat} (warm); CPU of the cold call; RSS before the query -> peak, MB")
-    print(f"{'query':38s} {'engine':12s} {'connect':>8s} {'cold':>8s} {'warm':>8s} {'CPU':>7s} {'RSS MB':>13s}  answer")
+    print(f"{'query':38s} {'engine':14s} {'connect':>8s} {'cold':>8s} {'warm':>8s} {'CPU':>7s} {'RSS MB':>13s}  answer")
     for name in specs:
         for engine in engines:
             got = runs[(name, engine)]
@@ -257,7 +284,7 @@ def measure(db: Path, work: Path, engines: list[str], rounds: int, repeat: int) 
             rss = f"{min(g['rss_before'] for g in got):.0f} -> {max(g['peak_rss'] for g in got):.0f}"
             answers = {g.get("same", "") for g in got} - {""}
             answer = "; ".join(sorted(answers)) if answers else ("reference" if engine == "sqlite" else "")
-            print(f"{name:38s} {engine:12s} {best('connect'):8.3f} {best('cold'):8.3f} {warm} "
+            print(f"{name:38s} {engine:14s} {best('connect'):8.3f} {best('cold'):8.3f} {warm} "
                   f"{best('cold_cpu'):7.3f} {rss:>13s}  {answer}")
     print(f"\n{mismatches} answers differ from SQLite's" if mismatches else "\nevery DuckDB answer equals SQLite's")
 
