@@ -24,6 +24,7 @@ from dashboard.i18n import LANGUAGES, direction, text
 from dashboard.mapview import DEFAULT_MAX_POINTS, MapLayers, base_map, data_group
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS
 from dashboard.timeline import timeline_chart
+from dashboard.viewport import Box, current_view
 from dashboard.views import (
     MAX_DOWNLOAD_CLAIMS,
     PLAY_STEPS,
@@ -121,9 +122,10 @@ def cached_areas(path: str, version: tuple, control_by: Filters, as_of: dt.date,
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, window: int,
-                  show_control: bool, lang: str) -> MapLayers:
+                  show_control: bool, lang: str, area: Box | None = None) -> MapLayers:
     """The map's layer data for the claims passing `filters` up to `as_of`, asked of the database
-    (per-place aggregates, or the claims themselves when at most DEFAULT_MAX_POINTS).
+    (per-place aggregates, or the claims themselves when at most DEFAULT_MAX_POINTS; when the places are
+    more than one map carries, those in `area`, around the map's view).
 
     Only plain data is cached (shared, never mutated; a resource cache, so it is not copied on every run):
     the folium map is built anew on every run, because rendering one map object twice draws a blank map.
@@ -132,15 +134,18 @@ def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, w
     areas = cached_areas(path, version, control_filters(filters), as_of, window) if show_control else None
     with queries.reading(path) as conn:  # the claims themselves only when at most DEFAULT_MAX_POINTS
         return queries.map_layers_for(conn, shown, cached_summary(path, version, shown),
-                                      max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang, areas=areas)
+                                      max_points=DEFAULT_MAX_POINTS, show_control=show_control, lang=lang, areas=areas,
+                                      area=area)
 
 
-def show_map(layers: MapLayers, tiles: bool, lang: str, centre: tuple[float, float] | None) -> None:
+def show_map(layers: MapLayers, tiles: bool, lang: str, centre: tuple[float, float] | None,
+             follow_view: bool = False) -> None:
     """The map: a frame that depends only on the language and tiles (so it stays mounted in the browser)
-    with the filtered layers sent apart and drawn into it in place; centred on `centre` when given."""
+    with the filtered layers sent apart and drawn into it in place; centred on `centre` when given. When
+    `follow_view`, the map reports its view after each move (a rerun: the layers are made for the new view)."""
     st_folium(base_map(lang=lang, tiles=tiles),
               feature_group_to_add=data_group(layers, heat=bool(st.session_state.get("heat"))),
-              returned_objects=[], height=620, use_container_width=True, key="map",
+              returned_objects=["bounds"] if follow_view else [], height=620, use_container_width=True, key="map",
               center=centre, zoom=SELECTED_ZOOM if centre else None)
 
 
@@ -418,9 +423,12 @@ def show_page(path: Path, lang: str, filter_box: DeltaGenerator) -> None:
     picked = selected_row(table, rows)
     centre = centre_of(picked)
 
-    layers = cached_layers(str(path), version, filters, as_of, window, show_control, lang)
+    follow_view = queries.follows_view(summary)
+    view = current_view(st.session_state, queries.map_bounds(summary), follow_view)  # the view the map reported
+    area = queries.area_to_fill(summary, view)
+    layers = cached_layers(str(path), version, filters, as_of, window, show_control, lang, area)
     (st.warning if layers.aggregated else st.caption)(layers.message)
-    show_map(layers, tiles, lang, centre)
+    show_map(layers, tiles, lang, centre, follow_view)
 
     st.subheader(text("timeline", lang))
     counts = cached_per_day(str(path), version, filters)

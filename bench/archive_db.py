@@ -61,8 +61,8 @@ def build_archive_db(path: Path, claims: int, places: int = 1500, text_chars: in
                 pid, (name, name_ar, lat, lon) = names[i]
             else:
                 pid, name, name_ar = f"bench:p{i}", f"Place {i}", f"مكان {i}"
-                lat = 30.0 + (i * 7919 % 1000) / 1000 * 3.0  # north-west Libya
-                lon = 10.5 + (i * 104729 % 1000) / 1000 * 5.0
+                lat = 30.0 + (i * 7919 % 99991) / 99991 * 3.0  # north-west Libya, a distinct spot each
+                lon = 10.5 + (i * 104729 % 99989) / 99989 * 5.0
             rows.append((pid, name, name_ar, lat, lon, "locality", 2, "Tripoli"))
         conn.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?)", rows)
         conn.execute("CREATE TEMP TABLE pl (n INTEGER PRIMARY KEY, id TEXT)")

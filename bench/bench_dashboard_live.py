@@ -1,4 +1,4 @@
-"""The live dashboard with a large real database: cold start, filter-to-redraw in the browser, bytes sent.
+"""The live dashboard with a large real database: cold start, zoom and filter to redraw in the browser, bytes sent.
 
 Builds a database by ingesting a synthetic corpus through the pipeline (about 14 claims an article,
 so 1,500 articles give some 20,000 claims), starts `streamlit run app.py` on it, and drives Debian's
@@ -10,6 +10,10 @@ Prints the figures. Run from the project root:
     .venv/bin/python bench/bench_dashboard_live.py --claims 10000   # 10,000 claims at 300 places
     .venv/bin/python bench/bench_dashboard_live.py --claims 30000 --places 10000  # a map of ~9,500 places
     .venv/bin/python bench/bench_dashboard_live.py --db /tmp/big.db  # reuse (or keep) the built database
+    .venv/bin/python -m bench.archive_db /tmp/p10k.db --claims 300000 --places 10000  # then --db /tmp/p10k.db
+
+After the cold start it zooms the map into Tripoli and back out (a map of more than 2,000 places follows the
+view: new data each time), then takes each side off the filter.
 """
 from __future__ import annotations
 
@@ -186,8 +190,24 @@ def main() -> None:
                 shown = _shown(page)
                 print(f"cold start to first drawn map: {time.perf_counter() - t:.2f} s "
                       f"({shown:,} claims shown, {first:,} points drawn); {proxy.take() / 1e6:.2f} MB sent")
+                page.wait_for_selector('[data-testid="stDownloadButton"]', timeout=180_000)  # the page's end
+                print(f"whole page (down to the download buttons): {time.perf_counter() - t:.2f} s; "
+                      f"{proxy.take() / 1e6:.2f} MB more sent")
                 page.wait_for_timeout(1500)
                 proxy.take()
+                for lat, lon, zoom in ((32.85, 13.2, 12), (31.5, 13.0, 6)):  # into Tripoli, back to the country
+                    frame = _map_frame(page)
+                    frame.evaluate("window.mihwar.claims = -1")
+                    t = time.perf_counter()
+                    frame.evaluate(f"window.map.setView([{lat}, {lon}], {zoom}, {{animate: false}}); null")
+                    drawn = _wait_drawn(page, lambda d: d != -1, timeout=20.0, give_up=True)
+                    took = time.perf_counter() - t
+                    page.wait_for_timeout(1500)
+                    if drawn is None:
+                        print(f"zoom {zoom}: the map kept its data (it follows the view only past 2,000 places)")
+                        continue
+                    print(f"zoom {zoom} at {lat}, {lon} to redrawn map: {took:.2f} s ({drawn:,} points drawn); "
+                          f"{proxy.take() / 1e6:.2f} MB sent")
                 for label in ("Remove GNA", "Remove none", "Remove LNA"):
                     frame = _map_frame(page)
                     frame.evaluate("window.mihwar.claims = -1")
@@ -216,7 +236,9 @@ def _map_frame(page):
     return next((f for f in page.frames if "streamlit_folium" in f.url), None)
 
 
-def _wait_drawn(page, ok, timeout: float = 180.0) -> int:
+def _wait_drawn(page, ok, timeout: float = 180.0, give_up: bool = False) -> int | None:
+    """The number of points the map drew once `ok` of it; after `timeout` seconds None when `give_up`, else
+    the run ends."""
     start = time.perf_counter()
     while time.perf_counter() - start < timeout:
         frame = _map_frame(page)
@@ -228,6 +250,8 @@ def _wait_drawn(page, ok, timeout: float = 180.0) -> int:
             if drawn is not None and ok(drawn):
                 return int(drawn)
         page.wait_for_timeout(20)
+    if give_up:
+        return None
     raise SystemExit("timed out waiting for the map")
 
 

@@ -21,6 +21,7 @@ from shapely.ops import unary_union
 
 from dashboard.gcpause import paused_gc
 from dashboard.schema import side_label
+from dashboard.viewport import Box
 
 OUTLINE_FILE = files("dashboard") / "data" / "libya_outline.geojson"
 DEFAULT_RADIUS_KM = 8.0
@@ -107,11 +108,23 @@ def _control_areas(control: pd.DataFrame, radius_km: float, precision: int) -> d
     keep = ~shapely.is_empty(geoms)
     texts = shapely.to_geojson(geoms[keep])
     shapes = json.loads("[" + ",".join(texts) + "]")  # one parse for all areas
+    boxes = shapely.bounds(geoms[keep]).round(precision).tolist()  # west, south, east, north
     return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "geometry": geometry,
+        {"type": "Feature", "bbox": box, "geometry": geometry,
          "properties": {"side": cell["side"], "contested": cell["contested"], "places": len(cell["places"])}}
-        for cell, geometry in zip([c for c, k in zip(cells, keep, strict=True) if k], shapes, strict=True)
+        for cell, geometry, box in zip([c for c, k in zip(cells, keep, strict=True) if k], shapes, boxes,
+                                       strict=True)
     ]}
+
+
+def areas_within(fc: dict, area: Box) -> dict:
+    """The control areas (control_areas) whose bounding box meets `area` (an area with no bbox is kept)."""
+    def meets(box: list[float] | None) -> bool:
+        if not box:
+            return True
+        west, south, east, north = box
+        return west <= area.east and east >= area.west and south <= area.north and north >= area.south
+    return {"type": "FeatureCollection", "features": [f for f in fc["features"] if meets(f.get("bbox"))]}
 
 
 def pack_areas(fc: dict, scale: int = 1000) -> list[list]:

@@ -24,12 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from dashboard.areas import areas_within
 from dashboard.control import CONTEST_CLAIMS, CONTROL_COLUMNS, HOLD_CLAIMS, empty_control
 from dashboard.escape import esc
 from dashboard.grid import CELL_COLUMNS, Cells, cells_of
 from dashboard.i18n import text
 from dashboard.mapview import DEFAULT_MAX_PLACES, MapLayers, date_text, legend_html, map_layers
 from dashboard.schema import CLAIM_TYPES, SIDE_LABELS, side_label
+from dashboard.viewport import Box, area_around
 from pipeline.export import Format, write_text_stream
 from pipeline.filters import Filters, normalize_text
 from pipeline.queries import DATED, claims_frame, iter_claims_frames, where
@@ -327,31 +329,68 @@ def bounds(summary: pd.DataFrame, pad: float = 0.03) -> list[list[float]] | None
     return [[float(lat.min()) - pad, float(lon.min()) - pad], [float(lat.max()) + pad, float(lon.max()) + pad]]
 
 
+def map_bounds(summary: pd.DataFrame) -> list[list[float]] | None:
+    """The bounds map_layers_for gives the aggregated map of this place_summary (those of its located
+    places): the map is fitted to them when they change."""
+    return bounds(summary.dropna(subset=["lat", "lon"]))
+
+
+def follows_view(summary: pd.DataFrame, max_places: int = DEFAULT_MAX_PLACES) -> bool:
+    """Whether the map of this place_summary depends on the view: its claims name more located places than
+    one map carries (`max_places`), so map_layers_for fills only the area around the view."""
+    return int(summary[["lat", "lon"]].notna().all(axis=1).sum()) > max_places
+
+
+def area_to_fill(summary: pd.DataFrame, view: Box | None, max_places: int = DEFAULT_MAX_PLACES) -> Box | None:
+    """The area around the map's `view` that map_layers_for should fill, or None to draw all the places:
+    when the view is unknown, when the places are few enough (follows_view), or when the area holds them all."""
+    if view is None or not follows_view(summary, max_places):
+        return None
+    area = area_around(view)
+    located = summary.dropna(subset=["lat", "lon"])
+    return None if area.covers(located["lat"], located["lon"]) else area
+
+
 def map_layers_for(conn: sqlite3.Connection, f: Filters, summary: pd.DataFrame, *, max_points: int,
                    show_control: bool = True, lang: str = "en", areas: dict | None = None,
-                   max_places: int = DEFAULT_MAX_PLACES) -> MapLayers:
+                   max_places: int = DEFAULT_MAX_PLACES, area: Box | None = None) -> MapLayers:
     """The map's layer data for the filtered claims: dashboard.mapview.map_layers on the claims when there
     are at most `max_points` of them, else the per-place aggregates made from `summary` (place_summary of
-    the same filter) and each place's latest claims, without loading the claims; above `max_places`
-    places the aggregates are per grid cell (dashboard.grid)."""
+    the same filter) and each place's latest claims, without loading the claims.
+
+    Above `max_places` places only those in `area` (area_to_fill: around the map's view; all of them when
+    None) and the control areas meeting it are drawn, the places per grid cell (dashboard.grid) while they
+    are still more than `max_places`: the map's size follows what the view can show, and zooming in brings
+    single places back. The layers' bounds stay those of all the places, so the map is fitted to them only
+    when the filter changes, not when the view moves.
+    """
     total = int(summary["claims"].sum()) if len(summary) else 0
     if total <= max_points:
         return map_layers(claims_frame(conn, f), None, max_points=max_points, show_control=show_control,
                           lang=lang, areas=areas, max_places=max_places)
     located = summary.dropna(subset=["lat", "lon"])
-    latest = latest_claims(conn, f, list(located["place_id"]))
-    cells = cells_of(located.set_index("place_id").assign(n=located["claims"].to_numpy()), max_places)
-    if cells is None:
-        features = aggregate_features(located, latest)
-        message = text("msg_aggregated", lang, total=total, limit=max_points, places=len(features))
+    shown = located
+    if area is not None and len(located) > max_places:
+        shown = located[area.holds(located["lat"], located["lon"])]
+        areas = areas_within(areas, area) if areas is not None else None
+    latest = latest_claims(conn, f, list(shown["place_id"]))
+    cells = cells_of(shown.set_index("place_id").assign(n=shown["claims"].to_numpy()), max_places)
+    if cells is not None:
+        features = aggregate_features(*_per_cell(shown, latest, cells))
+        km = round(cells.cell_deg * 111.32)
+        message = (text("msg_zoom_grid", lang, total=total, places=len(located), cells=len(features), km=km)
+                   if len(shown) == len(located) else
+                   text("msg_view_grid", lang, total=total, places=len(located), shown=len(shown),
+                        cells=len(features), km=km))
     else:
-        features = aggregate_features(*_per_cell(located, latest, cells))
-        message = text("msg_grid", lang, total=total, places=len(located), cells=len(features),
-                       km=round(cells.cell_deg * 111.32))
+        features = aggregate_features(shown, latest)
+        message = (text("msg_aggregated", lang, total=total, limit=max_points, places=len(features))
+                   if len(shown) == len(located) else
+                   text("msg_view_places", lang, total=total, places=len(located), shown=len(shown)))
     legend = legend_html(text("legend_aggregated", lang), lang, areas=areas is not None)
     return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=areas,
-                     bounds=bounds(located), aggregated=True, message=message, show_control=show_control,
-                     heat=tuple(heat_points(located)), front_places=tuple(sorted(summary["place_id"].astype(str))),
+                     bounds=map_bounds(summary), aggregated=True, message=message, show_control=show_control,
+                     heat=tuple(heat_points(shown)), front_places=tuple(sorted(summary["place_id"].astype(str))),
                      legend=legend)
 
 

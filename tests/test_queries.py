@@ -223,7 +223,12 @@ def test_map_grid_cells_as_the_map_makes_them_from_the_claims(conn, frame, name,
     want_claims = expected(frame, f)
     layers = q.map_layers_for(conn, f, q.place_summary(conn, f), max_points=0, max_places=1, lang="en")
     want = map_layers(want_claims, None, max_points=0, max_places=1, lang="en")
-    assert (layers.message, layers.legend) == (want.message, want.legend)
+    assert layers.legend == want.legend
+    cells = len(want.claims["features"])
+    if "areas of about" in want.message:  # the dashboard's map follows the view: zooming in brings places back
+        assert f"grouped into {cells:,} areas" in layers.message and "Zoom in to see single places" in layers.message
+    else:
+        assert layers.message == want.message
     got, exp = _features_by_id(layers.claims["features"]), _features_by_id(want.claims["features"])
     assert list(got) == list(exp)
     for pid, g in got.items():
