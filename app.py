@@ -138,14 +138,27 @@ def cached_layers(path: str, version: tuple, filters: Filters, as_of: dt.date, w
                                       area=area)
 
 
-def show_map(layers: MapLayers, tiles: bool, lang: str, centre: tuple[float, float] | None,
-             follow_view: bool = False) -> None:
+@st.fragment
+def map_section(path: Path, version: tuple, filters: Filters, as_of: dt.date, window: int, show_control: bool,
+                lang: str, tiles: bool, centre: tuple[float, float] | None, summary: pd.DataFrame) -> None:
+    """The notice and the map of the filtered claims (`summary`: their place_summary). The map reports its
+    view after each move, which reruns only this part: when the claims name more places than one map
+    carries, the layers are made for the area around the view (dashboard.viewport)."""
+    view = current_view(st.session_state, (lang, tiles, queries.map_bounds(summary)))
+    area = queries.area_to_fill(summary, view)
+    layers = cached_layers(str(path), version, filters, as_of, window, show_control, lang, area)
+    (st.warning if layers.aggregated else st.caption)(layers.message)
+    show_map(layers, tiles, lang, centre)
+
+
+def show_map(layers: MapLayers, tiles: bool, lang: str, centre: tuple[float, float] | None) -> None:
     """The map: a frame that depends only on the language and tiles (so it stays mounted in the browser)
-    with the filtered layers sent apart and drawn into it in place; centred on `centre` when given. When
-    `follow_view`, the map reports its view after each move (a rerun: the layers are made for the new view)."""
+    with the filtered layers sent apart and drawn into it in place; centred on `centre` when given. It
+    reports its bounds after each move (always: streamlit-folium reads `returned_objects` only when it
+    creates the map)."""
     st_folium(base_map(lang=lang, tiles=tiles),
               feature_group_to_add=data_group(layers, heat=bool(st.session_state.get("heat"))),
-              returned_objects=["bounds"] if follow_view else [], height=620, use_container_width=True, key="map",
+              returned_objects=["bounds"], height=620, use_container_width=True, key="map",
               center=centre, zoom=SELECTED_ZOOM if centre else None)
 
 
@@ -423,12 +436,7 @@ def show_page(path: Path, lang: str, filter_box: DeltaGenerator) -> None:
     picked = selected_row(table, rows)
     centre = centre_of(picked)
 
-    follow_view = queries.follows_view(summary)
-    view = current_view(st.session_state, queries.map_bounds(summary), follow_view)  # the view the map reported
-    area = queries.area_to_fill(summary, view)
-    layers = cached_layers(str(path), version, filters, as_of, window, show_control, lang, area)
-    (st.warning if layers.aggregated else st.caption)(layers.message)
-    show_map(layers, tiles, lang, centre, follow_view)
+    map_section(path, version, filters, as_of, window, show_control, lang, tiles, centre, summary)
 
     st.subheader(text("timeline", lang))
     counts = cached_per_day(str(path), version, filters)

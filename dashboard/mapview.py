@@ -41,7 +41,10 @@ DEFAULT_MAX_POINTS = 2_000  # above this the map aggregates per place (keeps a r
 DEFAULT_MAX_PLACES = 2_000  # above this the aggregates are per grid cell (bounds the map at any scale)
 AREA_SCALE = 1000  # control-area coordinates go to the map as integers of 1/1000 degree
 OPEN_FROM_PX = 600  # legend and layer list start open on maps at least this wide
-TRIPOLI = (32.80, 13.20)
+# The map starts on all of Libya, then fits the data: the first view it reports (before any data is drawn)
+# then holds every place, so it asks for no layers of its own (dashboard.viewport).
+START_VIEW = (27.0, 17.0)
+START_ZOOM = 5
 SIDE_COLORS = {"GNA": "#1f5fbf", "LNA": "#c62828", "none": "#6d6d6d"}
 # How each claim type is drawn: radius (px), stroke weight, dash pattern, fill opacity.
 CLAIM_STYLES: dict[str, dict[str, Any]] = {
@@ -364,7 +367,7 @@ def base_map(*, lang: str = "en", tiles: bool = False) -> folium.Map:
     Layers, bottom to top: outline and regions, control areas (own pane), claims (clustered canvas points),
     density, place labels (own pane); a collapsible legend and layer list; online tiles only if asked for.
     """
-    m = folium.Map(location=list(TRIPOLI), zoom_start=10, tiles=None, prefer_canvas=True, control_scale=True)
+    m = folium.Map(location=list(START_VIEW), zoom_start=START_ZOOM, tiles=None, prefer_canvas=True, control_scale=True)
     MapStyle(direction(lang)).add_to(m)
     BoundaryLayer(boundary_json("libya_outline"), name="Libya outline", control=False,
                   style={"color": "#444", "weight": 2, "fillColor": "#f4efe3", "fillOpacity": 0.35}).add_to(m)

@@ -386,7 +386,8 @@ def map_layers_for(conn: sqlite3.Connection, f: Filters, summary: pd.DataFrame, 
         features = aggregate_features(shown, latest)
         message = (text("msg_aggregated", lang, total=total, limit=max_points, places=len(features))
                    if len(shown) == len(located) else
-                   text("msg_view_places", lang, total=total, places=len(located), shown=len(shown)))
+                   text("msg_view_places", lang, total=total, places=len(located), shown=len(shown)) if len(shown)
+                   else text("msg_view_none", lang, total=total, places=len(located)))
     legend = legend_html(text("legend_aggregated", lang), lang, areas=areas is not None)
     return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=areas,
                      bounds=map_bounds(summary), aggregated=True, message=message, show_control=show_control,

@@ -35,9 +35,13 @@ class Box:
 
 
 def _number(value: object) -> float | None:
+    """A finite float from a JSON number, else None (booleans, strings and numbers past a float's range too)."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
     return number if math.isfinite(number) else None
 
 
@@ -65,15 +69,13 @@ def view_of(state: object) -> Box | None:
     return Box(south, west, north, east)
 
 
-def current_view(state: MutableMapping, fitted: object, follow: bool, key: str = "map") -> Box | None:
-    """The view the map reported (`state[key]`, a visitor's session state) if it still holds: the map has
-    been fitted to the same bounds (`fitted`, remembered in `state`) since, and it kept reporting its moves
-    (`follow`). Otherwise None, and a view reported while not following is forgotten (it may be stale)."""
+def current_view(state: MutableMapping, fitted: object, key: str = "map") -> Box | None:
+    """The view the map reported (`state[key]`, a visitor's session state) if it still holds: the map is
+    the same and fitted to the same bounds as when the last run drew it (`fitted`, e.g. the language, the
+    tiles and the data's bounds; remembered in `state`). None when they changed: the map is refitted (or
+    built anew) and reports its new view after that."""
     same_fit = state.get(key + "_fitted") == fitted
     state[key + "_fitted"] = fitted
-    if not follow:
-        state.pop(key, None)
-        return None
     return view_of(state.get(key)) if same_fit else None
 
 

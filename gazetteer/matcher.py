@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from rapidfuzz import fuzz, process
 
@@ -87,8 +87,10 @@ class _Entry:
     ambiguous: bool
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    """A name found at tokens [start_tok, end_tok) before disambiguation (a named tuple: one is made for
+    every name a text holds, and a tuple is built several times faster than a frozen dataclass)."""
+
     start_tok: int
     end_tok: int  # exclusive
     entries: tuple[_Entry, ...]
@@ -98,20 +100,25 @@ class _Candidate:
 
 @dataclass(frozen=True)
 class _Facts:
-    """What disambiguation asks of a name's entries: the places they name, whether every one is a
-    common-word reading, and the entries that stand without a cue (the others, or all when none is)."""
+    """What lookup and disambiguation ask of a name's entries: the places they name, whether every one is
+    a common-word reading, the entries that stand without a cue (the others, or all when none is), how an
+    exact look-up matched them and whether one of their names holds a hamza (_hamza_inside)."""
 
     ids: frozenset[str]
     all_ambiguous: bool
     clear: tuple[_Entry, ...]
     clear_single: bool  # the entries that stand without a cue name one place
+    how: MatchKind  # EXACT when one is the place's own name, else ALIAS
+    hamza: bool
 
     @classmethod
     def of(cls, entries: tuple[_Entry, ...]) -> _Facts:
         """The facts of an entries tuple."""
         clear = tuple(e for e in entries if not e.ambiguous) or entries
         return cls(frozenset(e.place.id for e in entries), all(e.ambiguous for e in entries), clear,
-                   len({e.place.id for e in clear}) == 1)
+                   len({e.place.id for e in clear}) == 1,
+                   MatchKind.EXACT if any(e.primary for e in entries) else MatchKind.ALIAS,
+                   any("ء" in e.alias for e in entries))
 
 
 def _load_cues() -> dict:
@@ -137,20 +144,35 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 _KM_PER_DEGREE_BELOW = 111.0
 
 
+#: What a name does not run across (Matcher._contiguous).
+_NAME_BREAK = re.compile("[.,،;؛:!?؟()\n\"«»“”]")
 #: The score of an exact or alias match (a fuzzy one scores by its ratio).
 _BASE_SCORE = {MatchKind.EXACT: 1.0, MatchKind.ALIAS: 0.95}
+#: Those scores rounded as a match holds them, by kind and whether every reading of the name is a common word.
+_SCORE = {(how, common): round(base - 0.1 if common else base, 3) for how, base in _BASE_SCORE.items()
+          for common in (False, True)}
+#: Read once a name: on Python 3.11 `MatchKind.FUZZY` goes through the enum metaclass's __getattr__ hook.
+_FUZZY = MatchKind.FUZZY
 
 
 class _Anchors:
-    """The unambiguous places of a text, indexed on a grid to ask "is another of them near this place?"."""
+    """The unambiguous places of a text, indexed on a grid to ask "is another of them near this place?".
+    `places` gives them when first asked: a text whose names each name one place never asks."""
 
     _CELL_DEG = 1.5  # wider than NEAR_KM: a near anchor is in the place's cell or a neighbouring one
 
-    def __init__(self, places: Iterable[Place]) -> None:
-        self._grid: dict[tuple[int, int], list[Place]] = defaultdict(list)
-        for p in places:
-            self._grid[self._cell(p.lat, p.lon)].append(p)
+    def __init__(self, places: Callable[[], Iterable[Place]]) -> None:
+        self._places = places
+        self._cells: dict[tuple[int, int], list[Place]] | None = None
         self._memo: dict[str, bool] = {}
+
+    @property
+    def _grid(self) -> dict[tuple[int, int], list[Place]]:
+        if self._cells is None:
+            self._cells = defaultdict(list)
+            for p in self._places():
+                self._cells[self._cell(p.lat, p.lon)].append(p)
+        return self._cells
 
     def _cell(self, lat: float, lon: float) -> tuple[int, int]:
         return math.floor(lat / self._CELL_DEG), math.floor(lon / self._CELL_DEG)
@@ -159,11 +181,12 @@ class _Anchors:
         """Whether an anchor other than the place itself lies within km_limit of it."""
         if place.id not in self._memo:
             ci, cj = self._cell(place.lat, place.lon)
+            grid = self._grid
             self._memo[place.id] = any(
                 # a degree of latitude is 111.2 km on the sphere, so a great circle is never shorter
                 a.id != place.id and abs(a.lat - place.lat) * _KM_PER_DEGREE_BELOW < km_limit
                 and km(place.lat, place.lon, a.lat, a.lon) < km_limit
-                for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in self._grid.get((ci + di, cj + dj), ())
+                for di in (-1, 0, 1) for dj in (-1, 0, 1) for a in grid.get((ci + di, cj + dj), ())
             )
         return self._memo[place.id]
 
@@ -183,7 +206,7 @@ class Matcher:
         self._institution = _keys(cues["institution_before"])
         self._word_lists = ((_CUE_BEFORE, self._cue_before), (_CUE_AFTER, self._cue_after), (_CUE_SKIP, self._cue_skip),
                             (_FOREIGN, self._foreign), (_INSTITUTION, self._institution))
-        self._word_bits: dict[str, tuple[None, int]] = {}  # a context word's lists (see _word)
+        self._word_bits: dict[str, int] = {}  # a context word's lists (see _word)
         self._reference_point = _keys(cues["reference_point_before"])
         self._not_a_reference = _keys(cues["reference_not_after"])
         self._dual = frozenset(" ".join(normalize_text(w).split()[1:] if w.startswith("the ") else normalize_text(w).split())
@@ -270,10 +293,11 @@ class Matcher:
                     if j > n or (best is not None and j <= best.end_tok):
                         continue
                     entries = rests.get(tuple(keys[i + 1 : j]))
-                    if (entries is not None and self._contiguous(text, toks, i, j)
-                            and not _hamza_inside(toks[i:j], entries)):
-                        how = MatchKind.EXACT if any(e.primary for e in entries) else MatchKind.ALIAS
-                        best = _Candidate(i, j, entries, how)
+                    if entries is None or (length and not self._contiguous(text, toks, i, j)):
+                        continue  # (a one-word name has no gap to read)
+                    facts = self._facts_of(entries)  # worked out once a name, not once an occurrence
+                    if not _hamza_inside(text[toks[i][0] : toks[j - 1][1]], toks[i][2], entries, facts.hamza):
+                        best = _Candidate(i, j, entries, facts.how)
                         break
             if best is not None:
                 out.append(best)
@@ -286,8 +310,8 @@ class Matcher:
     def _contiguous(text: str, toks: list[tuple[int, int, str]], i: int, j: int) -> bool:
         """A name does not run across punctuation (a dropped article may stand between its words)."""
         for k in range(i, j - 1):
-            gap = text[toks[k][1] : toks[k + 1][0]]
-            if len(gap) > 5 or any(ch in ".,،;؛:!?؟()\n\"«»“”" for ch in gap):
+            a, b = toks[k][1], toks[k + 1][0]
+            if b - a > 5 or _NAME_BREAK.search(text, a, b):
                 return False
         return True
 
@@ -323,7 +347,12 @@ class Matcher:
         """Common-word names, and one-word Latin spellings of minor places that only the phonetic key
         matched ("Hassan" for al-Hashshan), stand as places only next to a cue or in a list. The answer
         depends on the name's entries and, for a one-word name, its word only: it is asked once each."""
-        key = (toks[c.start_tok][2] if c.end_tok - c.start_tok == 1 else "", id(c.entries))
+        if c.end_tok - c.start_tok != 1:
+            return self._facts_of(c.entries).all_ambiguous  # the other tests read a one-word name
+        key = (toks[c.start_tok][2], id(c.entries))
+        got = self._cue_needed.get(key)  # (a plain look-up first: asked once a name of the text)
+        if got is not None and got[0] is c.entries:
+            return got[1]
         return _remember(self._cue_needed, key, c.entries, lambda: self._needs_cue_uncached(c, toks))
 
     def _needs_cue_uncached(self, c: _Candidate, toks: list[tuple[int, int, str]]) -> bool:
@@ -370,8 +399,13 @@ class Matcher:
 
     def _word(self, tok: str) -> int:
         """Which context lists a word is in (the _CUE_BEFORE… bits), worked out once a word."""
-        return _remember(self._word_bits, tok, None, lambda: sum(
-            bit for bit, words in self._word_lists if not _tok_keys(tok).isdisjoint(words)))
+        bits = self._word_bits.get(tok)  # asked several times for each name of a text: a plain look-up
+        if bits is None:
+            if len(self._word_bits) >= _MEMO_SIZE:
+                self._word_bits.clear()
+            keys = _tok_keys(tok)
+            bits = self._word_bits[tok] = sum(bit for bit, words in self._word_lists if not keys.isdisjoint(words))
+        return bits
 
     def _has_cue_before(self, toks: list[tuple[int, int, str]], i: int) -> bool:
         k, steps = i - 1, 0
@@ -384,19 +418,6 @@ class Matcher:
             if not bits & _CUE_SKIP:
                 return False
             k, steps = k - 1, steps + 1
-        return False
-
-    def _has_cue_after(self, toks: list[tuple[int, int, str]], j: int) -> bool:
-        return j < len(toks) and bool(self._word(toks[j][2]) & _CUE_AFTER)
-
-    def _near_any(self, toks: list[tuple[int, int, str]], i: int, j: int, bit: int, width: int) -> bool:
-        """One of the `width` words before token i or after token j-1 is in the list of `bit`."""
-        for k in range(max(0, i - width), i):
-            if self._word(toks[k][2]) & bit:
-                return True
-        for k in range(j, min(len(toks), j + width)):  # noqa: SIM110 - a loop, not a generator: asked once a name
-            if self._word(toks[k][2]) & bit:
-                return True
         return False
 
     def _listed_pair(self, text: str, toks: list[tuple[int, int, str]], left: _Candidate, right: _Candidate) -> bool:
@@ -434,16 +455,24 @@ class Matcher:
     def _decide(self, text: str, toks: list[tuple[int, int, str]], cands: list[_Candidate]) -> list[Match]:
         kept: list[tuple[_Candidate, bool]] = []
         abroad: set[str] = set()  # places named once as a namesake abroad ("Tripoli, Lebanon"): so in all the text
+        word, n = self._word, len(toks)
         for c in cands:
             i, j = c.start_tok, c.end_tok
-            if i > 0 and self._word(toks[i - 1][2]) & _INSTITUTION:
+            before = word(toks[i - 1][2]) if i > 0 else 0  # the words next to it, each looked up once here
+            if before & _INSTITUTION:
                 continue
-            if self._near_any(toks, i, j, _FOREIGN, 2):
+            after = word(toks[j][2]) if j < n else 0
+            if ((before | after) & _FOREIGN or (i > 1 and word(toks[i - 2][2]) & _FOREIGN)
+                    or (j + 1 < n and word(toks[j + 1][2]) & _FOREIGN)):  # one of the 2 words either side
                 abroad.update(e.place.id for e in c.entries)
                 continue
             if _norm_token(text[toks[i][0] : toks[j - 1][1]]) in self._generic_words:  # normalized once a name
                 continue  # "المدينة", "the airport": a reference, resolved later
-            cue = self._has_cue_before(toks, i) or self._has_cue_after(toks, j)
+            if i == 0 or toks[i][0] - toks[i - 1][1] > 5 or not before & (_CUE_BEFORE | _CUE_SKIP):
+                cue = False  # (the first step of _has_cue_before, on the word already looked up)
+            else:
+                cue = bool(before & _CUE_BEFORE) or self._has_cue_before(toks, i)
+            cue = cue or bool(after & _CUE_AFTER)
             kept.append((c, cue))
         if abroad:
             kept = [(c, cue) for c, cue in kept if not self._facts_of(c.entries).ids <= abroad]
@@ -452,8 +481,8 @@ class Matcher:
         self._accept_lists(text, toks, names, ok)
         accepted = [c for c, good in zip(names, ok, strict=True) if good]
         facts = [self._facts_of(c.entries) for c in accepted]
-        anchors = _Anchors({c.entries[0].place.id: c.entries[0].place for c, f in zip(accepted, facts, strict=True)
-                            if len(f.ids) == 1}.values())
+        anchors = _Anchors(lambda: {c.entries[0].place.id: c.entries[0].place for c, f in zip(accepted, facts, strict=True)
+                                    if len(f.ids) == 1}.values())
         cue_of = {id(c): cue for c, cue in kept}
         out = []
         for c, f in sorted(zip(accepted, facts, strict=True), key=lambda cf: cf[0].start_tok):
@@ -461,14 +490,18 @@ class Matcher:
             entries, single = (c.entries, len(f.ids) == 1) if cue_of[id(c)] else (f.clear, f.clear_single)
             place = entries[0].place if single else max(entries, key=lambda e: self._rank(e, anchors)).place
             s, e = toks[c.start_tok][0], toks[c.end_tok - 1][1]
-            base = 0.85 * c.ratio / 100 if c.how is MatchKind.FUZZY else _BASE_SCORE[c.how]
-            if f.all_ambiguous:
-                base -= 0.1
-            out.append(Match(s, e, text[s:e], place, round(base, 3), c.how, cue_of[id(c)]))
+            if c.how is _FUZZY:
+                score = round(0.85 * c.ratio / 100 - (0.1 if f.all_ambiguous else 0.0), 3)
+            else:
+                score = _SCORE[c.how, f.all_ambiguous]
+            out.append(Match(s, e, text[s:e], place, score, c.how, cue_of[id(c)]))
         return out
 
     def _facts_of(self, entries: tuple[_Entry, ...]) -> _Facts:
         """What _decide asks of a name's entries, worked out once a tuple (the index keeps them)."""
+        got = self._facts.get(id(entries))  # (a plain look-up first: asked once a name of the text)
+        if got is not None and got[0] is entries:
+            return got[1]
         return _remember(self._facts, id(entries), entries, lambda: _Facts.of(entries))
 
     @staticmethod
@@ -559,14 +592,14 @@ SHORT_NAME_LETTERS = 3
 SHORT_NAME_MAJOR = 0.85
 
 
-def _hamza_inside(toks: list[tuple[int, int, str]], entries: Iterable[_Entry]) -> bool:
+def _hamza_inside(span: str, first: str, entries: Iterable[_Entry], alias_hamza: bool) -> bool:
     """A text word holds a hamza the name lacks: the name only matched once it was dropped, inside
     another word ("جاءت", it came, is not Ghat «جات»; "وأدان", and he condemned, is not Waddan «وادان»:
-    a و before a hamza is the conjunction, not the first letter of a name)."""
-    entries = list(entries)
-    if any("ء" in t for _s, _e, t in toks) and not any("ء" in e.alias for e in entries):
+    a و before a hamza is the conjunction, not the first letter of a name). `span`: the text from the
+    name's first word to its last (a hamza is a letter: one between them is in one of its words);
+    `first`: its first word; `alias_hamza`: one of the entries' names holds a hamza."""
+    if not alias_hamza and "ء" in span:
         return True
-    first = toks[0][2]
     return (first[:1] in ("و", "ف") and first[1:2] in ("أ", "إ", "آ")
             and all(normalize_text(e.alias).startswith(first[0] + "ا") for e in entries))
 

@@ -259,7 +259,9 @@ class NormalizedText:
 
     def prev_tokens(self, pos: int, k: int, floor: int = 0) -> list[str]:
         """The texts of the k tokens before a normalized offset (none before floor)."""
-        i = bisect.bisect_left(self._starts, pos)
-        lo = max(0, i - k, bisect.bisect_left(self._starts, floor, 0, i))
-        norm = self.norm
-        return [norm[s:e] for s, e in zip(self._starts[lo:i], self._ends[lo:i], strict=True)]
+        starts, ends, norm = self._starts, self._ends, self.norm
+        i = bisect.bisect_left(starts, pos)
+        lo = i - k if i > k else 0
+        if lo < i and starts[lo] < floor:  # (asked once a claim trigger: kept to plain look-ups)
+            lo = bisect.bisect_left(starts, floor, lo, i)
+        return [norm[starts[j] : ends[j]] for j in range(lo, i)]

@@ -11,10 +11,12 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from types import SimpleNamespace
 
 from gazetteer.matcher import Match, Matcher, MatchKind, default_matcher
 from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_arabic
@@ -26,6 +28,17 @@ from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate,
 from pipeline.outlets import load_conventions, resolve_army
 from pipeline.sentences import clause_bounds, split_sentences
 from pipeline.wordstarts import word_starts
+
+
+def _plain(enum: type[StrEnum]) -> SimpleNamespace:
+    """An enum's members as plain attributes: on Python 3.11 reading `ClaimType.CONTROL` goes through the
+    enum metaclass's __getattr__ hook (about 0.3 µs, 20 times a plain attribute), and the code run once a
+    trigger, a candidate actor or a claim reads members a dozen times each."""
+    return SimpleNamespace(**enum.__members__)
+
+
+_ClaimType, _Evidence, _MatchKind, _DatePrecision, _Side = (
+    _plain(e) for e in (ClaimType, Evidence, MatchKind, DatePrecision, Side))
 
 BIND_TOKENS = 4
 #: How far a trigger after a place (with none before it) may stand and still be about it.
@@ -52,13 +65,13 @@ CITY_KINDS = frozenset({"city", "town", "region"})
 _MANY_PLACES = 3
 #: Between a city and the place after it: a possessive ("the capital's Mitiga airport").
 _POSSESSIVE = re.compile(r"\s*['’]s\s+")
-_INTENT_OK = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.ATTACK})
+_INTENT_OK = frozenset({_ClaimType.CONTROL, _ClaimType.ADVANCE, _ClaimType.ATTACK})
 #: Claims a reference point ("on the outskirts of Tripoli") may get: fighting near it, not its possession.
-_LOCATOR_OK = frozenset({ClaimType.ADVANCE, ClaimType.ATTACK, ClaimType.REPELLED, ClaimType.CLASH, ClaimType.STRIKE})
+_LOCATOR_OK = frozenset({_ClaimType.ADVANCE, _ClaimType.ATTACK, _ClaimType.REPELLED, _ClaimType.CLASH, _ClaimType.STRIKE})
 #: Claim types that describe the same direction of action: an actor may act in several of one group.
-_GROUP = {ClaimType.ATTACK: "offensive", ClaimType.STRIKE: "offensive", ClaimType.ADVANCE: "offensive",
-          ClaimType.CONTROL: "holding", ClaimType.REPELLED: "holding", ClaimType.WITHDRAWAL: "withdrawal",
-          ClaimType.CLASH: "clash"}
+_GROUP = {_ClaimType.ATTACK: "offensive", _ClaimType.STRIKE: "offensive", _ClaimType.ADVANCE: "offensive",
+          _ClaimType.CONTROL: "holding", _ClaimType.REPELLED: "holding", _ClaimType.WITHDRAWAL: "withdrawal",
+          _ClaimType.CLASH: "clash"}
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,7 +140,7 @@ def _is_modifier(norm: str, start: int, end: int, pattern: ClaimPattern, lex: Le
     """The trigger word only describes a noun ("retreating militia vehicles", "الرتل المنسحب")."""
     latin_surface, latin_after, latin_before, arabic_surface = lex.modifier
     if pattern.arabic:  # (the surface regexes are anchored with ^ and $: they read the word alone)
-        return pattern.type is ClaimType.WITHDRAWAL and bool(arabic_surface.match(norm[start:end]))
+        return pattern.type is _ClaimType.WITHDRAWAL and bool(arabic_surface.match(norm[start:end]))
     return bool(latin_surface.match(norm[start:end]) and latin_after.match(norm, end)
                 and not latin_before.search(norm, max(0, start - 12), start))
 
@@ -143,34 +156,67 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
     def within(lo: int, hi: int) -> list[int]:  # the place starts in [lo, hi)
         return ordered[bisect.bisect_left(ordered, lo) : bisect.bisect_left(ordered, hi)]
 
+    def named(lo: int, hi: int) -> bool:  # a place starts in [lo, hi) (not listing them: a merged list is long)
+        k = bisect.bisect_left(ordered, lo)
+        return k < len(ordered) and ordered[k] < hi
+
     merged: list[list[int]] = [list(raw[0])]  # the first clause always stands
     for a, b in raw[1:]:
-        # the first three words are all it reads ("Al-Jmail" starts at Jmail)
-        found = list(itertools.islice((m for m in TOKEN_RE.finditer(tx.norm, a, b) if m.group() not in LATIN_ARTICLES), 3))
-        toks = [m.group() for m in found]
-        first = found[0].start() if found else a
-        second = found[1].start() if len(found) > 1 else -1
-        head = toks[0] if toks else ""
         inner = within(a + 1, b)
-        # "، واليرموك، والنهر" or "، and Tiji": the clause only continues a list of places
-        list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
-            head.startswith("و") and first + 1 in starts) or any(
-            lex.list_continuation.match(tx.norm[a:s]) for s in inner)
-        has_place = bool(within(a, b))
-        aside = bool(merged) and not within(merged[-1][0], merged[-1][1])
+        aside = not named(merged[-1][0], merged[-1][1])
         if aside and any(lex.place_continuation.match(tx.norm[a:s]) for s in inner):
             if len(merged) > 1:
                 merged.pop()  # "…شنته مليشيات حفتر، مدعومة بمرتزقة، على محور X": the aside and X join the predicate
             merged[-1][1] = b
-        elif merged and (list_item or (len(toks) < 3 and not has_place)):
+            continue
+        # the first three words are all it reads ("Al-Jmail" starts at Jmail); a clause opening with a
+        # place continues a list whatever follows, so its first word is read alone first
+        found = _first_words(tx, a, b, 1)
+        if found and found[0][0] in starts:
+            merged[-1][1] = b
+            continue
+        found = _first_words(tx, a, b, 3)
+        toks = [tx.norm[s:e] for s, e in found]
+        first = found[0][0] if found else a
+        second = found[1][0] if len(found) > 1 else -1
+        head = toks[0] if toks else ""
+        # "، واليرموك، والنهر" or "، and Tiji": the clause only continues a list of places
+        list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
+            head.startswith("و") and first + 1 in starts) or any(
+            lex.list_continuation.match(tx.norm[a:s]) for s in inner)
+        if list_item or (len(toks) < 3 and not named(a, b)):
             merged[-1][1] = b
         else:
             merged.append([a, b])
     return [(a, b) for a, b in merged]
 
 
-def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_starts: list[int], lex: Lexicon
-                 ) -> Binding | None:
+def _first_words(tx: NormalizedText, a: int, b: int, k: int) -> list[tuple[int, int]]:
+    """The spans of the first k tokens of norm[a:b] that are no Latin article, as TOKEN_RE.finditer(norm, a, b)
+    finds them: read from the text's token spans, or found again when a token runs across a or b (the
+    search would cut it there)."""
+    starts, ends = tx.token_spans
+    i = bisect.bisect_left(starts, a)
+    if i > 0 and ends[i - 1] > a:
+        return _first_words_found(tx.norm, a, b, k)
+    out: list[tuple[int, int]] = []
+    norm = tx.norm
+    while len(out) < k and i < len(starts) and starts[i] < b:
+        if ends[i] > b:
+            return _first_words_found(norm, a, b, k)
+        if norm[starts[i] : ends[i]] not in LATIN_ARTICLES:
+            out.append((starts[i], ends[i]))
+        i += 1
+    return out
+
+
+def _first_words_found(norm: str, a: int, b: int, k: int) -> list[tuple[int, int]]:
+    return [m.span() for m in itertools.islice(
+        (m for m in TOKEN_RE.finditer(norm, a, b) if m.group() not in LATIN_ARTICLES), k)]
+
+
+def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_starts: list[int], lex: Lexicon,
+                 scans: _Scans) -> Binding | None:
     """An actor tied to the trigger and its role: right before it (the agent), or just after it.
 
     After the trigger, "by X" is the agent and "from X", "positions of X" the one acted upon; an
@@ -187,7 +233,7 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
             if tx.tokens_between(trig.end, a.start) != 0:
                 break
             if not _punct_between(tx.norm, trig.end, a.start):
-                return Binding(trig, a, Role.AGENT)
+                return Binding(trig, a, _Role.AGENT)
     items = actors.items
     for k in range(bisect.bisect_right(actors.ends, trig.start) - 1, -1, -1):  # the actors before it, nearest first
         a = items[k]
@@ -195,9 +241,8 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
             break
         if (not _punct_between(tx.norm, a.end, trig.start)
                 and not lex.complement.search(tx.norm, a.end, trig.start)
-                and not lex.victim_before.search(tx.norm[max(0, a.start - 20) : a.start])
-                and not _media_patron(tx.norm, lex, a)):
-            return Binding(trig, a, Role.AGENT)
+                and not any(scans.actor_facts(a, lex))):  # named as a target, or as the patron of media
+            return Binding(trig, a, _Role.AGENT)
     k = bisect.bisect_left(trigger_starts, trig.end)
     nxt = trigger_starts[k] if k < len(trigger_starts) else len(tx.norm)
     actor = None
@@ -213,14 +258,14 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
         return Binding(trig, actor, Role(trig.pattern.after_role))
     gap = tx.norm[trig.end : actor.start]
     if lex.agent_gap.search(gap):
-        return Binding(trig, actor, Role.AGENT)
+        return Binding(trig, actor, _Role.AGENT)
     offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
     if lex.opponent_gap.search(gap) or (offensive and lex.victim_before.search(gap)):
-        return Binding(trig, actor, Role.OPPONENT)  # "struck positions of X"; but "فرت عناصر X": X flees
+        return Binding(trig, actor, _Role.OPPONENT)  # "struck positions of X"; but "فرت عناصر X": X flees
     if tx.norm[trig.start : trig.end].isascii():
         if not _OBJECT_GAP.fullmatch(gap):
             return None  # "the advance came after the army seized": the army acts in another clause
-        return Binding(trig, actor, Role.OPPONENT)  # English: the noun right after a verb is its object
+        return Binding(trig, actor, _Role.OPPONENT)  # English: the noun right after a verb is its object
     return Binding(trig, actor, Role(trig.pattern.role))
 
 
@@ -243,8 +288,12 @@ class _Ordered:
         return k >= 0 and pos < self.ends[k]
 
 
+_PUNCT = re.compile(r"[،,;؛.!?؟]")
+
+
 def _punct_between(norm: str, a: int, b: int) -> bool:
-    return any(ch in "،,;؛.!?؟" for ch in norm[a:b])
+    """A clause or sentence mark stands in norm[a:b]."""
+    return a < b and _PUNCT.search(norm, a, b) is not None
 
 
 class Role(StrEnum):
@@ -252,6 +301,9 @@ class Role(StrEnum):
 
     AGENT = "agent"  # the side that acts
     OPPONENT = "opponent"  # the side acted upon
+
+
+_Role = _plain(Role)
 
 
 @dataclass(frozen=True)
@@ -274,6 +326,7 @@ class _Context:
     speech: Speech
     speaker: Side | None
     lex: Lexicon
+    scans: _Scans  # the article's answers kept for reuse
     outlet: Side | None = None  # the side the outlet writes for, if it has a convention
     media_voice: bool = False  # the speaker is media leaning to a side, not the side itself
     memo: dict = dataclasses.field(default_factory=dict, compare=False)  # per-sentence answers (see pick)
@@ -287,12 +340,12 @@ def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool
         return True
     if _GROUP[bound_kind] == _GROUP[kind]:
         return True
-    return subject and _GROUP[bound_kind] == "offensive" and kind is ClaimType.CONTROL
+    return subject and _GROUP[bound_kind] == "offensive" and kind is _ClaimType.CONTROL
 
 
 def _evidence(actor: ActorMention, kind: Evidence) -> Evidence:
     """The evidence kind of a side found through an actor: an outlet-dependent name says so."""
-    return Evidence.OUTLET if actor.by_outlet else kind
+    return _Evidence.OUTLET if actor.by_outlet else kind
 
 
 _QUOTE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
@@ -348,7 +401,7 @@ def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
     if not search(ctx.lex.between, ctx.tx.norm, *clause):
         return False
     sides = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors if clause[0] <= a.start < clause[1]}
-    return {Side.GNA, Side.LNA} <= sides
+    return {_Side.GNA, _Side.LNA} <= sides
 
 
 def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[int, int]
@@ -357,44 +410,46 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     both = ctx.memo.get(clause)  # a clause's answer, once for all its triggers
     if both is None:
         both = ctx.memo[clause] = _both_sides(ctx, clause)
-    if kind is ClaimType.CLASH or both:
-        return None, Evidence.BOTH  # "mutual shelling", "clashes between the LNA and the GNA": both sides
+    if kind is _ClaimType.CLASH or both:
+        return None, _Evidence.BOTH  # "mutual shelling", "clashes between the LNA and the GNA": both sides
     b = ctx.bound.get(trig)
     if b is not None:
         side = b.actor.side_for(ctx.speaker, ctx.outlet)
         if side is not None:
-            if b.role is Role.OPPONENT:
-                return side.opponent, _evidence(b.actor, Evidence.OBJECT)
-            return side, _evidence(b.actor, Evidence.AGENT)
-        if b.role is Role.AGENT:
-            return None, Evidence.NONE  # the agent is named but its side is not known: no guess
+            if b.role is _Role.OPPONENT:
+                return side.opponent, _evidence(b.actor, _Evidence.OBJECT)
+            return side, _evidence(b.actor, _Evidence.AGENT)
+        if b.role is _Role.AGENT:
+            return None, _Evidence.NONE  # the agent is named but its side is not known: no guess
     # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
     # is not the side that repels it. It may still act in a claim of the same direction.
     group = _GROUP[kind]
     taken = ctx.memo.get(("taken", kind))  # the same for every trigger of a kind in the sentence
     if taken is None:
+        # by identity: the sentence's actors are distinct objects (they do not overlap), the bound ones and
+        # the accuser among them, and hashing a dataclass runs Python code
         taken = ctx.memo["taken", kind] = {
-            x.actor for x in ctx.bound.values()
-            if x.role is Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
+            id(x.actor) for x in ctx.bound.values()
+            if x.role is _Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
                                                               subject=x.actor.end <= x.trigger.start)}
         if ctx.speech.accuser is not None:
-            taken.add(ctx.speech.accuser)
+            taken.add(id(ctx.speech.accuser))
 
     def candidate(a: ActorMention) -> tuple[Side, ActorMention, bool] | None:
-        if a in taken:
+        if id(a) in taken:
             return None
         side = a.side_for(ctx.speaker, ctx.outlet)
         if side is None:
             return None
         flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
         if flags is None:
-            flags = ctx.memo[id(a)] = (_media_patron(ctx.tx.norm, ctx.lex, a), _is_source(ctx, a),
-                                       bool(ctx.lex.victim_before.search(ctx.tx.norm[max(0, a.start - 20) : a.start])))
+            patron, victim = ctx.scans.actor_facts(a, ctx.lex)
+            flags = ctx.memo[id(a)] = (patron, _is_source(ctx, a), victim)
         patron, source, victim = flags
         if patron:
             return None  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
         if source:
-            if kind is ClaimType.CONTROL and a.start >= trig.end:
+            if kind is _ClaimType.CONTROL and a.start >= trig.end:
                 return side.opponent, a, True  # "seized towns from the LNA": the LNA lost them
             return None  # otherwise the side taken from is no candidate
         if _quoted_apart(ctx, a.start, trig.start):
@@ -424,32 +479,32 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
 
     def evidence(found: tuple[Side, ActorMention, bool], kind: Evidence) -> Evidence:
         if found[2]:
-            return _evidence(found[1], Evidence.OBJECT)
+            return _evidence(found[1], _Evidence.OBJECT)
         named = ctx.memo.get("named")
         if named is None:
             named = ctx.memo["named"] = {a.side_for(ctx.speaker, ctx.outlet) for a in ctx.actors} - {None}
         # a sentence that names one side only leaves no other to confuse it with
-        return _evidence(found[1], Evidence.SOLE if len(named) == 1 else kind)
+        return _evidence(found[1], _Evidence.SOLE if len(named) == 1 else kind)
 
     found = pick(*clause)
     if found is not None:
-        return found[0], evidence(found, Evidence.CLAUSE)
-    if kind is ClaimType.REPELLED:  # who repels an attack by X is X's enemy
+        return found[0], evidence(found, _Evidence.CLAUSE)
+    if kind is _ClaimType.REPELLED:  # who repels an attack by X is X's enemy
         for x in ctx.bound.values():
             attacker = x.actor.side_for(ctx.speaker, ctx.outlet)
-            if (x.role is Role.AGENT and attacker is not None and x.trigger.pattern.type is not None
+            if (x.role is _Role.AGENT and attacker is not None and x.trigger.pattern.type is not None
                     and _GROUP[x.trigger.pattern.type] == "offensive" and clause[0] <= x.trigger.start < clause[1]):
-                return attacker.opponent, _evidence(x.actor, Evidence.REPELLER)
+                return attacker.opponent, _evidence(x.actor, _Evidence.REPELLER)
     accused = ctx.speech.accused
     if accused is not None and accused.side is not None:
-        return accused.side, _evidence(accused, Evidence.ACCUSATION)
+        return accused.side, _evidence(accused, _Evidence.ACCUSATION)
     found = pick(*ctx.sent)
     if found is not None:
-        return found[0], evidence(found, Evidence.SENTENCE)
+        return found[0], evidence(found, _Evidence.SENTENCE)
     if ctx.speaker is not None and not ctx.media_voice:
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
-        return (ctx.speaker.opponent if kind is ClaimType.WITHDRAWAL else ctx.speaker), Evidence.SPEAKER
-    return None, Evidence.NONE
+        return (ctx.speaker.opponent if kind is _ClaimType.WITHDRAWAL else ctx.speaker), _Evidence.SPEAKER
+    return None, _Evidence.NONE
 
 
 def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], repeller: Side) -> ActorMention | None:
@@ -467,9 +522,15 @@ def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], re
 def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: _Ordered,
              lex: Lexicon, scans: _Scans) -> list[tuple[Match, bool]]:
     """Places a clause's claims are about, each with whether it is only a reference point. (Every text its
-    regexes read lies inside the clause, so one whose words the clause lacks is not run.)"""
+    regexes read lies inside the clause, so one whose words the clause lacks is not run.) `mentions`: the
+    sentence's, in order."""
 
-    inside = [m for m in mentions if clause[0] <= tx.n(m.start) < clause[1]]
+    def n_start(m: Match) -> int:
+        return tx.n(m.start)
+
+    # the mentions are in order, and so are their normalized starts: the clause's are found by bisecting
+    inside = mentions[bisect.bisect_left(mentions, clause[0], key=n_start) : bisect.bisect_left(
+        mentions, clause[1], key=n_start)]
     inside = [m for m in inside if not actors.covers(tx.n(m.start))]
     listing = len(inside) >= _MANY_PLACES  # the clause's words are read once only when it names many places
 
@@ -568,11 +629,10 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
                         break
         adjacent = []
         for t in after:
-            gap = tx.norm[me : t.start]
-            if _PASSIVE_GAP.fullmatch(gap):
+            if _PASSIVE_GAP.fullmatch(tx.norm, me, t.start):
                 if not _conjoined(tx.norm, t):
                     adjacent.append(t)
-            elif len("".join(gap.split())) > _PASSIVE_LETTERS:
+            elif t.start - me > _PASSIVE_LETTERS and len("".join(tx.norm[me : t.start].split())) > _PASSIVE_LETTERS:
                 break  # more than an auxiliary between: so for every later trigger
         for t in dict.fromkeys(chosen + adjacent):
             out.setdefault(t, []).append((m, locator))
@@ -582,7 +642,7 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
     # after the clause's last place left that place
     last = [(m, loc) for m, loc in targets if not loc][-1:]
     for t in triggers:
-        if (t.pattern.type is ClaimType.WITHDRAWAL and t not in out and last
+        if (t.pattern.type is _ClaimType.WITHDRAWAL and t not in out and last
                 and t.start >= tx.n(last[0][0].end)):
             out[t] = last
     return out
@@ -626,6 +686,21 @@ def _list_gap(gap: str, next_surface: str) -> bool:
                                                             or next_surface.startswith("و"))
 
 
+_SPACELESS: dict[int, tuple[re.Pattern[str], tuple[frozenset[str], ...]]] = {}  # by id, as literals.needs_of
+
+
+def _spaceless_needs(regex: re.Pattern[str]) -> tuple[frozenset[str], ...]:
+    """The sets of strings a match of the regex needs that hold no space, worked out once a regex."""
+    known = _SPACELESS.get(id(regex))
+    if known is None or known[0] is not regex:
+        known = _SPACELESS[id(regex)] = (regex, tuple(
+            s for s in needs_of(regex) if not any(c.isspace() for c in "".join(s))))
+    return known[1]
+
+
+_UNSEEN = object()  # a memo's answer not yet worked out (None is an answer)
+
+
 class _Scans:
     """Answers about one text that many triggers ask alike, each found once: where a regex matches in a
     clause or sentence (scanned once for all its triggers), and whether a regex matches a word (a dense
@@ -634,9 +709,12 @@ class _Scans:
     def __init__(self, norm: str) -> None:
         self.norm = norm
         self._starts: dict[tuple[int, int, int], list[int]] = {}
-        self._words: dict[tuple[int, bool], tuple[set[str], set[str]] | None] = {}  # words tried, words matched
+        # words tried and words matched, by the id of a regex: by fullmatch, and by match
+        self._words: dict[int, tuple[set[str], set[str]] | None] = {}
+        self._word_starts: dict[int, tuple[set[str], set[str]] | None] = {}
         self._may: dict[tuple[int, int, int], bool] = {}
         self.memo: dict[tuple, bool] = {}  # other answers that depend on a word and a pattern only
+        self._actors: dict[int, tuple[bool, bool]] = {}  # actor_facts, by the actor's start
 
     def starts(self, regex: re.Pattern[str], lo: int, hi: int) -> list[int]:
         """Where the matches of regex.finditer(norm, lo, hi) start."""
@@ -675,18 +753,27 @@ class _Scans:
         key = (id(regex), -1, 0)
         found = self._may.get(key)
         if found is None:
-            spaceless = tuple(s for s in needs_of(regex) if not any(c.isspace() for c in "".join(s)))
-            found = self._may[key] = may_match(spaceless, self.norm)
+            found = self._may[key] = may_match(_spaceless_needs(regex), self.norm)
         return found
+
+    def actor_facts(self, a: ActorMention, lex: Lexicon) -> tuple[bool, bool]:
+        """Whether an actor is only named as the patron of media ("media loyal to Haftar") and whether it
+        is named as a target ("positions of X", lex.victim_before): asked of an actor by the binding of the
+        trigger after it and by side resolution, found once (actors do not overlap: one starts at an offset)."""
+        facts = self._actors.get(a.start)
+        if facts is None:
+            facts = self._actors[a.start] = (
+                _media_patron(self.norm, lex, a), bool(lex.victim_before.search(self.norm[max(0, a.start - 20) : a.start])))
+        return facts
 
     def any_word(self, regex: re.Pattern[str], words: list[str], full: bool = True) -> bool:
         """regex.fullmatch (or .match with full=False) finds something in one of `words`, words of the text
         (so none does when the text lacks the regex's words). Each word is tried once a text; after that the
         answer is two set operations for all the words, not a look-up each."""
-        key = (id(regex), full)
-        entry = self._words.get(key)
-        if entry is None:
-            entry = self._words[key] = (set(), set()) if self.in_text(regex) else None
+        memo = self._words if full else self._word_starts  # (by id: no key to build, once a trigger)
+        entry = memo.get(id(regex), _UNSEEN)
+        if entry is _UNSEEN:
+            entry = memo[id(regex)] = (set(), set()) if self.in_text(regex) else None
         if entry is None:
             return False
         tried, hits = entry
@@ -709,8 +796,8 @@ def _is_hypothetical(tx: NormalizedText, trig: Trigger, clause: tuple[int, int],
     """A warning or a condition before the trigger: the event is not claimed to have happened."""
     if scans.none_before(lex.hypothetical, clause, trig.start):
         return False
-    return bool(lex.hypothetical.search(tx.norm, clause[0], trig.start)) and tx.tokens_between(
-        lex.hypothetical.search(tx.norm, clause[0], trig.start).start(), trig.start) <= 8
+    found = lex.hypothetical.search(tx.norm, clause[0], trig.start)
+    return found is not None and tx.tokens_between(found.start(), trig.start) <= 8
 
 
 def _is_plot(prev: list[str], lex: Lexicon, scans: _Scans) -> bool:
@@ -748,18 +835,27 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     prev = prev[-lex.modal_window:] if lex.modal_window > 0 else []
     if prev and scans.any_word(lex.purpose_before, prev[-1:], full=False) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
         return True  # "to seize": a purpose; but "managed to advance" happened
-    if (prev and prev[-1] in _TOWARD and trig.pattern.type is ClaimType.CONTROL and surface.startswith("ال")
+    if (prev and prev[-1] in _TOWARD and trig.pattern.type is _ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     # (a fullmatch is a match)
-    return scans.in_joined(lex.modal) and (scans.any_word(lex.modal, prev, full=False) or bool(
-        lex.modal.search(" ".join(prev))))
+    if not scans.in_joined(lex.modal) or scans.any_word(lex.modal, prev, full=False):
+        return scans.in_joined(lex.modal)
+    # No word matches alone, so in the words joined by spaces a match must read past its first word: only
+    # modal's spanning alternatives can (a long search, once a trigger). A word with an apostrophe may hold
+    # a match that starts inside it: then the whole regex is searched.
+    joined = " ".join(prev)
+    return bool((lex.modal if _INNER_START.search(joined) else lex.modal_spanning).search(joined))
+
+
+#: A character of a token where a match may start inside it (TOKEN_RE joins runs of letters by apostrophes).
+_INNER_START = re.compile(r"[^\w ]")
 
 
 def _purpose_lam(surface: str, trig: Trigger) -> bool:
     """The trigger word carries the preposition ل of purpose ("حملة لتحرير طرابلس"): the word without
     it is still the trigger (so "لاحقت", pursued, is no purpose)."""
-    if trig.pattern.type not in (ClaimType.CONTROL, ClaimType.ADVANCE):
+    if trig.pattern.type not in (_ClaimType.CONTROL, _ClaimType.ADVANCE):
         return False  # "تعرضت لقصف", "تصدت لهجوم": the ل of a verb's object, the event happened
     rest = surface[1:] if surface[:1] in ("و", "ف") else surface
     if not rest.startswith("ل"):
@@ -892,7 +988,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
              if not any(covered[d.start : d.end]) and d.start >= dateline_n]  # a dateline's date is no event's
     date_starts = [d.start for d in dates]
     anchored_starts = [a.start for a in anchored]
-    published = EventDate(article.published, DatePrecision.DAY) if article.published else None
+    published = EventDate(article.published, _DatePrecision.DAY) if article.published else None
     reference = published
     scans = _Scans(tx.norm)
     origins: dict[int, bool] = {}
@@ -913,13 +1009,13 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         s_triggers = _between(triggers, trigger_starts, *sent)
         s_absolute = _between(dates, date_starts, *sent)
         before_sentence, reference = reference, next(
-            (d.date for d in s_absolute if d.date.precision is DatePrecision.DAY), reference)
+            (d.date for d in s_absolute if d.date.precision is _DatePrecision.DAY), reference)
         told_before, told_earlier, unsided, earlier = unsided, earlier, [], unsided
         accused = speech.accused.side if speech.accused is not None else None
         if accused is not None and lex.back_reference.search(tx.norm, *sent):
             # "blamed the attack on X": the one told just before; "both attacks", «الهجومين»: two sentences back
             plural = lex.back_reference_plural.search(tx.norm, *sent)
-            _blame(claims, told_before + (told_earlier if plural else []), accused, confidence[Evidence.ACCUSATION])
+            _blame(claims, told_before + (told_earlier if plural else []), accused, confidence[_Evidence.ACCUSATION])
         if not s_mentions or not s_triggers:
             continue
         s_dates = _Dates(s_absolute, _between(anchored, anchored_starts, *sent), before_sentence,
@@ -928,15 +1024,15 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         ordered = _Ordered.of(s_actors)
         s_trigger_starts = [t.start for t in s_triggers]
         for t in s_triggers:
-            binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex)
+            binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex, scans)
             if binding is not None:
                 bound[t] = binding
-        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, outlet_side, media_voice)
+        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, scans, outlet_side, media_voice)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, ordered, lex, scans)
             if not targets:
                 continue
-            c_triggers = [t for t in s_triggers if clause[0] <= t.start < clause[1]]
+            c_triggers = _between(s_triggers, s_trigger_starts, *clause)
             applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement, lex.launch_base)
             for k, trig in enumerate(c_triggers):  # in order, not overlapping
                 if not applies.get(trig):
@@ -948,24 +1044,24 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     continue
                 if _is_hypothetical(tx, trig, clause, lex, scans):
                     continue
-                if kind in (ClaimType.CONTROL, ClaimType.REPELLED) and (
+                if kind in (_ClaimType.CONTROL, _ClaimType.REPELLED) and (
                         scans.starts(lex.background_state, *clause)
                         or (scans.may(lex.relative, *clause)
                             and lex.relative.search(tx.norm, max(clause[0], trig.start - 30), trig.start))):
                     continue  # "held by … since 2016", "the areas that its forces had seized": background
-                if kind is ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex, prev, scans):
+                if kind is _ClaimType.WITHDRAWAL and _by_civilians(tx, trig, clause, lex, prev, scans):
                     continue  # "residents fled the fighting", «نزح الأهالي»: no side withdrew
                 if _is_plot(prev, lex, scans):
                     continue  # "a cell plotting to carry out an attack": nothing happened, and not by its captors
-                if kind is ClaimType.CONTROL and _is_failed(tx, trig, clause, lex, prev, scans):
-                    kind = ClaimType.ATTACK  # "stormed it twice without managing to take it": an attempt
+                if kind is _ClaimType.CONTROL and _is_failed(tx, trig, clause, lex, prev, scans):
+                    kind = _ClaimType.ATTACK  # "stormed it twice without managing to take it": an attempt
                 if _is_intent(tx, trig, lex, prev, scans):
                     if kind not in _INTENT_OK:
                         continue
-                    kind = ClaimType.ATTACK
+                    kind = _ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
                 attacker = (_repelled_attacker(ctx, trig, clause, side)
-                            if kind is ClaimType.REPELLED and side is not None else None)
+                            if kind is _ClaimType.REPELLED and side is not None else None)
                 if side is None and (scans.starts(lex.background_state, *clause) or (
                         _GROUP[kind] == "offensive"
                         and scans.may(lex.ended_before, *clause)
@@ -977,9 +1073,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                 for m, locator in applies[trig]:
                     if side is None and m.place.kind == "region":
                         continue  # "fighting in the Western Mountains": a side-less claim on a district is no event
-                    if locator and (kind not in _LOCATOR_OK or (kind is ClaimType.CLASH and m.place.kind in CITY_KINDS)):
+                    if locator and (kind not in _LOCATOR_OK or (kind is _ClaimType.CLASH and m.place.kind in CITY_KINDS)):
                         continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
-                    if kind is ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
+                    if kind is _ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
                     origin = origins.get(id(m))  # the same for every trigger of the place
                     if origin is None:
@@ -988,26 +1084,27 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         origin = origins[id(m)] = (len(s_mentions) < _MANY_PLACES or scans.may(lex.origin_before, *near)
                                                    or scans.may(lex.origin_list_before, *near)) and _is_origin(tx, m, lex)
                     if m.start < dateline or (origin and not (
-                            kind is ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
+                            kind is _ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
                         continue  # "TRIPOLI (Reuters) -"
-                    c = Claim(
-                        article_id=article.id, place_id=m.place.id, claim=kind, side=side,
-                        claimed_by=speaker_side, evidence=sentence.text, start=m.start, end=m.end,
-                        # "the city" in an undated sentence: the event told before, at its date
-                        date=s_dates.reference if (m.how is MatchKind.REFERENCE and not s_dates.dated) else date,
-                        confidence=confidence[why], pattern=trig.pattern.id, why=why,
-                    )
+                    c = Claim(  # by position: a call with keywords costs twice as much, once a claim
+                        article.id, m.place.id, kind, side, speaker_side,  # article, place, claim, side, claimed by
+                        # date: "the city" in an undated sentence is the event told before, at its date
+                        s_dates.reference if (m.how is _MatchKind.REFERENCE and not s_dates.dated) else date,
+                        sentence.text, m.start, m.end, confidence[why], trig.pattern.id, why,
+                    )  # evidence, start, end, confidence, pattern, why
                     key = (c.place_id, c.side, c.claim, c.date)
-                    if key not in claims or claims[key].confidence < c.confidence:
+                    old = claims.get(key)  # (one look-up: hashing a key hashes its EventDate in Python)
+                    if old is None or old.confidence < c.confidence:
                         claims[key] = c
                     if side is None and _GROUP[kind] == "offensive":
                         unsided.append(key)
                     if attacker is not None and side is not None:  # who was repelled attacked the place
-                        a_why = _evidence(attacker, Evidence.AGENT)
-                        hit = dataclasses.replace(c, claim=ClaimType.ATTACK, side=side.opponent, why=a_why,
+                        a_why = _evidence(attacker, _Evidence.AGENT)
+                        hit = dataclasses.replace(c, claim=_ClaimType.ATTACK, side=side.opponent, why=a_why,
                                                   confidence=min(confidence[a_why], c.confidence))
                         key = (hit.place_id, hit.side, hit.claim, hit.date)
-                        if key not in claims or claims[key].confidence < hit.confidence:
+                        old = claims.get(key)
+                        if old is None or old.confidence < hit.confidence:
                             claims[key] = hit
     return ArticleAnalysis(article, tuple(mentions), _without_sideless_doubles(claims.values()))
 
@@ -1017,13 +1114,17 @@ def _blame(claims: dict[tuple, Claim], keys: list[tuple], side: Side, confidence
     for key in keys:
         c = claims.pop(key, None)
         if c is not None:
-            blamed = dataclasses.replace(c, side=side, why=Evidence.ACCUSATION, confidence=confidence)
+            blamed = dataclasses.replace(c, side=side, why=_Evidence.ACCUSATION, confidence=confidence)
             claims[(blamed.place_id, blamed.side, blamed.claim, blamed.date)] = blamed
+
+
+#: The order of an article's claims: by position, then type (a ClaimType is its value, a str).
+_POSITION = operator.attrgetter("start", "claim")
 
 
 def _without_sideless_doubles(claims: Iterable[Claim]) -> tuple[Claim, ...]:
     """Claims sorted by position; a side-less claim is dropped where the same claim names its side."""
     sided = {(c.place_id, c.claim, c.date) for c in claims if c.side is not None}
-    kept = [c for c in claims if c.side is not None or c.claim is ClaimType.CLASH
+    kept = [c for c in claims if c.side is not None or c.claim is _ClaimType.CLASH
             or (c.place_id, c.claim, c.date) not in sided]
-    return tuple(sorted(kept, key=lambda c: (c.start, c.claim)))  # a ClaimType is its value, a str
+    return tuple(sorted(kept, key=_POSITION))

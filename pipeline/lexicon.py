@@ -42,6 +42,61 @@ class ClaimPattern:
     needs: tuple[frozenset[str], ...] = ()  # sets of strings every match holds one of each (pipeline.literals)
 
 
+def _structure(pattern: str) -> list[tuple[str, int, int]]:
+    """The |, ( and ) of a regex outside escapes and character classes: (character, offset, depth
+    inside groups before it)."""
+    out, depth, k, in_class = [], 0, 0, False
+    while k < len(pattern):
+        ch = pattern[k]
+        if ch == "\\":
+            k += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            k += 2 if pattern[k + 1 : k + 2] == "]" else 3 if pattern[k + 1 : k + 3] == "^]" else 1
+            continue  # (a ] right after the [ or [^ is a literal)
+        elif ch in "|()":
+            depth -= ch == ")"
+            out.append((ch, k, depth))
+            depth += ch == "("
+        k += 1
+    return out
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex, or of the one group it is ("(?:a|b)" gives a and b)."""
+    marks = _structure(pattern)
+    closes = [k for ch, k, depth in marks if ch == ")" and depth == 0]
+    outer = pattern.startswith("(?:") and closes[:1] == [len(pattern) - 1]  # one group, the whole pattern
+    level, start, end = (1, 3, len(pattern) - 1) if outer else (0, 0, len(pattern))
+    parts = []
+    for ch, k, depth in marks:
+        if ch == "|" and depth == level:
+            parts.append(pattern[start:k])
+            start = k + 1
+    return [*parts, pattern[start:end]]
+
+
+#: What an alternative reading word characters only may hold, once every \w is taken out: no escape, no
+#: dot, no white space, no negated class (each of those may match the space between two words).
+_ONE_WORD_ONLY = re.compile(r"[^\\.\s]*")
+
+
+def spanning_alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex that may match a white-space character, so may read past a
+    word ("in\\s+order"). The others read word characters only: where one matches at the start of a word
+    of words joined by spaces, it matches that word alone too. Judged from the text of the regex, erring
+    towards spanning (any escape but \\w, a dot, a space, a negated class)."""
+    out = []
+    for alt in alternatives(pattern):
+        bare = alt.replace("\\w", "")
+        if not _ONE_WORD_ONLY.fullmatch(bare) or "[^" in bare:
+            out.append(alt)
+    return out
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """All compiled word lists of the claim extractor."""
@@ -55,6 +110,9 @@ class Lexicon:
     complement: re.Pattern[str]
     patterns: tuple[ClaimPattern, ...]
     modal: re.Pattern[str]
+    #: modal with only the alternatives that may read past one word ("in order", "matter of time"): in a
+    #: window of words none of which modal matches alone, the only ones that can match (see spanning_alternatives)
+    modal_spanning: re.Pattern[str]
     hypothetical: re.Pattern[str]
     modal_window: int
     purpose_prefix: re.Pattern[str]
@@ -190,6 +248,7 @@ def load_lexicon() -> Lexicon:
         for p in claims["patterns"] for rx in [re.compile(_expand(p["regex"]))]
     )
     modal = claims["modal"]
+    spanning = spanning_alternatives(normalize_pattern(modal["regex"]))
     return Lexicon(
         actors=tuple(actors),
         report=ScriptPatterns.of(speech["report"], article=False),
@@ -200,6 +259,7 @@ def load_lexicon() -> Lexicon:
         complement=_alternation(speech["complement"]),
         patterns=patterns,
         modal=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(modal['regex'])}"),
+        modal_spanning=re.compile(rf"(?<!\w)(?:[وف])?(?:{'|'.join(spanning)})" if spanning else r"(?!)"),  # (?!): never
         hypothetical=re.compile(rf"(?<!\w){normalize_pattern(modal['hypothetical'])}(?!\w)"),
         modal_window=int(modal["window_tokens"]),
         purpose_prefix=re.compile(normalize_pattern(modal["purpose_prefix"])),

@@ -15,7 +15,10 @@ class Side(StrEnum):
     @property
     def opponent(self) -> Side:
         """The other side."""
-        return Side.LNA if self is Side.GNA else Side.GNA
+        return _OPPONENT[self]  # (a look-up: on Python 3.11 each `Side.GNA` read costs a metaclass hook)
+
+
+_OPPONENT = {Side.GNA: Side.LNA, Side.LNA: Side.GNA}
 
 
 class ClaimType(StrEnum):

@@ -33,6 +33,7 @@ def test_the_view_the_map_reports_is_read_as_a_box():
     None, "bounds", {}, {"bounds": None}, {"bounds": {"_southWest": {"lat": 1, "lng": 2}}},
     reported("32.5", 12.6, 33.1, 13.9), reported(math.nan, 12.6, 33.1, 13.9), reported(32.5, math.inf, 33.1, 13.9),
     reported(True, 12.6, 33.1, 13.9), reported(33.1, 12.6, 32.5, 13.9), reported(32.5, 13.9, 33.1, 12.6),
+    reported(10**400, 12.6, 33.1, 13.9),
 ])
 def test_a_missing_or_malformed_view_is_no_view(value):
     assert view_of(value) is None
@@ -40,22 +41,18 @@ def test_a_missing_or_malformed_view_is_no_view(value):
 
 def test_a_reported_view_counts_until_the_map_is_fitted_to_other_places():
     state: dict = {}
-    tripoli = [[32.7, 13.0], [33.0, 13.4]]
-    assert current_view(state, tripoli, follow=True) is None  # the first run: no view reported yet
+    tripoli = ("en", False, [[32.7, 13.0], [33.0, 13.4]])
+    assert current_view(state, tripoli) is None  # the first run: no view reported yet
     state["map"] = reported(32.80, 13.10, 32.90, 13.30)  # the visitor zoomed in
-    assert current_view(state, tripoli, follow=True) == Box(32.80, 13.10, 32.90, 13.30)
-    assert current_view(state, tripoli, follow=True) == Box(32.80, 13.10, 32.90, 13.30)  # a rerun
+    assert current_view(state, tripoli) == Box(32.80, 13.10, 32.90, 13.30)
+    assert current_view(state, tripoli) == Box(32.80, 13.10, 32.90, 13.30)  # a rerun
     # A filter with other places: the map is fitted to them, so the old view no longer says what is shown.
-    assert current_view(state, [[30.0, 10.0], [33.0, 15.0]], follow=True) is None
+    libya = ("en", False, [[30.0, 10.0], [33.0, 15.0]])
+    assert current_view(state, libya) is None
     state["map"] = reported(30.5, 10.5, 32.5, 14.5)  # what the refitted map reports
-    assert current_view(state, [[30.0, 10.0], [33.0, 15.0]], follow=True) == Box(30.5, 10.5, 32.5, 14.5)
-
-
-def test_a_view_reported_before_the_map_stopped_following_is_forgotten():
-    state: dict = {"map": reported(32.80, 13.10, 32.90, 13.30)}
-    fitted = [[32.7, 13.0], [33.0, 13.4]]
-    assert current_view(state, fitted, follow=False) is None and "map" not in state
-    assert current_view(state, fitted, follow=True) is None  # back to following: the whole map until a move
+    assert current_view(state, libya) == Box(30.5, 10.5, 32.5, 14.5)
+    # Another language: a new map, fitted anew.
+    assert current_view(state, ("ar", False, libya[2])) is None
 
 
 def test_the_area_holds_the_view_with_room_around_it():
@@ -72,6 +69,15 @@ def test_a_small_pan_keeps_the_area_and_zooming_changes_it():
     farther = area_around(Box(31.0, 11.0, 34.0, 16.0))
     size = lambda b: (b.north - b.south) * (b.east - b.west)  # noqa: E731
     assert size(closer) < size(area_around(view)) < size(farther)
+
+
+def test_a_view_with_no_place_in_its_area_says_so(conn):
+    f = Filters()
+    summary = q.place_summary(conn, f)
+    sea = q.area_to_fill(summary, Box(34.0, 15.0, 34.1, 15.1), max_places=3)
+    layers = q.map_layers_for(conn, f, summary, max_points=0, max_places=3, area=sea)
+    assert layers.claims["features"] == [] and layers.heat == ()
+    assert layers.message == "14 claims at 4 places, none of them in or around this view. Zoom out or pan to see them."
 
 
 def test_a_tiny_view_still_gets_the_smallest_step_around_it():

@@ -5,6 +5,7 @@ built to sit on their edges (word boundaries, look-behinds, the start and end of
 """
 import dataclasses
 import itertools
+import random
 import re
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 
 from gazetteer.normalize import NormalizedText
 from pipeline.claims import find_triggers
-from pipeline.lexicon import _acronym, _alternation, load_lexicon
+from pipeline.lexicon import _acronym, _alternation, alternatives, load_lexicon, spanning_alternatives
 from pipeline.literals import may_match, required
 from pipeline.readers import read_paths
 from pipeline.sentences import _END
@@ -83,3 +84,33 @@ def test_sentence_ends_are_found_where_the_former_regex_found_them():
     for a, b, c, d in itertools.product(parts, repeat=4):
         text = a + b + c + d
         assert [m.span() for m in _END.finditer(text)] == [m.span() for m in _END_BEFORE.finditer(text)], text
+
+
+def test_a_regex_splits_into_its_top_level_alternatives():
+    assert alternatives("(?:a|b(?:c|d)|[|]e)") == ["a", "b(?:c|d)", "[|]e"]  # nested groups and classes stay whole
+    assert alternatives("a|b") == ["a", "b"]
+    assert alternatives("(?:a)|(?:b)") == ["(?:a)", "(?:b)"]  # two groups, not one around it all
+    assert alternatives(r"(?:[]|]x|\(|y)") == ["[]|]x", r"\(", "y"]
+
+
+def test_alternatives_that_may_read_past_a_word_are_told_from_the_rest():
+    assert spanning_alternatives(r"(?:ab\w*|c d|e\s+f|[^x]y|[ab]+|g.h|i(?!\w)|j\S)") == [
+        "c d", r"e\s+f", "[^x]y", "g.h", r"j\S"]  # any escape but \w counts, a negated class and a dot too
+
+
+def test_a_window_of_words_is_modal_the_same_way_with_the_spanning_alternatives_only():
+    """Where no word of the window matches modal alone, modal finds a match in the words joined by spaces
+    exactly when its spanning alternatives do (words with an apostrophe aside: they are searched whole)."""
+    lex = load_lexicon()
+    words = ["in", "order", "matter", "of", "time", "called", "on", "for", "ready", "to", "will", "seek", "x",
+             "مساله", "وقت", "امر", "امرت", "قواته", "الجيش", "بسرعه", "يحاول", "ومحاوله", "وin", "the"]
+    rng = random.Random(3)
+    seen = 0
+    for _ in range(3000):
+        window = [rng.choice(words) for _ in range(rng.randint(1, 5))]
+        if any(lex.modal.match(w) for w in window):
+            continue
+        joined = " ".join(window)
+        seen += bool(lex.modal.search(joined))
+        assert bool(lex.modal.search(joined)) == bool(lex.modal_spanning.search(joined)), joined
+    assert seen > 50  # the spanning phrases were met

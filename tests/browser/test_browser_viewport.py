@@ -35,7 +35,7 @@ def many_places_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def notice(page) -> str:
     try:
-        return page.locator('[data-testid="stAlert"]').filter(has_text="claims at").first.inner_text()
+        return page.locator('[data-testid="stAlert"]').filter(has_text="claims").first.inner_text(timeout=2_000)
     except Exception:  # the page is rerunning
         return ""
 
@@ -88,6 +88,24 @@ def test_zooming_in_shows_single_places_and_zooming_out_groups_them_again(browse
 
         move(page, 31.5, 13.0, 6)  # back out to the country
         assert settled(page, GROUPED)[1] == cells
+        assert not errors, errors
+    finally:
+        context.close()
+
+
+def test_a_map_opened_on_few_places_follows_the_view_once_they_are_many(browser, many_places_url: str) -> None:
+    """A shared link narrowed to fewer than 2,000 places, then widened: the same map starts following."""
+    context, page, errors = open_offline_page(browser, many_places_url + "/?q=Place%201")
+    try:
+        wait_until(page, lambda: (drawn_points(page) or 0) > 0 and "places" in notice(page), "the narrowed map")
+        assert not re.search(GROUPED, notice(page).replace(",", ""))
+        search = page.get_by_label("Place (English or Arabic)")
+        search.fill("")
+        search.press("Enter")
+        _grouped, cells = settled(page, GROUPED)
+        move(page, 31.2, 12.0, 12)
+        _close, shown = settled(page, CLOSE)
+        assert 0 < shown < cells
         assert not errors, errors
     finally:
         context.close()
