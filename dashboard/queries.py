@@ -329,16 +329,21 @@ def bounds(summary: pd.DataFrame, pad: float = 0.03) -> list[list[float]] | None
     return [[float(lat.min()) - pad, float(lon.min()) - pad], [float(lat.max()) + pad, float(lon.max()) + pad]]
 
 
+def _located(summary: pd.DataFrame) -> pd.DataFrame:
+    """The places of a place_summary that have a point."""
+    return summary.dropna(subset=["lat", "lon"])
+
+
 def map_bounds(summary: pd.DataFrame) -> list[list[float]] | None:
     """The bounds map_layers_for gives the aggregated map of this place_summary (those of its located
     places): the map is fitted to them when they change."""
-    return bounds(summary.dropna(subset=["lat", "lon"]))
+    return bounds(_located(summary))
 
 
 def follows_view(summary: pd.DataFrame, max_places: int = DEFAULT_MAX_PLACES) -> bool:
     """Whether the map of this place_summary depends on the view: its claims name more located places than
     one map carries (`max_places`), so map_layers_for fills only the area around the view."""
-    return int(summary[["lat", "lon"]].notna().all(axis=1).sum()) > max_places
+    return len(_located(summary)) > max_places
 
 
 def area_to_fill(summary: pd.DataFrame, view: Box | None, max_places: int = DEFAULT_MAX_PLACES) -> Box | None:
@@ -347,7 +352,7 @@ def area_to_fill(summary: pd.DataFrame, view: Box | None, max_places: int = DEFA
     if view is None or not follows_view(summary, max_places):
         return None
     area = area_around(view)
-    located = summary.dropna(subset=["lat", "lon"])
+    located = _located(summary)
     return None if area.covers(located["lat"], located["lon"]) else area
 
 
@@ -368,7 +373,7 @@ def map_layers_for(conn: sqlite3.Connection, f: Filters, summary: pd.DataFrame, 
     if total <= max_points:
         return map_layers(claims_frame(conn, f), None, max_points=max_points, show_control=show_control,
                           lang=lang, areas=areas, max_places=max_places)
-    located = summary.dropna(subset=["lat", "lon"])
+    located = _located(summary)
     shown = located
     if area is not None and len(located) > max_places:
         shown = located[area.holds(located["lat"], located["lon"])]
@@ -384,10 +389,12 @@ def map_layers_for(conn: sqlite3.Connection, f: Filters, summary: pd.DataFrame, 
                         cells=len(features), km=km))
     else:
         features = aggregate_features(shown, latest)
-        message = (text("msg_aggregated", lang, total=total, limit=max_points, places=len(features))
-                   if len(shown) == len(located) else
-                   text("msg_view_places", lang, total=total, places=len(located), shown=len(shown)) if len(shown)
-                   else text("msg_view_none", lang, total=total, places=len(located)))
+        if len(shown) == len(located):
+            message = text("msg_aggregated", lang, total=total, limit=max_points, places=len(features))
+        elif len(shown):
+            message = text("msg_view_places", lang, total=total, places=len(located), shown=len(shown))
+        else:
+            message = text("msg_view_none", lang, total=total, places=len(located))
     legend = legend_html(text("legend_aggregated", lang), lang, areas=areas is not None)
     return MapLayers(claims={"type": "FeatureCollection", "features": features}, control=areas,
                      bounds=map_bounds(summary), aggregated=True, message=message, show_control=show_control,
