@@ -22,8 +22,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.control import CONTEST_CLAIMS, CONTROL_COLUMNS, HOLD_CLAIMS, empty_control
-from dashboard.queries import SUMMARY_COLUMNS, _day, _pivot
-from dashboard.schema import SIDE_LABELS, side_label
+from dashboard.queries import _day, _pivot, per_day_frame, summary_frame
 from pipeline.filters import Filters, normalize_text
 from pipeline.queries import DATED, Where, where
 
@@ -106,31 +105,16 @@ def place_summary(con: Any, f: Filters) -> pd.DataFrame:
     rows = con.execute(f"SELECT c.place_id, c.side, c.claim, COUNT(*) FROM claims c WHERE {w.sql} "
                        "GROUP BY c.place_id, c.side, c.claim", w.params).fetchall()
     df = _pivot(rows)
-    ids = list(df["place_id"])
-    places = con.execute("SELECT id, name, name_ar, lat, lon FROM places WHERE list_contains(?, id)",
-                         (ids,)).fetchall()
-    places = pd.DataFrame(places, columns=["place_id", "place", "place_ar", "lat", "lon"])
-    df = df.merge(places, on="place_id", how="inner").sort_values("place_id", kind="mergesort")
-    for col in ("lat", "lon"):
-        df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
-    return df[list(SUMMARY_COLUMNS)].reset_index(drop=True)
+    return summary_frame(df, con.execute("SELECT id, name, name_ar, lat, lon FROM places WHERE list_contains(?, id)",
+                                         (list(df["place_id"]),)).fetchall())
 
 
 def claims_per_day(con: Any, f: Filters) -> pd.DataFrame:
     """dashboard.queries.claims_per_day: the filtered dated claims per day (index) by side (columns)."""
     w = _where(f)
     dated = "" if f.date_from is not None else f" AND {DATED}"
-    rows = con.execute(f"SELECT c.date, c.side, COUNT(*) FROM claims c WHERE ({w.sql}){dated} "
-                       "GROUP BY c.date, c.side", w.params).fetchall()
-    if not rows:
-        return pd.DataFrame(columns=list(SIDE_LABELS), dtype="int64").rename_axis("date")
-    df = pd.DataFrame(rows, columns=["date", "side", "n"])
-    df["date"] = pd.to_datetime(df["date"].str.slice(0, 10), errors="coerce").dt.normalize()
-    df["side"] = df["side"].map(side_label)
-    counts = df.dropna(subset=["date"]).groupby(["date", "side"])["n"].sum().unstack("side", fill_value=0)
-    counts = counts.reindex(columns=list(SIDE_LABELS), fill_value=0).astype("int64")
-    counts.columns.name = None
-    return counts.sort_index()
+    return per_day_frame(con.execute(f"SELECT c.date, c.side, COUNT(*) FROM claims c WHERE ({w.sql}){dated} "
+                                     "GROUP BY c.date, c.side", w.params).fetchall())
 
 
 def control_as_of(con: Any, f: Filters, as_of: dt.date, window_days: int = 7) -> pd.DataFrame:

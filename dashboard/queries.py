@@ -82,6 +82,12 @@ def claims_per_day(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
         "claims c", "COUNT(*)")
     rows = conn.execute(f"SELECT c.date, c.side, {source[1]} FROM {source[0]} WHERE ({w.sql}){dated} "
                         "GROUP BY c.date, c.side", w.params).fetchall()
+    return per_day_frame(rows)
+
+
+def per_day_frame(rows: list[tuple]) -> pd.DataFrame:
+    """(date, side, count) rows (a day and side may come in several; undated rows are dropped) as the
+    claims_per_day frame: counts per day (index) by side (columns GNA, LNA, none)."""
     if not rows:
         return pd.DataFrame(columns=list(SIDE_LABELS), dtype="int64").rename_axis("date")
     df = pd.DataFrame(rows, columns=["date", "side", "n"])
@@ -187,10 +193,16 @@ def place_summary(conn: sqlite3.Connection, f: Filters) -> pd.DataFrame:
     rows = _summary_rows(conn, split) if split is not None else _summary_rows_of_claims(conn, f)
     df = _pivot(rows)
     df = df[df["claims"] > 0]  # a place whose claims were all in days taken away
-    places = pd.DataFrame(conn.execute(
+    return summary_frame(df, conn.execute(
         "SELECT id, name, name_ar, lat, lon FROM places WHERE id IN (SELECT value FROM json_each(?))",
-        (json.dumps(list(df["place_id"])),)).fetchall(), columns=["place_id", "place", "place_ar", "lat", "lon"])
-    df = df.merge(places, on="place_id", how="inner").sort_values("place_id", kind="mergesort")
+        (json.dumps(list(df["place_id"])),)).fetchall())
+
+
+def summary_frame(counts: pd.DataFrame, places: list[tuple]) -> pd.DataFrame:
+    """The place_summary frame of per-place counts (_pivot) and the places' (id, name, name_ar, lat, lon)
+    rows: a place without a row is left out."""
+    places = pd.DataFrame(places, columns=["place_id", "place", "place_ar", "lat", "lon"])
+    df = counts.merge(places, on="place_id", how="inner").sort_values("place_id", kind="mergesort")
     for col in ("lat", "lon"):
         df[col] = pd.to_numeric(df[col], errors="coerce").astype(float)
     return df[list(SUMMARY_COLUMNS)].reset_index(drop=True)

@@ -1,6 +1,7 @@
 """A running `streamlit run app.py` on a free local port and an offline headless Chromium to drive it."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -50,19 +51,26 @@ def start_app(db: Path, log: Path) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("streamlit did not become healthy within 60 s")
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The running app's URL and its database file."""
-    tmp = tmp_path_factory.mktemp("browser_app")
-    proc, url = start_app(tmp / "mihwar.db", tmp / "streamlit.log")
+@contextlib.contextmanager
+def running_app(db: Path, log: Path) -> Iterator[str]:
+    """start_app's URL while the block runs; the app is stopped after it."""
+    proc, url = start_app(db, log)
     try:
-        yield url, tmp / "mihwar.db"
+        yield url
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The running app's URL and its database file."""
+    tmp = tmp_path_factory.mktemp("browser_app")
+    with running_app(tmp / "mihwar.db", tmp / "streamlit.log") as url:
+        yield url, tmp / "mihwar.db"
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,11 @@ single places back and zooming out groups them again, each visitor on their own 
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import open_offline_page, start_app
+from conftest import open_offline_page, running_app
 from test_browser_dashboard import drawn_points, map_frame, wait_until
 
 from bench.archive_db import build_archive_db
@@ -22,15 +21,8 @@ PLACES = 3_000  # about 2,400 of them get claims: more than the map's 2,000
 def many_places_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     tmp = tmp_path_factory.mktemp("many_places")
     build_archive_db(tmp / "mihwar.db", 20_000, PLACES, text_chars=200)
-    proc, url = start_app(tmp / "mihwar.db", tmp / "streamlit.log")
-    try:
+    with running_app(tmp / "mihwar.db", tmp / "streamlit.log") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def notice(page) -> str:
