@@ -21,8 +21,8 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.control import CONTEST_CLAIMS, CONTROL_COLUMNS, HOLD_CLAIMS, empty_control
-from dashboard.queries import _day, _pivot, per_day_frame, summary_frame
+from dashboard.control import CONTEST_CLAIMS, HOLD_CLAIMS, empty_control
+from dashboard.queries import _day, _pivot, control_frame, per_day_frame, summary_frame
 from pipeline.filters import Filters, normalize_text
 from pipeline.queries import DATED, Where, where
 
@@ -148,18 +148,7 @@ def control_as_of(con: Any, f: Filters, as_of: dt.date, window_days: int = 7) ->
     FROM t JOIN s ON s.place_id = t.place_id JOIN places p ON p.id = t.place_id
     LEFT JOIN k ON k.place_id = t.place_id AND k.side = CASE t.holder WHEN 'GNA' THEN 'LNA' ELSE 'GNA' END
     ORDER BY t.place_id"""
-    rows = con.execute(sql, (*w.params, end, start, end, *w.params)).fetchall()
-    if not rows:
-        return empty_control()
-    df = pd.DataFrame(rows, columns=["place_id", "place", "place_ar", "lat", "lon", "holder", "since",
-                                     "last_evidence", "contested"])
-    df["contested"] = df["contested"].astype(bool)
-    df["contested_by"] = [("LNA" if h == "GNA" else "GNA") if c else None
-                          for h, c in zip(df["holder"], df["contested"], strict=True)]
-    df["since"] = pd.to_datetime(df["since"].str.slice(0, 10), errors="coerce")
-    for col in ("lat", "lon"):
-        df[col] = df[col].astype(float)
-    return df[list(CONTROL_COLUMNS)].reset_index(drop=True)
+    return control_frame(con.execute(sql, (*w.params, end, start, end, *w.params)).fetchall())
 
 
 __all__ = ["ARTICLE_META", "attach", "claims_per_day", "control_as_of", "convert", "facts", "open_file",

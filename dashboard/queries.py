@@ -496,7 +496,12 @@ def control_as_of(conn: sqlite3.Connection, f: Filters, as_of: dt.date, window_d
     FROM s JOIN places p ON p.id = s.place_id
     ORDER BY s.place_id"""
     params = (*hold_params * 10, start, end, *w.params)
-    rows = conn.execute(sql, params).fetchall()
+    return control_frame(conn.execute(sql, params).fetchall())
+
+
+def control_frame(rows: list[tuple]) -> pd.DataFrame:
+    """(place_id, name, name_ar, lat, lon, holder, since, last evidence, contested) rows as the control_as_of
+    frame (CONTROL_COLUMNS)."""
     if not rows:
         return empty_control()
     df = pd.DataFrame(rows, columns=["place_id", "place", "place_ar", "lat", "lon", "holder", "since",
