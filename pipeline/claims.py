@@ -22,7 +22,7 @@ from gazetteer.matcher import Match, Matcher, MatchKind, default_matcher
 from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_arabic
 from pipeline.actors import ActorMention, Speech, SpeechVerbs, attach_possessors, find_actors, find_speech
 from pipeline.dates import AnchoredDate, DateMention, continues_reference, find_anchored, find_dates
-from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon
+from pipeline.lexicon import ClaimPattern, Lexicon, evidence_confidence, load_lexicon, modal_spanning
 from pipeline.literals import gate_of, may_match, needs_of, search
 from pipeline.models import Article, Claim, ClaimType, DatePrecision, EventDate, Evidence, Side
 from pipeline.outlets import load_conventions, resolve_army
@@ -714,7 +714,7 @@ class _Scans:
         self._word_starts: dict[int, tuple[set[str], set[str]] | None] = {}
         self._may: dict[tuple[int, int, int], bool] = {}
         self.memo: dict[tuple, bool] = {}  # other answers that depend on a word and a pattern only
-        self._actors: dict[int, tuple[bool, bool]] = {}  # actor_facts, by the actor's start
+        self._actors: dict[tuple[int, int], tuple[bool, bool]] = {}  # actor_facts, by the actor's span
 
     def starts(self, regex: re.Pattern[str], lo: int, hi: int) -> list[int]:
         """Where the matches of regex.finditer(norm, lo, hi) start."""
@@ -759,10 +759,10 @@ class _Scans:
     def actor_facts(self, a: ActorMention, lex: Lexicon) -> tuple[bool, bool]:
         """Whether an actor is only named as the patron of media ("media loyal to Haftar") and whether it
         is named as a target ("positions of X", lex.victim_before): asked of an actor by the binding of the
-        trigger after it and by side resolution, found once (actors do not overlap: one starts at an offset)."""
-        facts = self._actors.get(a.start)
+        trigger after it and by side resolution, found once an actor's span."""
+        facts = self._actors.get((a.start, a.end))
         if facts is None:
-            facts = self._actors[a.start] = (
+            facts = self._actors[a.start, a.end] = (
                 _media_patron(self.norm, lex, a), bool(lex.victim_before.search(self.norm[max(0, a.start - 20) : a.start])))
         return facts
 
@@ -845,7 +845,7 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     # modal's spanning alternatives can (a long search, once a trigger). A word with an apostrophe may hold
     # a match that starts inside it: then the whole regex is searched.
     joined = " ".join(prev)
-    return bool((lex.modal if _INNER_START.search(joined) else lex.modal_spanning).search(joined))
+    return bool((lex.modal if _INNER_START.search(joined) else modal_spanning(lex.modal)).search(joined))
 
 
 #: A character of a token where a match may start inside it (TOKEN_RE joins runs of letters by apostrophes).

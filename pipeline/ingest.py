@@ -213,8 +213,13 @@ def ingest_dask(items: Iterable[Article | ReadError], conn: sqlite3.Connection, 
     tally = _Tally()
 
     def store_shard(shard: Path) -> None:
-        analyses = list(read_shard(shard, matcher))
-        tally.stored(conn, [article_rows(an, matcher) for an in analyses])
+        ready = []
+        for analysis in read_shard(shard, matcher):
+            try:
+                ready.append(article_rows(analysis, matcher))
+            except Exception as exc:  # a bug on one article must not end the run
+                tally.errors.append(f"{analysis.article.origin}: not stored ({type(exc).__name__}: {exc})")
+        tally.stored(conn, ready)
         if progress is not None:
             progress(tally.seen, 0)
 

@@ -65,11 +65,16 @@ def _structure(pattern: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _one_group(pattern: str) -> bool:
+    """Whether a regex is one non-capturing group, the whole of it ("(?:a|b)", not "(?:a)|b")."""
+    closes = [k for ch, k, depth in _structure(pattern) if ch == ")" and depth == 0]
+    return pattern.startswith("(?:") and closes[:1] == [len(pattern) - 1]
+
+
 def alternatives(pattern: str) -> list[str]:
     """The top-level alternatives of a regex, or of the one group it is ("(?:a|b)" gives a and b)."""
     marks = _structure(pattern)
-    closes = [k for ch, k, depth in marks if ch == ")" and depth == 0]
-    outer = pattern.startswith("(?:") and closes[:1] == [len(pattern) - 1]  # one group, the whole pattern
+    outer = _one_group(pattern)
     level, start, end = (1, 3, len(pattern) - 1) if outer else (0, 0, len(pattern))
     parts = []
     for ch, k, depth in marks:
@@ -97,6 +102,29 @@ def spanning_alternatives(pattern: str) -> list[str]:
     return out
 
 
+MODAL_PREFIX = r"(?<!\w)(?:[وف])?"  # modal's regex is this, then the data file's (one word start, a clitic)
+_INLINE = re.compile(r"\(\?[^:=!<]|\(\?<[^=!]")  # an inline flag, a comment or a named group
+_SPANNING: dict[int, tuple[re.Pattern[str], re.Pattern[str]]] = {}  # by id(modal), the regex kept so the id holds
+
+
+def modal_spanning(modal: re.Pattern[str]) -> re.Pattern[str]:
+    """modal with only the alternatives that may read past one word ("in order", "matter of time"): in a
+    window of words none of which modal matches alone, the only ones that can match (spanning_alternatives).
+    modal itself when the split would not be exact: its regex is not MODAL_PREFIX and one non-capturing
+    group of alternatives, or it has capturing groups, inline flags, comments or verbose mode. Found once a
+    regex (so a Lexicon given another modal gets its own)."""
+    known = _SPANNING.get(id(modal))
+    if known is not None and known[0] is modal:
+        return known[1]
+    raw = modal.pattern[len(MODAL_PREFIX):] if modal.pattern.startswith(MODAL_PREFIX) else ""
+    out = modal
+    if (_one_group(raw) and modal.groups == 0 and not modal.flags & re.VERBOSE and not _INLINE.search(raw)):
+        spanning = spanning_alternatives(raw)
+        out = re.compile(MODAL_PREFIX + f"(?:{'|'.join(spanning)})" if spanning else r"(?!)", modal.flags)  # (?!): never
+    _SPANNING[id(modal)] = (modal, out)
+    return out
+
+
 @dataclass(frozen=True)
 class Lexicon:
     """All compiled word lists of the claim extractor."""
@@ -110,9 +138,6 @@ class Lexicon:
     complement: re.Pattern[str]
     patterns: tuple[ClaimPattern, ...]
     modal: re.Pattern[str]
-    #: modal with only the alternatives that may read past one word ("in order", "matter of time"): in a
-    #: window of words none of which modal matches alone, the only ones that can match (see spanning_alternatives)
-    modal_spanning: re.Pattern[str]
     hypothetical: re.Pattern[str]
     modal_window: int
     purpose_prefix: re.Pattern[str]
@@ -248,7 +273,6 @@ def load_lexicon() -> Lexicon:
         for p in claims["patterns"] for rx in [re.compile(_expand(p["regex"]))]
     )
     modal = claims["modal"]
-    spanning = spanning_alternatives(normalize_pattern(modal["regex"]))
     return Lexicon(
         actors=tuple(actors),
         report=ScriptPatterns.of(speech["report"], article=False),
@@ -258,8 +282,7 @@ def load_lexicon() -> Lexicon:
         deny_end=_alternation(speech["deny_end"]),
         complement=_alternation(speech["complement"]),
         patterns=patterns,
-        modal=re.compile(rf"(?<!\w)(?:[وف])?{normalize_pattern(modal['regex'])}"),
-        modal_spanning=re.compile(rf"(?<!\w)(?:[وف])?(?:{'|'.join(spanning)})" if spanning else r"(?!)"),  # (?!): never
+        modal=re.compile(MODAL_PREFIX + normalize_pattern(modal["regex"])),
         hypothetical=re.compile(rf"(?<!\w){normalize_pattern(modal['hypothetical'])}(?!\w)"),
         modal_window=int(modal["window_tokens"]),
         purpose_prefix=re.compile(normalize_pattern(modal["purpose_prefix"])),

@@ -415,8 +415,10 @@ def store_batch(conn: sqlite3.Connection, batch: list[ArticleRows], stored_place
 
     An article that fails is rolled back alone and its exception stands in its place in the result;
     an error of the store itself (disk full, I/O, lock, a damaged file) rolls back the batch and is raised.
-    stored_places: ids of places known to be in the store (no one deletes a place); their rows are not
-    inserted again, and the ids of the places this batch committed are added to it.
+    stored_places: ids of places known to be in the store; their rows are not inserted again, and the ids of
+    the places this batch committed are added to it. An article whose rows break a constraint while some of
+    its places were skipped is tried once more with all of them (another connection may have deleted one),
+    and those ids are forgotten.
     """
     results: list[tuple[StoreOutcome, int] | Exception] = []
     known = stored_places if stored_places is not None else set()
@@ -426,7 +428,15 @@ def store_batch(conn: sqlite3.Connection, batch: list[ArticleRows], stored_place
         for rows in batch:
             conn.execute("SAVEPOINT article")
             try:
-                results.append(_insert(conn, rows, known, added))
+                try:
+                    results.append(_insert(conn, rows, known, added))
+                except sqlite3.IntegrityError:
+                    skipped = {p[0] for p in rows.places} & known
+                    if not skipped:
+                        raise
+                    conn.execute("ROLLBACK TO article")  # a skipped place may be gone: all of them, once more
+                    known -= skipped
+                    results.append(_insert(conn, rows, known, added))
                 if results[-1][0] is StoreOutcome.STORED:  # type: ignore[index]
                     added.update(p[0] for p in rows.places)
             except sqlite3.IntegrityError as exc:  # this article's data: rolled back alone

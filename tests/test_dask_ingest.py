@@ -61,3 +61,22 @@ def test_the_command_line_dask_engine_stores_what_the_plain_ingest_stores(tmp_pa
                  "--shards", str(tmp_path / "shards"), "-q"]) == 0
     plain, dask = store.open_db(tmp_path / "plain.db"), store.open_db(tmp_path / "dask.db")
     assert _stored(dask) == _stored(plain) and _claims(dask)
+
+
+def test_an_article_that_cannot_become_rows_is_reported_and_the_run_goes_on(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.ingest as ingest_mod
+
+    articles = list(make_corpus(8, words=120, seed=5))
+    real = ingest_mod.article_rows
+
+    def broken_on_the_third(analysis, matcher):
+        if analysis.article.id == articles[2].id:
+            raise KeyError("gn:gone")
+        return real(analysis, matcher)
+
+    monkeypatch.setattr(ingest_mod, "article_rows", broken_on_the_third)
+    conn = store.open_db(tmp_path / "dask.db")
+    report = ingest_dask(articles, conn, tmp_path / "shards", workers=1, partition=5)
+    assert report.articles_new == 7
+    assert report.errors == (f"{articles[2].origin}: not stored (KeyError: 'gn:gone')",)
+    assert not store.has_article(conn, articles[2].id) and store.has_article(conn, articles[3].id)

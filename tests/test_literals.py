@@ -13,7 +13,15 @@ import pytest
 
 from gazetteer.normalize import NormalizedText
 from pipeline.claims import find_triggers
-from pipeline.lexicon import _acronym, _alternation, alternatives, load_lexicon, spanning_alternatives
+from pipeline.lexicon import (
+    MODAL_PREFIX,
+    _acronym,
+    _alternation,
+    alternatives,
+    load_lexicon,
+    modal_spanning,
+    spanning_alternatives,
+)
 from pipeline.literals import may_match, required
 from pipeline.readers import read_paths
 from pipeline.sentences import _END
@@ -112,5 +120,22 @@ def test_a_window_of_words_is_modal_the_same_way_with_the_spanning_alternatives_
             continue
         joined = " ".join(window)
         seen += bool(lex.modal.search(joined))
-        assert bool(lex.modal.search(joined)) == bool(lex.modal_spanning.search(joined)), joined
+        assert bool(lex.modal.search(joined)) == bool(modal_spanning(lex.modal).search(joined)), joined
     assert seen > 50  # the spanning phrases were met
+
+
+def test_the_spanning_regex_is_made_from_the_modal_regex_it_stands_for():
+    """A lexicon given another modal regex gets that regex's spanning alternatives, not the data file's."""
+    own = re.compile(MODAL_PREFIX + r"(?:in\s+order|set\s+now|will)")
+    assert modal_spanning(own).pattern == MODAL_PREFIX + r"(?:in\s+order|set\s+now)"
+    lex = dataclasses.replace(load_lexicon(), modal=own)
+    assert modal_spanning(lex.modal).search("forces set now shelled")
+
+
+@pytest.mark.parametrize("raw", [r"in\s+order|ill", r"(?:in\s+order)|ill", r"(?:(in)\s+order|ill)",
+                                 r"(?:(?i:in)\s+order|ill)", r"(?:in\s+order|ill(?#x|y))"])
+def test_a_modal_regex_the_split_might_change_is_searched_whole(raw):
+    """Not one non-capturing group (the look-behind would cover other alternatives), or with groups, inline
+    flags or comments: the whole regex is searched, so "will" still matches where the split would not."""
+    modal = re.compile(MODAL_PREFIX + raw)
+    assert modal_spanning(modal) is modal

@@ -124,3 +124,21 @@ def test_a_batch_the_store_rolls_back_leaves_the_known_places_as_they_were(tmp_p
     with pytest.raises(sqlite3.OperationalError):
         store_batch(conn, [_rows("a1"), _rows("a2")], known)
     assert known == set() and conn.execute("SELECT COUNT(*) FROM places").fetchone()[0] == 0
+
+
+def test_a_place_deleted_by_another_connection_is_inserted_again(tmp_path: Path) -> None:
+    """A place this run stored and someone else removed since (with its only article) is not taken as
+    stored for ever: the next article naming it stores it again, with its claims."""
+    conn = open_db(tmp_path / "m.db")
+    known: set[str] = set()
+    assert store_batch(conn, [_rows("a1")], known)[0][0] is StoreOutcome.STORED
+    other = open_db(tmp_path / "m.db")
+    with other:
+        for table in ("claims", "mentions"):
+            other.execute(f"DELETE FROM {table} WHERE article_id = 'a1'")
+        other.execute("DELETE FROM articles WHERE id = 'a1'")
+        other.execute("DELETE FROM places")
+    other.close()
+    second = _rows("a2")
+    assert store_batch(conn, [second], known) == [(StoreOutcome.STORED, len(second.claims))]
+    assert {r[0] for r in conn.execute("SELECT id FROM places")} == {p[0] for p in second.places} == known
