@@ -8,6 +8,9 @@ words), a 10,000-word article without sentence punctuation (English and Arabic) 
 the same clauses with full stops, and one sentence naming 100, 200, 400 and 800 places. Each case is
 measured right after the ordinary articles again, so the ratio compares runs made under the same load.
 `--sizes` also prints the unpunctuated cost per word at 1k, 2.5k and 10k words (flat = linear).
+`--interleave SECONDS` instead times every case in turn, round after round, for that long, and prints the
+least cost per word of each and its ratio: on a shared machine the steadiest figure (each case meets the
+same swings of load).
 The target (issue "A five-year archive"): the pathological cases within 1.5x of the ordinary cost
 per word.
 """
@@ -39,6 +42,28 @@ def per_word(texts: list[str], repeat: int = 3) -> float:
     return best / words
 
 
+def interleaved(cases: dict[str, list[str]], seconds: float) -> tuple[dict[str, float], int]:
+    """Least CPU seconds per word of each case's texts, timing the cases in turn round after round for
+    `seconds` (at least one round); and the number of rounds."""
+    matcher = default_matcher()
+    arts = {k: [Article(id=f"b{i}", title="t", text=t, published=dt.date(2020, 6, 3)) for i, t in enumerate(texts)]
+            for k, texts in cases.items()}
+    words = {k: sum(len(t.split()) for t in texts) for k, texts in cases.items()}
+    for batch in arts.values():  # warm
+        for a in batch:
+            extract(a, matcher)
+    best = dict.fromkeys(cases, float("inf"))
+    rounds, end = 0, time.monotonic() + seconds
+    while rounds == 0 or time.monotonic() < end:
+        for k, batch in arts.items():
+            t0 = time.process_time()
+            for a in batch:
+                extract(a, matcher)
+            best[k] = min(best[k], (time.process_time() - t0) / words[k])
+        rounds += 1
+    return best, rounds
+
+
 def place_sentence(n: int) -> str:
     """One Arabic sentence of clashes naming n places."""
     names = [p.name_ar for p in default_places() if p.name_ar][:n]
@@ -49,9 +74,27 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--sizes", action="store_true", help="also the unpunctuated cost per word by size")
+    ap.add_argument("--interleave", type=float, default=0, metavar="SECONDS",
+                    help="time the cases in turn for this long; least cost per word of each")
     args = ap.parse_args(argv)
     default_matcher()
     ordinary = [a.text for a in make_corpus(120, words=500, seed=7)]
+    if args.interleave:
+        best, rounds = interleaved({
+            "ordinary articles (~500 words, 20 of them)": ordinary[:20],
+            "10k words, no full stops (English)": [make_text("unpunctuated_en", 62_000)],
+            "  control: same clauses with full stops": [make_text("sentences_en", 62_000)],
+            "10k words, no full stops (Arabic)": [make_text("unpunctuated_ar", 55_000)],
+            "  control: same clauses with full stops ": [make_text("sentences_ar", 55_000)],
+            "one sentence naming 100 places (8 times)": [place_sentence(100)] * 8,
+            "one sentence naming 800 places": [place_sentence(800)],
+        }, args.interleave)
+        base = next(iter(best.values()))
+        print(f"{'text':<44} {'µs/word':>8} {'x ordinary':>10}   (least of {rounds} rounds)")
+        for label, cost in best.items():
+            print(f"{label:<44} {cost * 1e6:>8.1f} {cost / base:>10.2f}")
+        return
+
     base = per_word(ordinary, args.repeat)
     print(f"{'text':<44} {'µs/word':>8} {'x ordinary':>10}")
     print(f"{'ordinary articles (~500 words)':<44} {base * 1e6:>8.1f} {1.0:>10.2f}")
