@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gazetteer.matcher import Matcher, default_matcher
-from pipeline.engine import Analysed, ArticleFailure, analyse, analyse_stream
+from pipeline.engine import Analysed, ArticleFailure, analyse, analyse_stream, prepared
 from pipeline.models import Article
 from pipeline.readers import ReadError, read_bytes, read_paths
 from pipeline.rows import ArticleRows, article_rows
@@ -213,12 +213,13 @@ def ingest_dask(items: Iterable[Article | ReadError], conn: sqlite3.Connection, 
     tally = _Tally()
 
     def store_shard(shard: Path) -> None:
-        ready = []
-        for analysis in read_shard(shard, matcher):
-            try:
-                ready.append(article_rows(analysis, matcher))
-            except Exception as exc:  # a bug on one article must not end the run
-                tally.errors.append(f"{analysis.article.origin}: not stored ({type(exc).__name__}: {exc})")
+        ready: list[ArticleRows] = []
+        for analysis in read_shard(shard, matcher):  # its rows, or why it has none (as the workers make them)
+            outcome = prepared(Analysed(analysis.article, (analysis,)), article_rows, matcher)
+            if isinstance(outcome, ArticleFailure):
+                tally.errors.append(str(outcome))
+            else:
+                ready.extend(outcome.analyses)
         tally.stored(conn, ready)
         if progress is not None:
             progress(tally.seen, 0)
