@@ -5,7 +5,8 @@
 Measures pipeline.claims.extract (no bounds applied) per whitespace word, in CPU time (process_time:
 the machine is shared), best of --repeat runs, on: ordinary synthetic articles (bench.corpus, ~500
 words), a 10,000-word article without sentence punctuation (English and Arabic) and, as its control,
-the same clauses with full stops, and one sentence naming 100, 200, 400 and 800 places. Each case is
+the same clauses with full stops, and one sentence naming 100, 200, 400 and 800 places (with --interleave, the
+same 100 and 800 places four a sentence as their control). Each case is
 measured right after the ordinary articles again, so the ratio compares runs made under the same load.
 `--sizes` also prints the unpunctuated cost per word at 1k, 2.5k and 10k words (flat = linear).
 `--interleave SECONDS` instead times every case in turn, round after round, for that long, and prints the
@@ -66,8 +67,14 @@ def interleaved(cases: dict[str, list[str]], seconds: float) -> tuple[dict[str, 
 
 def place_sentence(n: int) -> str:
     """One Arabic sentence of clashes naming n places."""
+    return place_sentences(n, n)
+
+
+def place_sentences(n: int, per: int) -> str:
+    """The same n places as place_sentence, in sentences of clashes naming `per` places each (the control:
+    the same names written as an ordinary article would)."""
     names = [p.name_ar for p in default_places() if p.name_ar][:n]
-    return "اشتباكات عنيفة في " + "، ".join(names) + "."
+    return " ".join("اشتباكات عنيفة في " + "، ".join(names[i:i + per]) + "." for i in range(0, n, per))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -87,7 +94,9 @@ def main(argv: list[str] | None = None) -> None:
             "10k words, no full stops (Arabic)": [make_text("unpunctuated_ar", 55_000)],
             "  control: same clauses with full stops ": [make_text("sentences_ar", 55_000)],
             "one sentence naming 100 places (8 times)": [place_sentence(100)] * 8,
+            "  control: the same places 4 a sentence": [place_sentences(100, 4)] * 8,
             "one sentence naming 800 places": [place_sentence(800)],
+            "  control: the same places 4 a sentence ": [place_sentences(800, 4)],
         }, args.interleave)
         base = next(iter(best.values()))
         print(f"{'text':<44} {'µs/word':>8} {'x ordinary':>10}   (least of {rounds} rounds)")
