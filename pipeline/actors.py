@@ -35,10 +35,11 @@ class ActorMention:
         return self.side is None and not self.relative
 
     def side_for(self, speaker: Side | None, outlet: Side | None = None) -> Side | None:
-        """The side this mention stands for, given who speaks; with no speaker, the enemy words of a
-        partisan outlet ("the militias" in a pro-LNA outlet) are its opponent's."""
+        """The side this mention stands for, given who speaks; with no speaker, a partisan outlet's own
+        words ("our units") are its side and its enemy words ("the militias" in a pro-LNA outlet) its
+        opponent's."""
         if self.relative == "self":
-            return speaker
+            return speaker if speaker is not None else outlet
         if self.relative == "enemy":
             voice = speaker if speaker is not None else outlet
             return voice.opponent if voice is not None else None

@@ -215,6 +215,10 @@ def _first_words_found(norm: str, a: int, b: int, k: int) -> list[tuple[int, int
         (m for m in TOKEN_RE.finditer(norm, a, b) if m.group() not in LATIN_ARTICLES), k)]
 
 
+#: Characters before a side searched for the words that name it as a target ("a convoy belonging to the").
+VICTIM_REACH = 40
+
+
 def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_starts: list[int], lex: Lexicon,
                  scans: _Scans) -> Binding | None:
     """An actor tied to the trigger and its role: right before it (the agent), or just after it.
@@ -257,11 +261,13 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
     if trig.pattern.after_role:
         return Binding(trig, actor, Role(trig.pattern.after_role))
     gap = tx.norm[trig.end : actor.start]
+    offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
+    if offensive and lex.victim_before.search(gap):
+        return Binding(trig, actor, _Role.OPPONENT)  # "struck positions of X", "a convoy held by X": X is struck
     if lex.agent_gap.search(gap):
         return Binding(trig, actor, _Role.AGENT)
-    offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
-    if lex.opponent_gap.search(gap) or (offensive and lex.victim_before.search(gap)):
-        return Binding(trig, actor, _Role.OPPONENT)  # "struck positions of X"; but "فرت عناصر X": X flees
+    if lex.opponent_gap.search(gap):
+        return Binding(trig, actor, _Role.OPPONENT)  # "attacked from X"; but "فرت عناصر X": X flees
     if tx.norm[trig.start : trig.end].isascii():
         if not _OBJECT_GAP.fullmatch(gap):
             return None  # "the advance came after the army seized": the army acts in another clause
@@ -454,6 +460,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             return None  # otherwise the side taken from is no candidate
         if _quoted_apart(ctx, a.start, trig.start):
             return None  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
+        if a.start >= trig.end and ctx.lex.relative_word.search(ctx.tx.norm, trig.end, a.start):
+            return None  # "seized the positions which the militias had held": the side of another clause
         if victim or (a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
             if group != "offensive":
                 return None  # "positions of X" do not hold or withdraw; they are struck
@@ -763,7 +771,7 @@ class _Scans:
         facts = self._actors.get((a.start, a.end))
         if facts is None:
             facts = self._actors[a.start, a.end] = (
-                _media_patron(self.norm, lex, a), bool(lex.victim_before.search(self.norm[max(0, a.start - 20) : a.start])))
+                _media_patron(self.norm, lex, a), bool(lex.victim_before.search(self.norm[max(0, a.start - VICTIM_REACH) : a.start])))
         return facts
 
     def any_word(self, regex: re.Pattern[str], words: list[str], full: bool = True) -> bool:

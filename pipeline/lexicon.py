@@ -159,6 +159,7 @@ class Lexicon:
     place_continuation: re.Pattern[str]
     background_state: re.Pattern[str]
     relative: re.Pattern[str]
+    relative_word: re.Pattern[str]
     mutual: re.Pattern[str]
     between: re.Pattern[str]
     source_before: re.Pattern[str]
@@ -304,6 +305,7 @@ def load_lexicon() -> Lexicon:
         place_continuation=re.compile(normalize_pattern(claims["locators"]["place_continuation_regex"])),
         background_state=re.compile(normalize_pattern(claims["background_state"]["regex"])),
         relative=re.compile(normalize_pattern(claims["locators"]["relative_regex"])),
+        relative_word=re.compile(normalize_pattern(claims["locators"]["relative_word_regex"])),
         mutual=re.compile(normalize_pattern(claims["roles"]["mutual"])),
         between=re.compile(normalize_pattern(claims["roles"]["between"])),
         source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),

@@ -199,3 +199,8 @@ def test_what_a_matcher_remembers_of_a_word_or_name_carries_no_context_to_the_ne
     for order in (texts, texts[::-1], texts):
         for text, want in order:
             assert [x.place.id for x in m.find(text)] == want, text
+
+
+def test_the_airport_axis_of_tripoli_is_the_international_airport():
+    found = [(m.surface, m.place.id) for m in default_matcher().find("وفي محور المطار، صدت القوات هجوما.")]
+    assert found == [("محور المطار", "mihwar:tripoli_international_airport")]

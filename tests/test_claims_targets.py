@@ -1,0 +1,64 @@
+"""The side named as what a strike hit, or as the author of a repelled attack, is not the side that acts
+(invented sentences, Arabic and English)."""
+import datetime as dt
+
+from pipeline.claims import extract
+from pipeline.models import Article, ClaimType, Side
+
+TARHUNA, AIN_ZARA = "mihwar:tarhuna", "mihwar:ain_zara"
+PUBLISHED = dt.date(2020, 5, 7)
+
+
+def at(text: str, place: str, source: str = "") -> set[tuple[Side | None, ClaimType]]:
+    an = extract(Article("t", "", text, PUBLISHED, source))
+    return {(c.side, c.claim) for c in an.claims if c.place_id == place}
+
+
+def test_the_side_whose_positions_or_convoy_were_struck_did_not_strike():
+    for text in ("Drones struck positions of Haftar's forces near Tarhuna.",
+                 "Unidentified aircraft targeted a convoy belonging to the LNA outside Tarhuna.",
+                 "Artillery hit positions held by the Libyan National Army in Tarhuna overnight.",
+                 "استهدف الطيران المسير رتلا تابعا لقوات حفتر قرب ترهونة.",
+                 "قصفت المدفعية مواقع موالية لقوات حفتر في ترهونة."):
+        found = at(text, TARHUNA)
+        assert (Side.LNA, ClaimType.STRIKE) not in found, text
+        assert found == {(Side.GNA, ClaimType.STRIKE)}, text
+
+
+def test_the_side_that_launched_a_repelled_attack_is_not_the_repeller():
+    for text in ("The army said it had repelled an attack launched at dawn by Haftar's forces on Ain Zara.",
+                 "Troops beat back an assault mounted overnight by the LNA on Ain Zara, the ministry said.",
+                 "صدت القوات هجوما شنته فجر اليوم قوات حفتر على عين زارة."):
+        assert at(text, AIN_ZARA) & {(Side.LNA, ClaimType.REPELLED), (Side.GNA, ClaimType.REPELLED)} == {
+            (Side.GNA, ClaimType.REPELLED)}, text
+
+
+def test_a_passive_repelled_by_names_the_repeller():
+    assert (Side.GNA, ClaimType.REPELLED) in at("An attack on Ain Zara was repelled by GNA forces.", AIN_ZARA)
+
+
+def test_troops_of_a_side_still_act():
+    assert at("Troops of the LNA withdrew from Tarhuna on Friday.", TARHUNA) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+SALAH_AL_DIN, MISRATA, MITIGA = "mihwar:salah_al_din", "gn:2214846", "mihwar:mitiga_airport"
+
+
+def test_our_units_in_a_sides_own_media_are_that_side():
+    text = "وأكد مصدر ميداني أن وحداتنا تقدمت فجر اليوم في محور صلاح الدين."
+    assert at(text, SALAH_AL_DIN, source="شعبة الإعلام الحربي") == {(Side.LNA, ClaimType.ADVANCE)}
+    assert at(text, SALAH_AL_DIN, source="المكتب الإعلامي لعملية بركان الغضب") == {(Side.GNA, ClaimType.ADVANCE)}
+
+
+def test_a_side_named_in_a_relative_clause_after_the_trigger_is_not_its_agent():
+    text = "وأكد مصدر ميداني أن وحداتنا تقدمت في محور صلاح الدين حيث المواقع التي كانت تتمركز فيها المليشيات."
+    assert (Side.GNA, ClaimType.ADVANCE) not in at(text, SALAH_AL_DIN, source="شعبة الإعلام الحربي")
+    text = "Forces advanced in Salah al-Din, taking positions which Haftar's militias had held for months."
+    assert (Side.LNA, ClaimType.ADVANCE) not in at(text, SALAH_AL_DIN)
+
+
+def test_where_aircraft_take_off_from_is_no_place_of_the_strike():
+    text = "The army will strike any drone that takes off from Misrata or Mitiga, the spokesman warned."
+    assert at(text, MISRATA) == set() and at(text, MITIGA) == set()
+    text = "قال المتحدث إن الطائرات المسيرة التي تقلع من مصراتة قصفت مواقع في ترهونة."
+    assert at(text, MISRATA) == set()
