@@ -26,7 +26,7 @@ class ActorMention:
     start: int
     end: int
     side: Side | None
-    relative: str = ""  # "self" (قواته, its forces) or "enemy" (العدو, militias): resolved against the speaker
+    relative: str = ""  # "self" (قواته, its forces), "we" (قواتنا, our units) or "enemy" (العدو, militias): resolved against the speaker
     by_outlet: bool = False  # a name whose side was set by the outlet's convention ("الجيش الليبي")
 
     @property
@@ -35,10 +35,12 @@ class ActorMention:
         return self.side is None and not self.relative
 
     def side_for(self, speaker: Side | None, outlet: Side | None = None) -> Side | None:
-        """The side this mention stands for, given who speaks; with no speaker, a partisan outlet's own
-        words ("our units") are its side and its enemy words ("the militias" in a pro-LNA outlet) its
-        opponent's."""
+        """The side this mention stands for, given who speaks; with no speaker, a partisan outlet's first
+        person ("our units") is its side and its enemy words ("the militias" in a pro-LNA outlet) its
+        opponent's; a third person ("its forces") is then nobody's known side."""
         if self.relative == "self":
+            return speaker
+        if self.relative == "we":
             return speaker if speaker is not None else outlet
         if self.relative == "enemy":
             voice = speaker if speaker is not None else outlet

@@ -22,7 +22,7 @@ class ActorPattern:
 
     regex: re.Pattern[str]
     side: Side | None
-    relative: str  # "self": a pronoun for the speaker's side; "enemy": the speaker's word for the other side
+    relative: str  # "self"/"we": a pronoun for the speaker's side; "enemy": the speaker's word for the other side
     caps: str | None  # an all-caps acronym that must match in capitals (GNA, UN, US)
     arabic: bool = False  # Arabic-script names: run only on text that has Arabic
     needs: tuple[frozenset[str], ...] = ()  # sets of strings every match holds one of each (pipeline.literals)
@@ -257,7 +257,7 @@ def load_lexicon() -> Lexicon:
     actors_raw = json.loads((DATA / "actors.json").read_text(encoding="utf-8"))
     actors: list[ActorPattern] = []
     for key, side, relative in (("GNA", Side.GNA, ""), ("LNA", Side.LNA, ""), ("NEUTRAL", None, ""),
-                                ("SPEAKER", None, "self"), ("ENEMY", None, "enemy"),
+                                ("SPEAKER", None, "self"), ("WE", None, "we"), ("ENEMY", None, "enemy"),
                                 ("ARMY", None, "army")):
         plain = [e for e in actors_raw[key] if not (e.isascii() and e.isupper())]
         arabic = [e for e in plain if is_arabic(e)]

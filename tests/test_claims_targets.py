@@ -62,3 +62,8 @@ def test_where_aircraft_take_off_from_is_no_place_of_the_strike():
     assert at(text, MISRATA) == set() and at(text, MITIGA) == set()
     text = "قال المتحدث إن الطائرات المسيرة التي تقلع من مصراتة قصفت مواقع في ترهونة."
     assert at(text, MISRATA) == set()
+
+
+def test_its_forces_said_by_unnamed_sources_are_not_the_outlets_side():
+    text = "لكن مصادر عسكرية قالت لوسائل إعلام محلية إن قواتها انسحبت من سرت."
+    assert (Side.LNA, ClaimType.WITHDRAWAL) not in at(text, "mihwar:sirte", source="المرصد")
