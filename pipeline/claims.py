@@ -388,6 +388,25 @@ def _is_source(ctx: _Context, a: ActorMention) -> bool:
     return False
 
 
+def _victims_report(ctx: _Context) -> bool:
+    """The sentence reports casualties ("30 were killed", «مقتل 30»), found once a sentence."""
+    found = ctx.memo.get("casualties")
+    if found is None:
+        found = ctx.memo["casualties"] = ctx.lex.casualties.search(ctx.tx.norm, *ctx.sent) is not None
+    return found
+
+
+def _speaks(ctx: _Context, a: ActorMention) -> bool:
+    """The actor is the sentence's speaker, or the bracketed short name right after it ("… Government of
+    National Accord (GNA)")."""
+    speaker = ctx.speech.speaker
+    if speaker is None:
+        return False
+    if a is speaker:
+        return True
+    return speaker.end <= a.start and _BRACKET.fullmatch(ctx.tx.norm, speaker.end, a.start) is not None
+
+
 def _media_patron(norm: str, lex: Lexicon, a: ActorMention) -> bool:
     """The side is only named as the patron of media ("media loyal to Haftar", «مواقع مناصرة لقوات حفتر»)."""
     if norm.startswith("pro ", a.start):
@@ -444,6 +463,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     def candidate(a: ActorMention) -> tuple[Side, ActorMention, bool] | None:
         if id(a) in taken:
             return None
+        if group == "offensive" and _speaks(ctx, a) and _victims_report(ctx):
+            return None  # "30 were killed in an attack on X, GNA officials said": who reports dead did not strike
         side = a.side_for(ctx.speaker, ctx.outlet)
         if side is None:
             return None
@@ -509,7 +530,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     found = pick(*ctx.sent)
     if found is not None:
         return found[0], evidence(found, _Evidence.SENTENCE)
-    if ctx.speaker is not None and not ctx.media_voice:
+    if ctx.speaker is not None and not ctx.media_voice and not (group == "offensive" and _victims_report(ctx)):
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
         return (ctx.speaker.opponent if kind is _ClaimType.WITHDRAWAL else ctx.speaker), _Evidence.SPEAKER
     return None, _Evidence.NONE

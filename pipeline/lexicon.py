@@ -161,6 +161,7 @@ class Lexicon:
     relative: re.Pattern[str]
     relative_word: re.Pattern[str]
     mutual: re.Pattern[str]
+    casualties: re.Pattern[str]
     between: re.Pattern[str]
     source_before: re.Pattern[str]
     back_reference: re.Pattern[str]
@@ -307,6 +308,7 @@ def load_lexicon() -> Lexicon:
         relative=re.compile(normalize_pattern(claims["locators"]["relative_regex"])),
         relative_word=re.compile(normalize_pattern(claims["locators"]["relative_word_regex"])),
         mutual=re.compile(normalize_pattern(claims["roles"]["mutual"])),
+        casualties=re.compile(normalize_pattern(claims["roles"]["casualties"])),
         between=re.compile(normalize_pattern(claims["roles"]["between"])),
         source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
         back_reference=re.compile(normalize_pattern(claims["roles"]["back_reference"])),

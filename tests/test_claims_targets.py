@@ -67,3 +67,19 @@ def test_where_aircraft_take_off_from_is_no_place_of_the_strike():
 def test_its_forces_said_by_unnamed_sources_are_not_the_outlets_side():
     text = "لكن مصادر عسكرية قالت لوسائل إعلام محلية إن قواتها انسحبت من سرت."
     assert (Side.LNA, ClaimType.WITHDRAWAL) not in at(text, "mihwar:sirte", source="المرصد")
+
+
+TRIPOLI, MURZUQ = "gn:2210247", "gn:2214603"
+
+
+def test_who_reports_the_dead_of_an_attack_is_not_its_author():
+    for text in ("At least 30 people were killed in an attack on a military academy in Tripoli, GNA officials said.",
+                 "At least 30 people were killed in an attack on Tripoli, according to officials of the Government "
+                 "of National Accord (GNA).",
+                 "قالت وزارة الصحة في حكومة الوفاق إن 30 شخصا قتلوا في قصف على طرابلس."):
+        assert {side for side, _kind in at(text, TRIPOLI)} == {None}, text
+
+
+def test_a_side_reporting_its_own_strikes_still_struck():
+    assert at("The LNA said its air force had carried out precision strikes in Murzuq.", MURZUQ) == {
+        (Side.LNA, ClaimType.STRIKE)}
