@@ -174,6 +174,13 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
     return Speech(speaker, accused, accuser)
 
 
+def _own_subject(between: str) -> bool:
+    """The text between a side and an English speech verb after it ends in a clause of its own with a
+    subject ("…, the operations room said")."""
+    cut = max(between.rfind(","), between.rfind("،"))
+    return cut >= 0 and any(ch.isalpha() for ch in between[cut + 1 :])
+
+
 def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[ActorMention],
                   tokens_between: TokenCount, lex: Lexicon) -> ActorMention | None:
     comp = lex.complement.search(norm, vend, send)
@@ -182,7 +189,9 @@ def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[Act
     before = [a for a in actors if a.end <= vstart and tokens_between(a.end, vstart) <= 6
               and not any(q in norm[a.end : vstart] for q in '"”»')]  # a name quoted is not who speaks
     if verb.isascii():
-        # English: "X said …"; "…, said X" and "according to X" name the speaker after the verb.
+        # English: "X said …"; "…, said X" and "according to X" name the speaker after the verb; in
+        # "…, the operations room said" the words after the comma are the speaker, not a side named before it
+        before = [a for a in before if not _own_subject(norm[a.end : vstart])]
         after_ok = verb.startswith("according") or bool(_AFTER_CLAUSE.search(norm[max(0, vstart - 3) : vstart]))
         after = [a for a in actors if vend <= a.start < limit and tokens_between(vend, a.start) <= 4]
         if after_ok and after:

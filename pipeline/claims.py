@@ -41,6 +41,7 @@ _ClaimType, _Evidence, _MatchKind, _DatePrecision, _Side = (
     _plain(e) for e in (ClaimType, Evidence, MatchKind, DatePrecision, Side))
 
 BIND_TOKENS = 4
+BY_TOKENS = 8  # how far after a trigger a side named with "by" is still its agent
 #: How far a trigger after a place (with none before it) may stand and still be about it.
 AFTER_TOKENS = 6
 #: Words before "to" that make what follows an achieved event, not a purpose ("managed to advance").
@@ -257,6 +258,12 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
             actor = a
             break
     if actor is None:
+        # "the shelling of Tripoli's residential neighbourhoods by Haftar's militias": "by X" reaches further
+        for a in actors.items[first_after:]:
+            if a.start >= nxt or _punct_between(tx.norm, trig.end, a.start) or tx.tokens_between(trig.end, a.start) > BY_TOKENS:
+                break
+            if lex.by_before.search(tx.norm, max(trig.end, a.start - 20), a.start):
+                return Binding(trig, a, Role(trig.pattern.after_role or _Role.AGENT))
         return None
     if trig.pattern.after_role:
         return Binding(trig, actor, Role(trig.pattern.after_role))
@@ -445,6 +452,9 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
                 return side.opponent, _evidence(b.actor, _Evidence.OBJECT)
             return side, _evidence(b.actor, _Evidence.AGENT)
         if b.role is _Role.AGENT:
+            attacker = _named_attacker(ctx, trig, clause) if kind is _ClaimType.REPELLED else None
+            if attacker is not None:  # "its forces repelled an attack by Haftar's militias": their enemy
+                return attacker, _Evidence.REPELLER
             return None, _Evidence.NONE  # the agent is named but its side is not known: no guess
     # An actor tied to another trigger is that trigger's: the attacker named in "لهجوم قوات حفتر"
     # is not the side that repels it. It may still act in a claim of the same direction.
@@ -536,16 +546,36 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     return None, _Evidence.NONE
 
 
-def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], repeller: Side) -> ActorMention | None:
-    """The side a repelled attack is said to be launched by, right after the trigger («صدت هجوما شنته
-    قوات حفتر», "repelled an attack by the LNA"); it must be the repeller's enemy, else nothing is inferred."""
-    for a in ctx.actors:
-        if a.start < trig.end or a.start >= clause[1]:
-            continue
-        if not ctx.lex.repelled_attacker_gap.match(ctx.tx.norm[trig.end : a.start]):
-            return None  # the first side after the trigger is not named as its attacker
-        return a if a.side_for(ctx.speaker, ctx.outlet) is repeller.opponent else None
+_ENDS_BY = re.compile(r"(?:^|\s)(?:by|من\s+قبل)$")
+
+
+def _attacker_after(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> ActorMention | None:
+    """The side named right after a repelled attack as its author ("repelled an attack by X", "an attack
+    launched by X", «صدت هجوما شنته X»), if the first side after the trigger in the clause is so named."""
+    k = bisect.bisect_left(_offsets(ctx)[0], trig.end)
+    if k >= len(ctx.actors) or ctx.actors[k].start >= clause[1]:
+        return None
+    a = ctx.actors[k]
+    gap = ctx.tx.norm[trig.end : a.start]
+    if ctx.lex.repelled_attacker_gap.match(gap):
+        return a
+    if _ENDS_BY.search(ctx.tx.norm, trig.start, trig.end) and gap.strip() in ("", "the"):
+        return a  # the trigger ends with its "by" ("repelled an attack by")
     return None
+
+
+def _named_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> Side | None:
+    """The enemy of the side named as the author of a repelled attack (_attacker_after), if it is known."""
+    a = _attacker_after(ctx, trig, clause)
+    side = a.side_for(ctx.speaker, ctx.outlet) if a is not None else None
+    return side.opponent if side is not None else None
+
+
+def _repelled_attacker(ctx: _Context, trig: Trigger, clause: tuple[int, int], repeller: Side) -> ActorMention | None:
+    """The side a repelled attack is said to be launched by (_attacker_after); it must be the repeller's
+    enemy, else nothing is inferred."""
+    a = _attacker_after(ctx, trig, clause)
+    return a if a is not None and a.side_for(ctx.speaker, ctx.outlet) is repeller.opponent else None
 
 
 def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match], actors: _Ordered,
@@ -708,10 +738,13 @@ def _conjoined(norm: str, trig: Trigger) -> bool:
     return norm[max(0, trig.start - 4) : trig.start] == "and "
 
 
+_LIST_WORDS = frozenset({"و", "and", "or", "al", "el", "the"})  # "Sirte and Al-Jufra": the article is no word between
+
+
 def _list_gap(gap: str, next_surface: str) -> bool:
     """True when the text between two place names only joins them in a list."""
     words = gap.replace("،", " ").replace(",", " ").split()
-    return all(w in ("و", "and", "or") for w in words) and (bool(words) or "،" in gap or "," in gap
+    return all(w in _LIST_WORDS for w in words) and (bool(words) or "،" in gap or "," in gap
                                                             or next_surface.startswith("و"))
 
 

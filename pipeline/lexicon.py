@@ -162,6 +162,7 @@ class Lexicon:
     relative_word: re.Pattern[str]
     mutual: re.Pattern[str]
     casualties: re.Pattern[str]
+    by_before: re.Pattern[str]
     between: re.Pattern[str]
     source_before: re.Pattern[str]
     back_reference: re.Pattern[str]
@@ -309,6 +310,7 @@ def load_lexicon() -> Lexicon:
         relative_word=re.compile(normalize_pattern(claims["locators"]["relative_word_regex"])),
         mutual=re.compile(normalize_pattern(claims["roles"]["mutual"])),
         casualties=re.compile(normalize_pattern(claims["roles"]["casualties"])),
+        by_before=re.compile(normalize_pattern(claims["roles"]["by_before"])),
         between=re.compile(normalize_pattern(claims["roles"]["between"])),
         source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
         back_reference=re.compile(normalize_pattern(claims["roles"]["back_reference"])),

@@ -83,3 +83,21 @@ def test_who_reports_the_dead_of_an_attack_is_not_its_author():
 def test_a_side_reporting_its_own_strikes_still_struck():
     assert at("The LNA said its air force had carried out precision strikes in Murzuq.", MURZUQ) == {
         (Side.LNA, ClaimType.STRIKE)}
+
+
+WISHKA, SIRTE, JUFRA = "mihwar:al_wishka", "mihwar:sirte", "gn:2219944"
+
+
+def test_a_side_named_with_by_far_after_the_trigger_is_its_author():
+    text = "The operation answers the continuous shelling of Tripoli's residential neighbourhoods by Haftar's militias."
+    assert at(text, TRIPOLI) == {(Side.LNA, ClaimType.STRIKE)}
+
+
+def test_places_in_an_operations_rooms_name_carry_no_claim():
+    text = "The Operations Room of Sirte and Al-Jufra Liberation said its forces repelled an attack on Al-Wishka."
+    assert at(text, SIRTE) == set() and at(text, JUFRA) == set()
+
+
+def test_an_attack_by_a_named_side_is_repelled_by_its_enemy_and_is_that_sides_attack():
+    text = "Its forces had repelled an attack by Haftar's militias on Al-Wishka, the operations room said."
+    assert at(text, WISHKA) == {(Side.GNA, ClaimType.REPELLED), (Side.LNA, ClaimType.ATTACK)}
