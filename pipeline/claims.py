@@ -41,6 +41,7 @@ _ClaimType, _Evidence, _MatchKind, _DatePrecision, _Side = (
     _plain(e) for e in (ClaimType, Evidence, MatchKind, DatePrecision, Side))
 
 BIND_TOKENS = 4
+NAME_REACH = 50  # characters before a place read for the institution whose name it is part of
 BY_TOKENS = 8  # how far after a trigger a side named with "by" is still its agent
 #: How far a trigger after a place (with none before it) may stand and still be about it.
 AFTER_TOKENS = 6
@@ -404,14 +405,15 @@ def _victims_report(ctx: _Context) -> bool:
 
 
 def _speaks(ctx: _Context, a: ActorMention) -> bool:
-    """The actor is the sentence's speaker, or the bracketed short name right after it ("… Government of
-    National Accord (GNA)")."""
+    """The actor is the sentence's speaker, or its name and bracketed short name name it twice ("…
+    Government of National Accord (GNA)")."""
     speaker = ctx.speech.speaker
     if speaker is None:
         return False
     if a is speaker:
         return True
-    return speaker.end <= a.start and _BRACKET.fullmatch(ctx.tx.norm, speaker.end, a.start) is not None
+    first, second = (speaker, a) if speaker.end <= a.start else (a, speaker)
+    return second.start >= first.end and _BRACKET.fullmatch(ctx.tx.norm, first.end, second.start) is not None
 
 
 def _media_patron(norm: str, lex: Lexicon, a: ActorMention) -> bool:
@@ -607,7 +609,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
     for k, m in enumerate(inside):
         ms = tx.n(m.start)
         lead = tx.norm[max(clause[0], ms - 30) : ms]
-        if may_actor and lex.actor_name.search(lead):
+        if may_actor and lex.actor_name.search(tx.norm, max(clause[0], ms - NAME_REACH), ms):
             named = True
         elif not (named and k > 0 and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)):
             named = False

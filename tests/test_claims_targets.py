@@ -101,3 +101,30 @@ def test_places_in_an_operations_rooms_name_carry_no_claim():
 def test_an_attack_by_a_named_side_is_repelled_by_its_enemy_and_is_that_sides_attack():
     text = "Its forces had repelled an attack by Haftar's militias on Al-Wishka, the operations room said."
     assert at(text, WISHKA) == {(Side.GNA, ClaimType.REPELLED), (Side.LNA, ClaimType.ATTACK)}
+
+
+ABU_GRAIN, WATIYA, ABU_SALIM = "mihwar:abu_grain", "mihwar:al_watiya_air_base", "mihwar:abu_salim"
+
+
+def test_places_in_an_arabic_operations_rooms_name_carry_no_claim():
+    text = "وقالت غرفة عمليات تحرير سرت والجفرة في بيان إن قواتها قصفت تمركزات في أبوقرين."
+    assert at(text, SIRTE) == set() and at(text, JUFRA) == set()
+    text = "قالت غرفة عمليات تأمين وحماية سرت والجفرة إن قوات حفتر هاجمت محور أبوقرين."
+    assert at(text, SIRTE) == set() and at(text, ABU_GRAIN) == {(Side.LNA, ClaimType.ATTACK)}
+
+
+def test_a_spokesman_who_sees_a_retreat_speaks_for_his_side():
+    text = ("من جهته، رأى المتحدث باسم قوات حكومة الوفاق أن ما حدث هزيمة، مؤكدا أن القوات التابعة للحكومة "
+            "تطارد القوات المعتدية في محور صلاح الدين.")
+    assert at(text, SALAH_AL_DIN) == {(Side.GNA, ClaimType.ADVANCE)}
+
+
+def test_strikes_going_on_until_a_base_is_cleansed_do_not_take_it():
+    text = "وأكد المكتب الإعلامي لقوات الوفاق أن الضربات ستتواصل حتى تطهير قاعدة الوطية من المرتزقة."
+    assert all(kind is not ClaimType.CONTROL for _side, kind in at(text, WATIYA))
+
+
+def test_a_ministry_reporting_dead_under_its_governments_bracketed_name_did_not_strike():
+    text = ("Three sisters were killed when a rocket hit their home in Abu Salim, the health ministry of the "
+            "UN-recognised Government of National Accord (GNA) said.")
+    assert {side for side, _kind in at(text, ABU_SALIM)} == {None}
