@@ -157,7 +157,7 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
                 speaker = previous
         if speaker is not None:
             break
-    if speaker is None and verb_found:
+    if speaker is None and verb_found and not _own_english_subject(norm, start, verbs.report):
         speaker = previous
     accused = accuser = None
     for vs, ve in _spans_in(verbs.accuse, start, end):
@@ -172,6 +172,25 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
             speaker = accuser
         break
     return Speech(speaker, accused, accuser)
+
+
+#: Words right before an English speech verb that refer back to who spoke before ("he said", "the spokesman said").
+_BACK_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "spokesman", "spokeswoman", "spokesperson", "official",
+                            "officials", "statement", "commander", "minister", "ministry", "source", "also"})
+
+
+def _own_english_subject(norm: str, start: int, report: list[tuple[int, int]]) -> bool:
+    """The sentence's first English report verb has a subject of its own that is neither a pronoun nor a
+    role naming who spoke before ("The GNA's 'Paths of Victory' operation … said"): it is not the previous
+    sentence's speaker who speaks."""
+    spans = _spans_in(report, start, len(norm))
+    if not spans:
+        return False
+    vs, _ve = spans[0]
+    if not norm[vs:_ve].isascii() or norm[vs:_ve].startswith("according"):
+        return False
+    words = re.findall(r"[a-z]+", norm[start:vs])
+    return bool(words) and words[-1] not in _BACK_SUBJECTS
 
 
 def _own_subject(between: str) -> bool:

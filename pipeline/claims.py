@@ -365,11 +365,17 @@ def _evidence(actor: ActorMention, kind: Evidence) -> Evidence:
 _QUOTE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
 
 
+#: Words up to which a quotation is a quoted phrase of the sentence ('a "tactical redeployment"'), not a statement.
+SCARE_QUOTE_WORDS = 4
+
+
 def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
-    """One of two offsets lies inside a quotation of the sentence and the other not."""
+    """One of two offsets lies inside a quotation (a statement of its own, not a quoted phrase) of the
+    sentence and the other not."""
     quotes = ctx.memo.get("quotes")
     if quotes is None:  # found once a sentence, not once a candidate
-        quotes = ctx.memo["quotes"] = [q.span() for q in _QUOTE.finditer(ctx.tx.norm, *ctx.sent)]
+        quotes = ctx.memo["quotes"] = [q.span() for q in _QUOTE.finditer(ctx.tx.norm, *ctx.sent)
+                                       if len(q.group().split()) > SCARE_QUOTE_WORDS]
     return bool(quotes) and any((qs <= a < qe) != (qs <= b < qe) for qs, qe in quotes)
 
 

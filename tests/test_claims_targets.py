@@ -128,3 +128,15 @@ def test_a_ministry_reporting_dead_under_its_governments_bracketed_name_did_not_
     text = ("Three sisters were killed when a rocket hit their home in Abu Salim, the health ministry of the "
             "UN-recognised Government of National Accord (GNA) said.")
     assert {side for side, _kind in at(text, ABU_SALIM)} == {None}
+
+
+def test_a_quoted_phrase_is_part_of_the_sentence_not_a_statement_of_its_own():
+    text = ("Haftar's spokesman said his forces had withdrawn from Tarhuna in a \"tactical redeployment\" "
+            "to reposition on other fronts.")
+    assert at(text, TARHUNA) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_a_sentence_whose_own_subject_speaks_is_not_the_previous_speakers():
+    text = ("Al-Mismari said the army repelled the attack. The GNA's new operation, announced on Saturday, said its "
+            "forces had reached the western gates of Sirte.")
+    assert (Side.LNA, ClaimType.ADVANCE) not in at(text, SIRTE)
