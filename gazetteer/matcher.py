@@ -191,6 +191,15 @@ class _Anchors:
         return self._memo[place.id]
 
 
+
+_LATIN_UPPER = re.compile(r"[A-Z]")
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _lowercase_latin(surface: str) -> bool:
+    """A Latin-script surface with no capital letter ("short", "at dawn"): a common word, not a name."""
+    return bool(_LATIN_LETTER.search(surface)) and not _LATIN_UPPER.search(surface) and surface.isascii()
+
 class Matcher:
     """A place finder over a fixed gazetteer (the index is its state)."""
 
@@ -273,6 +282,8 @@ class Matcher:
         cands = self._exact(text, toks)
         cands = self._add_fuzzy(toks, cands)
         matches = self._decide(text, toks, cands)
+        if _LATIN_UPPER.search(text):  # in cased text a Latin name is capitalized: "short" is not Surt (Sirte)
+            matches = [m for m in matches if not _lowercase_latin(m.surface)]
         matches += self._references(text, toks, matches)
         matches.sort(key=lambda m: m.start)
         return matches

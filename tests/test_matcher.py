@@ -204,3 +204,8 @@ def test_what_a_matcher_remembers_of_a_word_or_name_carries_no_context_to_the_ne
 def test_the_airport_axis_of_tripoli_is_the_international_airport():
     found = [(m.surface, m.place.id) for m in default_matcher().find("وفي محور المطار، صدت القوات هجوما.")]
     assert found == [("محور المطار", "mihwar:tripoli_international_airport")]
+
+
+def test_a_lowercase_common_word_in_cased_english_is_no_place():
+    text = "Forces entered the base at dawn, a short drive from Tripoli, the Army said."
+    assert [(m.surface, m.place.id) for m in default_matcher().find(text)] == [("Tripoli", "gn:2210247")]
