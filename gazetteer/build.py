@@ -774,11 +774,17 @@ def is_big_city(place: Place) -> bool:
     return place.kind == "city" and place.population >= BIG_CITY_POP
 
 
+#: An Arabic name opening with «أبو» («أبو سليم»), which Libyan writing often joins to the next word («أبوسليم»).
+_ABU = re.compile(r"^([أا]بو) (?=\S)")
+
+
 def finish_aliases(place: Place, name: str, name_ar: str) -> list[str]:
-    """Deduplicated, filtered alias list (Arabic and Latin only), display names first."""
+    """Deduplicated, filtered alias list (Arabic and Latin only), display names first; an Arabic name
+    opening with «أبو» also joined («أبو سليم» → «أبوسليم»)."""
     out: list[str] = []
     seen: set[str] = set()
-    for alias in [name, name_ar] + place.aliases + [fold_latin(a) for a in place.aliases if script_of(a) == "la"]:
+    joined = [_ABU.sub(r"\1", a, count=1) for a in [name_ar, *place.aliases] if a and _ABU.match(a)]
+    for alias in [name, name_ar] + place.aliases + [fold_latin(a) for a in place.aliases if script_of(a) == "la"] + joined:
         alias = clean_text(alias)
         if not alias or alias in seen or not usable_alias(alias, alias in place.keep_digits):
             continue

@@ -209,3 +209,8 @@ def test_the_airport_axis_of_tripoli_is_the_international_airport():
 def test_a_lowercase_common_word_in_cased_english_is_no_place():
     text = "Forces entered the base at dawn, a short drive from Tripoli, the Army said."
     assert [(m.surface, m.place.id) for m in default_matcher().find(text)] == [("Tripoli", "gn:2210247")]
+
+
+def test_abu_names_are_found_joined_as_libyan_writing_often_has_them():
+    found = [(m.surface, m.place.id) for m in default_matcher().find("قصف على أبوسليم وأبوقرين")]
+    assert found == [("أبوسليم", "mihwar:abu_salim"), ("وأبوقرين", "mihwar:abu_grain")]
