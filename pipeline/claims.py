@@ -481,11 +481,11 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     def candidate(a: ActorMention) -> tuple[Side, ActorMention, bool] | None:
         if id(a) in taken:
             return None
-        if group == "offensive" and _speaks(ctx, a) and _victims_report(ctx):
-            return None  # "30 were killed in an attack on X, GNA officials said": who reports dead did not strike
         side = a.side_for(ctx.speaker, ctx.outlet)
         if side is None:
             return None
+        if group == "offensive" and (side is ctx.speaker or _speaks(ctx, a)) and _victims_report(ctx):
+            return None  # "30 were killed in an attack on X, GNA officials said": who reports dead did not strike
         flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
         if flags is None:
             patron, victim = ctx.scans.actor_facts(a, ctx.lex)
@@ -497,6 +497,9 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             if kind is _ClaimType.CONTROL and a.start >= trig.end:
                 return side.opponent, a, True  # "seized towns from the LNA": the LNA lost them
             return None  # otherwise the side taken from is no candidate
+        if a.end <= trig.start and (ctx.lex.response_after.match(ctx.tx.norm, a.end, trig.start)
+                                    or ctx.lex.response_before.search(ctx.tx.norm, max(0, a.start - 20), a.start)):
+            return None  # "the GNA did not comment on the reported airstrikes": it answers, it did not act
         if _quoted_apart(ctx, a.start, trig.start):
             return None  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
         if a.start >= trig.end and ctx.lex.relative_word.search(ctx.tx.norm, trig.end, a.start):

@@ -163,6 +163,8 @@ class Lexicon:
     mutual: re.Pattern[str]
     casualties: re.Pattern[str]
     by_before: re.Pattern[str]
+    response_after: re.Pattern[str]
+    response_before: re.Pattern[str]
     between: re.Pattern[str]
     source_before: re.Pattern[str]
     back_reference: re.Pattern[str]
@@ -243,9 +245,12 @@ class ScriptPatterns:
     def spans(self, norm: str, has_arabic: bool, has_latin: bool) -> list[tuple[int, int]]:
         """Where the words occur in a normalized text, in order."""
         out = [m.span() for m in self.arabic.finditer(norm)] if has_arabic else []
-        if has_latin:
-            out += [m.span() for m in self.latin.finditer(norm)]
+        if has_latin:  # "the reported airstrikes", "an announced ceasefire": a participle, not a speech verb
+            out += [m.span() for m in self.latin.finditer(norm) if not _DETERMINER_BEFORE.search(norm, 0, m.start())]
         return sorted(out)
+
+
+_DETERMINER_BEFORE = re.compile(r"(?<!\w)(?:the|a|an|these|those|this|its|their|his|her)\s+$")
 
 
 def _expand(pattern: str) -> str:
@@ -311,6 +316,8 @@ def load_lexicon() -> Lexicon:
         mutual=re.compile(normalize_pattern(claims["roles"]["mutual"])),
         casualties=re.compile(normalize_pattern(claims["roles"]["casualties"])),
         by_before=re.compile(normalize_pattern(claims["roles"]["by_before"])),
+        response_after=re.compile(normalize_pattern(claims["roles"]["response_after"])),
+        response_before=re.compile(normalize_pattern(claims["roles"]["response_before"])),
         between=re.compile(normalize_pattern(claims["roles"]["between"])),
         source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
         back_reference=re.compile(normalize_pattern(claims["roles"]["back_reference"])),

@@ -140,3 +140,21 @@ def test_a_sentence_whose_own_subject_speaks_is_not_the_previous_speakers():
     text = ("Al-Mismari said the army repelled the attack. The GNA's new operation, announced on Saturday, said its "
             "forces had reached the western gates of Sirte.")
     assert (Side.LNA, ClaimType.ADVANCE) not in at(text, SIRTE)
+
+
+TAJOURA = "mihwar:tajoura"
+
+
+def test_a_ministry_of_the_side_reporting_dead_does_not_make_the_raids_its_own():
+    text = ("في المقابل، قالت وزارة الصحة في حكومة الوفاق إن الغارات أصابت منازل مدنية في تاجوراء، وأسفرت عن مقتل "
+            "شخصين، واصفة الهجوم بأنه جريمة حرب.")
+    assert {side for side, _kind in at(text, TAJOURA)} == {None}
+    text = "قالت وزارة الصحة في حكومة الوفاق إن قصف قوات حفتر على تاجوراء أسفر عن مقتل شخصين."
+    assert at(text, TAJOURA) == {(Side.LNA, ClaimType.STRIKE)}
+
+
+def test_a_side_that_did_not_comment_on_raids_did_not_carry_them_out():
+    text = "The GNA did not comment on the reported airstrikes in Misrata, some 200 km east of Tripoli."
+    assert {side for side, _kind in at(text, MISRATA)} == {None}
+    text = "ولم تعلق حكومة الوفاق على الغارات التي استهدفت مصراتة."
+    assert (Side.GNA, ClaimType.STRIKE) not in at(text, MISRATA)
