@@ -41,6 +41,8 @@ _ClaimType, _Evidence, _MatchKind, _DatePrecision, _Side = (
     _plain(e) for e in (ClaimType, Evidence, MatchKind, DatePrecision, Side))
 
 BIND_TOKENS = 4
+#: Claim types that say nothing without a side: whose control, whose advance, whose withdrawal.
+_NEEDS_SIDE = frozenset({ClaimType.CONTROL, ClaimType.ADVANCE, ClaimType.WITHDRAWAL, ClaimType.REPELLED})
 NAME_REACH = 50  # characters before a place read for the institution whose name it is part of
 BY_TOKENS = 8  # how far after a trigger a side named with "by" is still its agent
 #: How far a trigger after a place (with none before it) may stand and still be about it.
@@ -163,6 +165,7 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
         return k < len(ordered) and ordered[k] < hi
 
     merged: list[list[int]] = [list(raw[0])]  # the first clause always stands
+    aside_before = False  # the clause before was a short aside joined to the one before it
     for a, b in raw[1:]:
         inner = within(a + 1, b)
         aside = not named(merged[-1][0], merged[-1][1])
@@ -186,10 +189,14 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
         list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
             head.startswith("و") and first + 1 in starts) or any(
             lex.list_continuation.match(tx.norm[a:s]) for s in inner)
-        if list_item or (len(toks) < 3 and not named(a, b)):
+        aside = len(toks) < 3 and not named(a, b)
+        # «دخلت قوات الوفاق، أمس الثلاثاء، مدينة ترهونة»: the object after a time aside is still the predicate's
+        resumed = aside_before and len(toks) < 3 and len(_first_words(tx, a, b, 4)) < 4
+        if list_item or aside or resumed:
             merged[-1][1] = b
         else:
             merged.append([a, b])
+        aside_before = aside
     return [(a, b) for a, b in merged]
 
 
@@ -400,6 +407,22 @@ def _is_source(ctx: _Context, a: ActorMention) -> bool:
     if k > 0 and _BRACKET.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start):
         return _is_source(ctx, ctx.actors[k - 1])
     return False
+
+
+def _antecedents(actors: list[ActorMention]) -> list[ActorMention]:
+    """With no side speaking, a third-person pronoun of forces ("they", "its forces", «قواتها») stands for the
+    side named last before it in the sentence ("GNA forces entered Gharyan, two days after they seized
+    Tarhuna"); with none named before it, it stays unknown."""
+    if not any(a.relative == "self" for a in actors):
+        return actors
+    out, last = [], None
+    for a in actors:
+        if a.relative == "self" and last is not None:
+            a = dataclasses.replace(a, side=last, relative="")
+        elif not a.relative and a.side is not None:
+            last = a.side
+        out.append(a)
+    return out
 
 
 def _victims_report(ctx: _Context) -> bool:
@@ -1078,6 +1101,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         media_voice = speech.speaker is not None and _media_patron(tx.norm, lex, speech.speaker)
         previous = speech.speaker or previous
         speaker_side = speech.speaker.side if speech.speaker is not None else own_side
+        if speaker_side is None:
+            s_actors = _antecedents(s_actors)
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
         s_absolute = _between(dates, date_starts, *sent)
@@ -1133,6 +1158,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue
                     kind = _ClaimType.ATTACK
                 side, why = _resolve_side(ctx, trig, kind, clause)
+                if side is None and kind in _NEEDS_SIDE:
+                    continue  # "forces took X", nobody's: a change of hands says nothing without whose hands
                 attacker = (_repelled_attacker(ctx, trig, clause, side)
                             if kind is _ClaimType.REPELLED and side is not None else None)
                 if side is None and (scans.starts(lex.background_state, *clause) or (

@@ -95,7 +95,7 @@ def test_two_days_after_dates_the_earlier_event():
 
 
 def test_the_following_day_counts_from_the_sentence_date():
-    text = "Haftar's forces attacked Gharyan on Saturday and withdrew from Tarhuna the following day."
+    text = "Haftar's forces attacked Gharyan on Saturday, and they withdrew from Tarhuna the following day."
     assert dated(text, TARHUNA) == {dt.date(2020, 5, 31)}
 
 

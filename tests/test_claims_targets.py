@@ -158,3 +158,22 @@ def test_a_side_that_did_not_comment_on_raids_did_not_carry_them_out():
     assert {side for side, _kind in at(text, MISRATA)} == {None}
     text = "ولم تعلق حكومة الوفاق على الغارات التي استهدفت مصراتة."
     assert (Side.GNA, ClaimType.STRIKE) not in at(text, MISRATA)
+
+
+def test_a_change_of_hands_with_no_side_named_is_no_claim_but_an_unclaimed_strike_is():
+    assert at("Forces entered Tarhuna on Friday after the defenders withdrew, residents said.", TARHUNA) == set()
+    assert at("An air strike hit Tarhuna on Friday, residents said.", TARHUNA) == {(None, ClaimType.STRIKE)}
+
+
+GHARYAN = "mihwar:gharyan"
+
+
+def test_the_object_after_a_time_aside_belongs_to_the_verb_before_it():
+    assert at("دخلت قوات الوفاق، أمس الثلاثاء، مدينة ترهونة.", TARHUNA) == {(Side.GNA, ClaimType.CONTROL)}
+
+
+def test_with_no_side_speaking_they_are_the_side_named_before():
+    text = "GNA forces entered Gharyan on Tuesday, two days after they seized Tarhuna."
+    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.CONTROL)}
+    text = "لم تعلق حكومة الوفاق على خسارة المدينة، لكن مصادر عسكرية قالت إن قواتها انسحبت من سرت."
+    assert at(text, SIRTE) == {(Side.GNA, ClaimType.WITHDRAWAL)}

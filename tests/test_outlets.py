@@ -33,7 +33,9 @@ def test_the_libyan_army_of_an_eastern_outlet_is_the_lna():
 
 
 def test_a_wire_gives_the_army_no_side_without_evidence():
-    assert {side for side, _ in control_sides(EN, "Reuters")} == {None}
+    # no side, so no control claim at all: whose hands a town is in is the claim
+    assert control_sides(EN, "Reuters") == set()
+    assert {side for side, _ in control_sides(EN, "Libya Observer")} == {Side.GNA}
 
 
 def test_a_qualifier_names_the_army_side_for_a_wire():
