@@ -197,8 +197,10 @@ _LATIN_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _lowercase_latin(surface: str) -> bool:
-    """A Latin-script surface with no capital letter ("short", "at dawn"): a common word, not a name."""
-    return bool(_LATIN_LETTER.search(surface)) and not _LATIN_UPPER.search(surface) and surface.isascii()
+    """A one-word Latin-script surface with no capital letter ("short", "dawn"): a common word, not a name
+    (a lowercase name of several words, "the airport road", is still one)."""
+    return (" " not in surface.strip() and bool(_LATIN_LETTER.search(surface)) and not _LATIN_UPPER.search(surface)
+            and surface.isascii())
 
 class Matcher:
     """A place finder over a fixed gazetteer (the index is its state)."""

@@ -409,15 +409,17 @@ def _is_source(ctx: _Context, a: ActorMention) -> bool:
     return False
 
 
-def _antecedents(actors: list[ActorMention]) -> list[ActorMention]:
+def _antecedents(norm: str, actors: list[ActorMention], speaking: bool) -> list[ActorMention]:
     """With no side speaking, a third-person pronoun of forces ("they", "its forces", «قواتها») stands for the
     side named last before it in the sentence ("GNA forces entered Gharyan, two days after they seized
-    Tarhuna"); with none named before it, it stays unknown."""
+    Tarhuna"); with none named before it, it stays unknown. An English "they"/"their" does so even when a side
+    speaks ("the GNA said the fighters were Wagner's and that they had pulled out"): it is the nearest plural,
+    not the speaker's "its"."""
     if not any(a.relative == "self" for a in actors):
         return actors
     out, last = [], None
     for a in actors:
-        if a.relative == "self" and last is not None:
+        if a.relative == "self" and last is not None and (not speaking or norm.startswith(("they", "their"), a.start)):
             a = dataclasses.replace(a, side=last, relative="")
         elif not a.relative and a.side is not None:
             last = a.side
@@ -1101,8 +1103,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         media_voice = speech.speaker is not None and _media_patron(tx.norm, lex, speech.speaker)
         previous = speech.speaker or previous
         speaker_side = speech.speaker.side if speech.speaker is not None else own_side
-        if speaker_side is None:
-            s_actors = _antecedents(s_actors)
+        s_actors = _antecedents(tx.norm, s_actors, speaking=speaker_side is not None)
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
         s_absolute = _between(dates, date_starts, *sent)

@@ -177,3 +177,24 @@ def test_with_no_side_speaking_they_are_the_side_named_before():
     assert at(text, TARHUNA) == {(Side.GNA, ClaimType.CONTROL)}
     text = "لم تعلق حكومة الوفاق على خسارة المدينة، لكن مصادر عسكرية قالت إن قواتها انسحبت من سرت."
     assert at(text, SIRTE) == {(Side.GNA, ClaimType.WITHDRAWAL)}
+
+
+def test_they_after_a_plural_named_after_the_speaker_are_that_plural():
+    text = ("The GNA's operations room said the fighters belonged to the Wagner group and claimed that they had "
+            "pulled out of their positions in Salah al-Din.")
+    assert at(text, SALAH_AL_DIN) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_a_prison_that_was_under_a_sides_control_is_no_control_news():
+    text = "فيما أفرجت القوات عن عشرات المحتجزين من سجن كان تحت سيطرة المليشيات في صبراتة."
+    assert at(text, "mihwar:sabratha") == set()
+
+
+def test_the_next_goal_is_not_taken():
+    text = "وقالت القوات إنها تتقدم نحو سرت، مشيرة إلى أن الهدف التالي هو تحرير قاعدة الجفرة الجوية."
+    assert all(kind is not ClaimType.CONTROL for _side, kind in at(text, "mihwar:jufra_air_base"))
+
+
+def test_a_lowercase_name_of_several_words_is_still_a_place():
+    text = "Al-Mismari said the army repelled an attack by the GNA's militias on the airport road axis on Sunday."
+    assert (Side.LNA, ClaimType.REPELLED) in at(text, "mihwar:airport_road")
