@@ -26,7 +26,8 @@ class ActorMention:
     start: int
     end: int
     side: Side | None
-    relative: str = ""  # "self" (قواته, its forces), "we" (قواتنا, our units) or "enemy" (العدو, militias): resolved against the speaker
+    relative: str = ""  # "self" (قواته, its forces), "we" (قواتنا, our units) or "enemy" (العدو, militias): resolved
+    # against the speaker
     by_outlet: bool = False  # a name whose side was set by the outlet's convention ("الجيش الليبي")
 
     @property
@@ -35,13 +36,13 @@ class ActorMention:
         return self.side is None and not self.relative
 
     def side_for(self, speaker: Side | None, outlet: Side | None = None) -> Side | None:
-        """The side this mention stands for, given who speaks; with no speaker, a partisan outlet's first
-        person ("our units") is its side and its enemy words ("the militias" in a pro-LNA outlet) its
-        opponent's; a third person ("its forces") is then nobody's known side."""
+        """The side this mention stands for, given who speaks (a side's own media office speaks for it where
+        no side is named: pipeline.outlets); with no speaker, the enemy words of an outlet with a convention
+        ("the militias" in a pro-LNA outlet) are its opponent's."""
         if self.relative == "self":
             return speaker
         if self.relative == "we":
-            return speaker if speaker is not None else outlet
+            return speaker
         if self.relative == "enemy":
             voice = speaker if speaker is not None else outlet
             return voice.opponent if voice is not None else None
@@ -157,7 +158,7 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
                 speaker = previous
         if speaker is not None:
             break
-    if speaker is None and verb_found and not _own_english_subject(norm, start, verbs.report):
+    if speaker is None and verb_found and not _own_english_subject(norm, start, end, verbs.report, lex.back_subjects):
         speaker = previous
     accused = accuser = None
     for vs, ve in _spans_in(verbs.accuse, start, end):
@@ -174,23 +175,20 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
     return Speech(speaker, accused, accuser)
 
 
-#: Words right before an English speech verb that refer back to who spoke before ("he said", "the spokesman said").
-_BACK_SUBJECTS = frozenset({"he", "she", "it", "they", "we", "spokesman", "spokeswoman", "spokesperson", "official",
-                            "officials", "statement", "commander", "minister", "ministry", "source", "also"})
-
-
-def _own_english_subject(norm: str, start: int, report: list[tuple[int, int]]) -> bool:
-    """The sentence's first English report verb has a subject of its own that is neither a pronoun nor a
-    role naming who spoke before ("The GNA's 'Paths of Victory' operation … said"): it is not the previous
-    sentence's speaker who speaks."""
-    spans = _spans_in(report, start, len(norm))
+def _own_english_subject(norm: str, start: int, end: int, report: list[tuple[int, int]], back: frozenset[str]) -> bool:
+    """The sentence's first English report verb has a subject of its own ("The GNA's new operation … said"),
+    not one that refers back to who spoke before ("he said", "the spokesman said", "its media office said";
+    `back`: the lexicon's back_subjects): it is not the previous sentence's speaker who speaks."""
+    spans = _spans_in(report, start, end)
     if not spans:
         return False
-    vs, _ve = spans[0]
-    if not norm[vs:_ve].isascii() or norm[vs:_ve].startswith("according"):
+    vs, ve = spans[0]
+    if not norm[vs:ve].isascii() or norm[vs:ve].startswith("according"):
         return False
     words = re.findall(r"[a-z]+", norm[start:vs])
-    return bool(words) and words[-1] not in _BACK_SUBJECTS
+    if not words or words[-1] in back:
+        return False
+    return not any(w in ("its", "his", "her", "their") for w in words[-4:])  # "its media office said": back
 
 
 def _own_subject(between: str) -> bool:

@@ -270,12 +270,15 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
         for a in actors.items[first_after:]:
             if a.start >= nxt or _punct_between(tx.norm, trig.end, a.start) or tx.tokens_between(trig.end, a.start) > BY_TOKENS:
                 break
-            if lex.by_before.search(tx.norm, max(trig.end, a.start - 20), a.start):
-                return Binding(trig, a, Role(trig.pattern.after_role or _Role.AGENT))
+            if (lex.by_before.search(tx.norm, max(trig.end, a.start - 20), a.start)
+                    and not lex.operator_before.search(tx.norm, max(trig.end, a.start - 30), a.start)):
+                return Binding(trig, a, _Role.AGENT if _passive(tx, trig, lex) else Role(trig.pattern.after_role or _Role.AGENT))
         return None
-    if trig.pattern.after_role:
-        return Binding(trig, actor, Role(trig.pattern.after_role))
     gap = tx.norm[trig.end : actor.start]
+    if trig.pattern.after_role:
+        if lex.agent_gap.search(gap) and _passive(tx, trig, lex):
+            return Binding(trig, actor, _Role.AGENT)  # «تم صد هجوم على X من قبل قوات الوفاق»: who repelled it
+        return Binding(trig, actor, Role(trig.pattern.after_role))
     offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
     if offensive and lex.victim_before.search(gap):
         return Binding(trig, actor, _Role.OPPONENT)  # "struck positions of X", "a convoy held by X": X is struck
@@ -350,6 +353,7 @@ class _Context:
     scans: _Scans  # the article's answers kept for reuse
     outlet: Side | None = None  # the side the outlet writes for, if it has a convention
     media_voice: bool = False  # the speaker is media leaning to a side, not the side itself
+    verb_starts: list[int] = dataclasses.field(default_factory=list)  # where the text's speech verbs start
     memo: dict = dataclasses.field(default_factory=dict, compare=False)  # per-sentence answers (see pick)
 
 
@@ -409,22 +413,45 @@ def _is_source(ctx: _Context, a: ActorMention) -> bool:
     return False
 
 
-def _antecedents(norm: str, actors: list[ActorMention], speaking: bool) -> list[ActorMention]:
+def _antecedents(norm: str, actors: list[ActorMention], speaker: ActorMention | None) -> list[ActorMention]:
     """With no side speaking, a third-person pronoun of forces ("they", "its forces", «قواتها») stands for the
-    side named last before it in the sentence ("GNA forces entered Gharyan, two days after they seized
-    Tarhuna"); with none named before it, it stays unknown. An English "they"/"their" does so even when a side
-    speaks ("the GNA said the fighters were Wagner's and that they had pulled out"): it is the nearest plural,
-    not the speaker's "its"."""
+    one actor named before it in the sentence when that actor is a side ("GNA forces entered Gharyan, two days
+    after they seized Tarhuna"); with none, or several ("the LNA launched an offensive against the GNA, and its
+    forces seized…", "residents said the LNA shelled the area before they fled"), it stays unknown. A neutral
+    speaker of an Arabic possessive («مصادر قالت إن قواتها») is not counted: sources have no forces."""
     if not any(a.relative == "self" for a in actors):
         return actors
-    out, last = [], None
+    out, named = [], []
     for a in actors:
-        if a.relative == "self" and last is not None and (not speaking or norm.startswith(("they", "their"), a.start)):
-            a = dataclasses.replace(a, side=last, relative="")
-        elif not a.relative and a.side is not None:
-            last = a.side
+        if a.relative == "self":
+            arabic_possessive = not norm[a.start : a.end].isascii()
+            before = [x for x in named if not (arabic_possessive and x is speaker and x.side is None)]
+            if len(before) == 1 and before[0].side is not None:
+                a = dataclasses.replace(a, side=before[0].side, relative="")
+        elif not a.relative:
+            named.append(a)
         out.append(a)
     return out
+
+
+def _ends_it(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], side: Side | None, bound: Binding | None,
+             lex: Lexicon) -> bool:
+    """The attack is told as what was ended ("ending an attack on X"): background when no side is found, or
+    when the side is the subject of the ending verb («لتنهي قواتها هجوما»: her forces ended it, Arabic
+    verb-subject order); a side named as its author stays ("ended Haftar's offensive")."""
+    m = lex.ended_before.search(tx.norm, max(clause[0], trig.start - 40), trig.start)
+    if m is None:
+        return False
+    if side is None:
+        return True
+    a = bound.actor if bound is not None else None
+    return a is not None and m.start() <= a.start < trig.start and not tx.norm[a.start : a.end].isascii()
+
+
+def _says(ctx: _Context, a: ActorMention) -> bool:
+    """A speech verb follows the actor within two tokens ("GNA officials said", «حكومة الوفاق قالت»)."""
+    k = bisect.bisect_left(ctx.verb_starts, a.end)
+    return k < len(ctx.verb_starts) and ctx.tx.tokens_between(a.end, ctx.verb_starts[k]) <= 2
 
 
 def _victims_report(ctx: _Context) -> bool:
@@ -469,6 +496,10 @@ def _both_sides(ctx: _Context, clause: tuple[int, int]) -> bool:
     return {_Side.GNA, _Side.LNA} <= sides
 
 
+#: What side resolution's candidate test answers to stop the search with no side (see _resolve_side).
+_NO_SIDE: tuple = (None, None, False)
+
+
 def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[int, int]
                   ) -> tuple[Side | None, Evidence]:
     """The side a claim is about, with the kind of evidence it was found by (named side rules, in order)."""
@@ -509,8 +540,13 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         side = a.side_for(ctx.speaker, ctx.outlet)
         if side is None:
             return None
-        if group == "offensive" and (side is ctx.speaker or _speaks(ctx, a)) and _victims_report(ctx):
-            return None  # "30 were killed in an attack on X, GNA officials said": who reports dead did not strike
+        if group == "offensive" and _victims_report(ctx) and (
+                a.relative in ("self", "we") or _speaks(ctx, a) or _says(ctx, a)
+                or (side is ctx.speaker and a.start >= trig.end)):
+            # "30 were killed in an attack on X, GNA officials said", "… near a GNA base, the GNA said": who
+            # reports the dead did not strike, and no other side is then guessed (a side named as the subject
+            # before the verb still did: "the LNA has attacked X, killing 20, its spokesman said")
+            return _NO_SIDE
         flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
         if flags is None:
             patron, victim = ctx.scans.actor_facts(a, ctx.lex)
@@ -527,8 +563,10 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             return None  # "the GNA did not comment on the reported airstrikes": it answers, it did not act
         if _quoted_apart(ctx, a.start, trig.start):
             return None  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
-        if a.start >= trig.end and ctx.lex.relative_word.search(ctx.tx.norm, trig.end, a.start):
+        if a.start >= trig.end and ctx.lex.relative_word.search(ctx.tx.norm, max(trig.end, a.start - 120), a.start):
             return None  # "seized the positions which the militias had held": the side of another clause
+        if a.start >= trig.end and ctx.lex.operator_before.search(ctx.tx.norm, max(trig.end, a.start - 30), a.start):
+            return None  # "hit a field hospital near Gharyan operated by the GNA": who runs the target
         if victim or (a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
             if group != "offensive":
                 return None  # "positions of X" do not hold or withdraw; they are struck
@@ -562,6 +600,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         return _evidence(found[1], _Evidence.SOLE if len(named) == 1 else kind)
 
     found = pick(*clause)
+    if found is _NO_SIDE:
+        return None, _Evidence.NONE
     if found is not None:
         return found[0], evidence(found, _Evidence.CLAUSE)
     if kind is _ClaimType.REPELLED:  # who repels an attack by X is X's enemy
@@ -574,6 +614,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     if accused is not None and accused.side is not None:
         return accused.side, _evidence(accused, _Evidence.ACCUSATION)
     found = pick(*ctx.sent)
+    if found is _NO_SIDE:
+        return None, _Evidence.NONE
     if found is not None:
         return found[0], evidence(found, _Evidence.SENTENCE)
     if ctx.speaker is not None and not ctx.media_voice and not (group == "offensive" and _victims_report(ctx)):
@@ -585,11 +627,16 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
 _ENDS_BY = re.compile(r"(?:^|\s)(?:by|من\s+قبل)$")
 
 
+def _passive(tx: NormalizedText, trig: Trigger, lex: Lexicon) -> bool:
+    """A passive auxiliary stands right before the trigger ("was repelled", «تم صد»)."""
+    return lex.passive_before.search(tx.norm, max(0, trig.start - 12), trig.start) is not None
+
+
 def _attacker_after(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> ActorMention | None:
     """The side named right after a repelled attack as its author ("repelled an attack by X", "an attack
     launched by X", «صدت هجوما شنته X»), if the first side after the trigger in the clause is so named."""
     k = bisect.bisect_left(_offsets(ctx)[0], trig.end)
-    if k >= len(ctx.actors) or ctx.actors[k].start >= clause[1]:
+    if k >= len(ctx.actors) or ctx.actors[k].start >= clause[1] or _passive(ctx.tx, trig, ctx.lex):
         return None
     a = ctx.actors[k]
     gap = ctx.tx.norm[trig.end : a.start]
@@ -1102,8 +1149,10 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         # "media loyal to Haftar reported shelling": its "units" are Haftar's, but an unnamed act is not
         media_voice = speech.speaker is not None and _media_patron(tx.norm, lex, speech.speaker)
         previous = speech.speaker or previous
-        speaker_side = speech.speaker.side if speech.speaker is not None else own_side
-        s_actors = _antecedents(tx.norm, s_actors, speaking=speaker_side is not None)
+        # a side's own media speaks for it where the one quoted is no side ("a military source")
+        speaker_side = (speech.speaker.side if speech.speaker is not None else None) or own_side
+        if speaker_side is None:
+            s_actors = _antecedents(tx.norm, s_actors, speech.speaker)
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
         s_absolute = _between(dates, date_starts, *sent)
@@ -1126,7 +1175,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex, scans)
             if binding is not None:
                 bound[t] = binding
-        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, scans, outlet_side, media_voice)
+        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, scans, outlet_side, media_voice, verb_starts)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, ordered, lex, scans)
             if not targets:
@@ -1163,11 +1212,11 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     continue  # "forces took X", nobody's: a change of hands says nothing without whose hands
                 attacker = (_repelled_attacker(ctx, trig, clause, side)
                             if kind is _ClaimType.REPELLED and side is not None else None)
-                if side is None and (scans.starts(lex.background_state, *clause) or (
-                        _GROUP[kind] == "offensive"
-                        and scans.may(lex.ended_before, *clause)
-                        and lex.ended_before.search(tx.norm, max(clause[0], trig.start - 40), trig.start))):
-                    continue  # "fighting in X since April", "ending an attack on X": the war as background
+                if side is None and scans.starts(lex.background_state, *clause):
+                    continue  # "fighting in X since April": the war as background
+                if (_GROUP[kind] == "offensive" and scans.may(lex.ended_before, *clause)
+                        and _ends_it(tx, trig, clause, side, bound.get(trig), lex)):
+                    continue  # "ending an attack on X", «لتنهي قواتها هجوما»: whoever ends it did not launch it
                 date = _event_date(tx, s_dates, trig, clause, sent,
                                    c_triggers[k - 1].end if k > 0 else clause[0],
                                    c_triggers[k + 1].start if k + 1 < len(c_triggers) else clause[1])

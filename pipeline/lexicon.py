@@ -136,6 +136,7 @@ class Lexicon:
     deny: re.Pattern[str]
     deny_end: re.Pattern[str]
     complement: re.Pattern[str]
+    back_subjects: frozenset[str]
     patterns: tuple[ClaimPattern, ...]
     modal: re.Pattern[str]
     hypothetical: re.Pattern[str]
@@ -165,6 +166,8 @@ class Lexicon:
     by_before: re.Pattern[str]
     response_after: re.Pattern[str]
     response_before: re.Pattern[str]
+    operator_before: re.Pattern[str]
+    passive_before: re.Pattern[str]
     between: re.Pattern[str]
     source_before: re.Pattern[str]
     back_reference: re.Pattern[str]
@@ -289,6 +292,7 @@ def load_lexicon() -> Lexicon:
         deny=_alternation(speech["deny"], article=False),
         deny_end=_alternation(speech["deny_end"]),
         complement=_alternation(speech["complement"]),
+        back_subjects=frozenset(speech["back_subjects"]),
         patterns=patterns,
         modal=re.compile(MODAL_PREFIX + normalize_pattern(modal["regex"])),
         hypothetical=re.compile(rf"(?<!\w){normalize_pattern(modal['hypothetical'])}(?!\w)"),
@@ -318,6 +322,8 @@ def load_lexicon() -> Lexicon:
         by_before=re.compile(normalize_pattern(claims["roles"]["by_before"])),
         response_after=re.compile(normalize_pattern(claims["roles"]["response_after"])),
         response_before=re.compile(normalize_pattern(claims["roles"]["response_before"])),
+        operator_before=re.compile(normalize_pattern(claims["roles"]["operator_before"])),
+        passive_before=re.compile(normalize_pattern(claims["roles"]["passive_before"])),
         between=re.compile(normalize_pattern(claims["roles"]["between"])),
         source_before=re.compile(normalize_pattern(claims["roles"]["source_before"])),
         back_reference=re.compile(normalize_pattern(claims["roles"]["back_reference"])),
