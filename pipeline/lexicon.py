@@ -249,7 +249,8 @@ class ScriptPatterns:
         """Where the words occur in a normalized text, in order."""
         out = [m.span() for m in self.arabic.finditer(norm)] if has_arabic else []
         if has_latin:  # "the reported airstrikes", "an announced ceasefire": a participle, not a speech verb
-            out += [m.span() for m in self.latin.finditer(norm) if not _DETERMINER_BEFORE.search(norm, 0, m.start())]
+            out += [m.span() for m in self.latin.finditer(norm)
+                    if not _DETERMINER_BEFORE.search(norm, max(0, m.start() - 8), m.start())]
         return sorted(out)
 
 
