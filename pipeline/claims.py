@@ -1272,9 +1272,23 @@ def _blame(claims: dict[tuple, Claim], keys: list[tuple], side: Side, confidence
 _POSITION = operator.attrgetter("start", "claim")
 
 
+#: Days apart within which a side-less claim and a sided one of the same kind at the same place are one event.
+SAME_EVENT_DAYS = 2
+
+
 def _without_sideless_doubles(claims: Iterable[Claim]) -> tuple[Claim, ...]:
-    """Claims sorted by position; a side-less claim is dropped where the same claim names its side."""
-    sided = {(c.place_id, c.claim, c.date) for c in claims if c.side is not None}
-    kept = [c for c in claims if c.side is not None or c.claim is _ClaimType.CLASH
-            or (c.place_id, c.claim, c.date) not in sided]
+    """Claims sorted by position; a side-less claim is dropped where the article tells the same claim at the
+    same place with its side, dated within SAME_EVENT_DAYS ("an air strike hit X late Sunday" … "the LNA said
+    its air force struck X"), or either undated."""
+    claims = list(claims)
+    sided: dict[tuple, list] = {}
+    for c in claims:
+        if c.side is not None:
+            sided.setdefault((c.place_id, c.claim), []).append(c.date)
+
+    def told_with_side(c: Claim) -> bool:
+        return any(d is None or c.date is None or abs((d.date - c.date.date).days) <= SAME_EVENT_DAYS
+                   for d in sided.get((c.place_id, c.claim), ()))
+
+    kept = [c for c in claims if c.side is not None or c.claim is _ClaimType.CLASH or not told_with_side(c)]
     return tuple(sorted(kept, key=_POSITION))

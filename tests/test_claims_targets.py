@@ -230,3 +230,10 @@ def test_who_ended_an_attack_did_not_launch_it():
     text = "وساعد الدعم التركي حكومة الوفاق على تحقيق تقدم، لتنهي قواتها هجوما على طرابلس أشعل معارك في ضواحيها."
     assert at(text, TRIPOLI) == set()
     assert at("The GNA ended Haftar's offensive on Tripoli in June.", TRIPOLI) == {(Side.LNA, ClaimType.ATTACK)}
+
+
+def test_a_strike_told_without_its_side_and_then_with_it_is_one_sided_strike():
+    an = extract(Article("t", "", "An air strike hit a gathering in Murzuq late on Saturday, an official said. "
+                         "The LNA said on Monday its air force had carried out precision strikes in Murzuq.",
+                         dt.date(2019, 8, 5), "AFP"))
+    assert {(c.side, c.claim) for c in an.claims if c.place_id == MURZUQ} == {(Side.LNA, ClaimType.STRIKE)}
