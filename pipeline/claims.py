@@ -717,18 +717,32 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             continue  # "Mitiga International Airport in Tripoli": the city only locates the airport
         before = lead
         background = k > 0 and may_background and search(lex.background, tx.norm, tx.n(inside[k - 1].end), ms)
+        # "Abu Grein, which is the south-eastern gate of Misrata": a place in a relative clause describes the one before
+        described = k > 0 and _described(tx.norm, tx.n(inside[k - 1].end), ms, lex)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
         paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
         # "the facility in southern Tripoli": a place in the city, not the city, is meant
         if m.place.kind in CITY_KINDS and may_facility and lex.facility_before.search(before):
             located.add(len(out))
-        out.append((m, bool((may_locator and search(lex.locator, before)) or background or paired
+        out.append((m, bool((may_locator and search(lex.locator, before)) or background or paired or described
                             or len(out) in located)))
     # a city that only locates a facility is still where the event is, so reference points give way to it
     main = [not loc or k in located for k, (_m, loc) in enumerate(out)]
     if any(main):
         out = [x for x, keep in zip(out, main, strict=True) if keep]
     return out
+
+
+_SEPARATORS = re.compile(r"[\s,،]*")
+
+
+def _described(norm: str, prev_end: int, start: int, lex: Lexicon) -> bool:
+    """A relative clause opens right after the place before (norm[prev_end:start]: "Abu Grein, which is the gate
+    of Misrata", «أبوقرين التي تعد البوابة … لمصراتة»): the place it names describes that one."""
+    if prev_end >= start:
+        return False  # the two names overlap
+    pos = _SEPARATORS.match(norm, prev_end, start).end()  # type: ignore[union-attr]
+    return lex.relative_word.match(norm, pos, start) is not None
 
 
 def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[tuple[Match, bool]],

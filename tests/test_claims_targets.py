@@ -237,3 +237,8 @@ def test_a_strike_told_without_its_side_and_then_with_it_is_one_sided_strike():
                          "The LNA said on Monday its air force had carried out precision strikes in Murzuq.",
                          dt.date(2019, 8, 5), "AFP"))
     assert {(c.side, c.claim) for c in an.claims if c.place_id == MURZUQ} == {(Side.LNA, ClaimType.STRIKE)}
+
+
+def test_a_place_in_a_relative_clause_describing_the_place_before_gets_no_claim():
+    text = "ما دفع قوات الوفاق إلى التراجع من الوشكة نحو أبوقرين التي تعد البوابة الجنوبية الشرقية لمصراتة."
+    assert at(text, MISRATA) == set() and at(text, WISHKA) == {(Side.GNA, ClaimType.WITHDRAWAL)}
