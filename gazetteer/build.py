@@ -31,7 +31,7 @@ RANK = {"curated": 0, "gn": 1, "wof": 2, "icao": 3, "osm19": 4, "osm25": 5}
 
 KINDS = (
     "city", "town", "village", "suburb", "neighbourhood", "hamlet", "locality",
-    "airport", "air_base", "military_camp", "front", "road", "bridge", "region",
+    "airport", "air_base", "military_camp", "port", "front", "road", "bridge", "region",
 )
 SETTLEMENT = {"city", "town", "village", "suburb", "neighbourhood", "hamlet", "locality"}
 AVIATION = {"airport", "air_base"}
@@ -43,7 +43,7 @@ OSM_PLACE_KIND = {
 KIND_BASE_IMPORTANCE = {
     "city": 0.6, "town": 0.4, "village": 0.25, "suburb": 0.3, "neighbourhood": 0.2, "hamlet": 0.1,
     "locality": 0.1, "airport": 0.6, "air_base": 0.6, "military_camp": 0.4, "front": 0.6, "road": 0.3,
-    "bridge": 0.3, "region": 0.5,
+    "bridge": 0.3, "region": 0.5, "port": 0.5,
 }
 BIG_CITY_POP = 100_000
 AMBIGUOUS_ZIPF = 3.8

@@ -540,6 +540,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         side = a.side_for(ctx.speaker, ctx.outlet)
         if side is None:
             return None
+        if group == "offensive" and a.start >= trig.end and _speaks(ctx, a):
+            return _NO_SIDE  # "rockets hit the port of Tripoli, the GNA said": who tells of a strike after it is no striker
         if group == "offensive" and _victims_report(ctx) and (
                 a.relative in ("self", "we") or _speaks(ctx, a) or _says(ctx, a)
                 or (side is ctx.speaker and a.start >= trig.end)):
@@ -567,7 +569,9 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             return None  # "seized the positions which the militias had held": the side of another clause
         if a.start >= trig.end and ctx.lex.operator_before.search(ctx.tx.norm, max(trig.end, a.start - 30), a.start):
             return None  # "hit a field hospital near Gharyan operated by the GNA": who runs the target
-        if victim or (a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])):
+        if victim or (a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])) or (
+                a.start >= trig.end and group == "offensive" and ctx.lex.target_after.match(ctx.tx.norm, a.end)):
+            # "positions of X", "X's positions came under fire", "… damaging a Turkish cargo ship": X was struck
             if group != "offensive":
                 return None  # "positions of X" do not hold or withdraw; they are struck
             side = side.opponent

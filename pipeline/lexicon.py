@@ -151,6 +151,7 @@ class Lexicon:
     opponent_gap: re.Pattern[str]
     victim_before: re.Pattern[str]
     victim_after: re.Pattern[str]
+    target_after: re.Pattern[str]
     goal_before: re.Pattern[str]
     origin_before: re.Pattern[str]
     origin_list_before: re.Pattern[str]
@@ -308,6 +309,7 @@ def load_lexicon() -> Lexicon:
         opponent_gap=re.compile(normalize_pattern(claims["roles"]["opponent_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
+        target_after=re.compile(normalize_pattern(claims["roles"]["target_after"])),
         goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),
         origin_before=re.compile(normalize_pattern(claims["roles"]["origin_before"])),
         origin_list_before=re.compile(normalize_pattern(claims["roles"]["origin_list_before"])),

@@ -242,3 +242,19 @@ def test_a_strike_told_without_its_side_and_then_with_it_is_one_sided_strike():
 def test_a_place_in_a_relative_clause_describing_the_place_before_gets_no_claim():
     text = "ما دفع قوات الوفاق إلى التراجع من الوشكة نحو أبوقرين التي تعد البوابة الجنوبية الشرقية لمصراتة."
     assert at(text, MISRATA) == set() and at(text, WISHKA) == {(Side.GNA, ClaimType.WITHDRAWAL)}
+
+
+PORT = "mihwar:tripoli_port"
+
+
+def test_the_port_of_tripoli_is_a_place_of_its_own_and_a_ship_hit_there_is_the_target():
+    assert at("قالت القيادة العامة إنها استهدفت سفينة تركية محملة بالأسلحة في ميناء طرابلس.", PORT) == {
+        (Side.LNA, ClaimType.STRIKE)}
+    assert at("Haftar's forces shelled Tripoli port, where a Turkish vessel was docked.", PORT) == {
+        (Side.LNA, ClaimType.STRIKE)}
+
+
+def test_a_side_that_tells_of_a_strike_after_it_is_no_striker():
+    text = "Rockets hit the port of Tripoli on Tuesday, damaging a Turkish cargo ship, the GNA said."
+    assert {side for side, _kind in at(text, PORT)} == {None}
+    assert at("The LNA said its drones struck Tarhuna.", TARHUNA) == {(Side.LNA, ClaimType.STRIKE)}
