@@ -189,14 +189,14 @@ def _clauses(tx: NormalizedText, start: int, end: int, mentions: list[Match], le
         list_item = first in starts or (head in ("و", "and", "or") and second in starts) or (
             head.startswith("و") and first + 1 in starts) or any(
             lex.list_continuation.match(tx.norm[a:s]) for s in inner)
-        aside = len(toks) < 3 and not named(a, b)
+        short_aside = len(toks) < 3 and not named(a, b)
         # «دخلت قوات الوفاق، أمس الثلاثاء، مدينة ترهونة»: the object after a time aside is still the predicate's
         resumed = aside_before and len(toks) < 3 and len(_first_words(tx, a, b, 4)) < 4
-        if list_item or aside or resumed:
+        if list_item or short_aside or resumed:
             merged[-1][1] = b
         else:
             merged.append([a, b])
-        aside_before = aside
+        aside_before = short_aside
     return [(a, b) for a, b in merged]
 
 
@@ -540,14 +540,13 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         side = a.side_for(ctx.speaker, ctx.outlet)
         if side is None:
             return None
-        if group == "offensive" and a.start >= trig.end and _speaks(ctx, a):
-            return _NO_SIDE  # "rockets hit the port of Tripoli, the GNA said": who tells of a strike after it is no striker
-        if group == "offensive" and _victims_report(ctx) and (
+        if group == "offensive" and ((a.start >= trig.end and _speaks(ctx, a)) or (_victims_report(ctx) and (
                 a.relative in ("self", "we") or _speaks(ctx, a) or _says(ctx, a)
-                or (side is ctx.speaker and a.start >= trig.end)):
-            # "30 were killed in an attack on X, GNA officials said", "… near a GNA base, the GNA said": who
-            # reports the dead did not strike, and no other side is then guessed (a side named as the subject
-            # before the verb still did: "the LNA has attacked X, killing 20, its spokesman said")
+                or (side is ctx.speaker and a.start >= trig.end)))):
+            # who tells of a strike after it is no striker ("rockets hit the port of Tripoli, the GNA said"), nor
+            # who reports its dead ("30 were killed in an attack on X, GNA officials said", "… near a GNA base,
+            # the GNA said"), and no other side is then guessed (a side named as the subject before the verb
+            # still struck: "the LNA has attacked X, killing 20, its spokesman said")
             return _NO_SIDE
         flags = ctx.memo.get(id(a))  # what does not depend on the trigger, once an actor a sentence
         if flags is None:
@@ -628,9 +627,6 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     return None, _Evidence.NONE
 
 
-_ENDS_BY = re.compile(r"(?:^|\s)(?:by|من\s+قبل)$")
-
-
 def _passive(tx: NormalizedText, trig: Trigger, lex: Lexicon) -> bool:
     """A passive auxiliary stands right before the trigger ("was repelled", «تم صد»)."""
     return lex.passive_before.search(tx.norm, max(0, trig.start - 12), trig.start) is not None
@@ -646,7 +642,7 @@ def _attacker_after(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> Ac
     gap = ctx.tx.norm[trig.end : a.start]
     if ctx.lex.repelled_attacker_gap.match(gap):
         return a
-    if _ENDS_BY.search(ctx.tx.norm, trig.start, trig.end) and gap.strip() in ("", "the"):
+    if ctx.lex.by_before.search(ctx.tx.norm, trig.start, min(trig.end + 1, a.start)) and gap.strip() in ("", "the"):
         return a  # the trigger ends with its "by" ("repelled an attack by")
     return None
 
