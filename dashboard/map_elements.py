@@ -436,7 +436,7 @@ class OnlineTiles(VerbatimRender, Layer):
                     box.setAttribute("role", "status");
                     window.mihwar = window.mihwar || {};
                     window.mihwar.tilesFailed = true;
-                    setTimeout(function () { if (box.parentNode) { box.parentNode.removeChild(box); } }, 12000);
+                    setTimeout(function () { box.hidden = true; }, 12000);  // kept in the page: the map says why it has no tiles
                 }
             });
             return layer;

@@ -179,18 +179,24 @@ def test_tiles_that_do_not_load_are_dropped_with_a_notice(browser, app_url: str)
     context, page, errors = open_offline_page(browser, app_url, DESKTOP)  # every non-local request fails
     try:
         n = wait_for_map(page)
-        page.locator('[data-testid="stCheckbox"]').filter(has_text="Online map tiles").first.click()
+        box = page.locator('[data-testid="stCheckbox"]').filter(has_text="Online map tiles").first
+        box.click()
+        wait_until(page, lambda: box.locator("input").is_checked(), "the tiles switch to turn on")
 
         def dropped():
-            frame = map_frame(page)
-            try:
-                return frame.evaluate("window.mihwar && window.mihwar.tilesFailed ? "
-                                      "document.querySelector('.mihwar-notice').textContent : null")
-            except Exception:
-                return None
-        notice = wait_until(page, dropped, "the map to give up on the tiles")
+            for frame in page.frames:  # while the app reruns, an outgoing map frame may still be listed
+                if "streamlit_folium" not in frame.url:
+                    continue
+                try:
+                    notice = frame.evaluate("window.mihwar && window.mihwar.tilesFailed ? "
+                                            "document.querySelector('.mihwar-notice').textContent : null")
+                except Exception:
+                    continue
+                if notice:
+                    return frame, notice
+            return None
+        frame, notice = wait_until(page, dropped, "the map to give up on the tiles")
         assert "could not load" in notice
-        frame = map_frame(page)
         assert "OpenStreetMap" not in frame.evaluate(
             "document.querySelector('.leaflet-control-attribution').textContent")
         assert frame.evaluate("window.mihwar.claims") == n  # the map itself still draws
