@@ -62,7 +62,27 @@ def wait_for_map(page, expected: int | None = None) -> int:
         if drawn is None or drawn != n or (expected is not None and n != expected):
             return None
         return ("ok", n)
-    return wait_until(page, ready, f"the map to draw {expected if expected is not None else 'all'} points")[1]
+    what = f"the map to draw {expected if expected is not None else 'all'} points"
+    wait_until(page, ready, what)
+    settle(page)  # a click sent while the script reruns (the map reporting its view) may be dropped
+    return wait_until(page, ready, what)[1]
+
+
+SCRIPT_STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
+
+
+def settle(page, quiet_ms: int = 800, within_ms: int = 20_000) -> None:
+    """Wait (at most within_ms) until the app's script has not been running for quiet_ms, as a person waits
+    for the page to stop changing before the next click; a page that keeps rerunning (playing) is left."""
+    quiet = waited = 0
+    while quiet < quiet_ms and waited < within_ms:
+        try:
+            running = page.evaluate(SCRIPT_STATE) != "notRunning"
+        except Exception:  # navigating
+            running = True
+        quiet = 0 if running else quiet + 100
+        page.wait_for_timeout(100)
+        waited += 100
 
 
 def test_map_filter_download_and_screenshot(page, app) -> None:
