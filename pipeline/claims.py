@@ -282,10 +282,10 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
     offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
     if offensive and lex.victim_before.search(gap):
         return Binding(trig, actor, _Role.OPPONENT)  # "struck positions of X", "a convoy held by X": X is struck
-    if lex.agent_gap.search(gap):
-        return Binding(trig, actor, _Role.AGENT)
+    if lex.agent_gap.search(gap) or (offensive and lex.author_gap.search(gap)):
+        return Binding(trig, actor, _Role.AGENT)  # "shelling by X", "an attack from X", «لهجوم من X»
     if lex.opponent_gap.search(gap):
-        return Binding(trig, actor, _Role.OPPONENT)  # "attacked from X"; but "فرت عناصر X": X flees
+        return Binding(trig, actor, _Role.OPPONENT)  # "seized it from X", "against X"; but "فرت عناصر X": X flees
     if tx.norm[trig.start : trig.end].isascii():
         if not _OBJECT_GAP.fullmatch(gap):
             return None  # "the advance came after the army seized": the army acts in another clause
@@ -434,6 +434,40 @@ def _antecedents(norm: str, actors: list[ActorMention], speaker: ActorMention | 
     return out
 
 
+#: What a third-person pronoun of forces becomes when it cannot stand for the speaker: an actor of no side.
+_UNRESOLVED = "unresolved"
+
+
+#: Right before a speaker named at the end of its statement: "…, the LNA said", «…"، قال المسماري».
+_ATTRIBUTION = re.compile(r"[,،\"”»']\s*(?:the\s+)?$")
+
+
+def _unspoken_pronouns(norm: str, actors: list[ActorMention], speaker: ActorMention, side: Side,
+                       outlet: Side | None) -> list[ActorMention]:
+    """A third-person pronoun of forces stands for the speaker only when the speaker is named before it (or
+    at the end of the statement: "its forces entered X, Gnounou said") and, in English, no other side comes
+    between them; otherwise it stands for nobody known: "its forces pulled
+    out of X, two days after the GNA announced…" (the GNA speaks later, of something else), "the GNA said
+    the fighters belonged to Wagner and that they had pulled out" ("they" are the fighters)."""
+    if not any(a.relative == "self" for a in actors):
+        return actors
+    out = []
+    for a in actors:
+        if a.relative == "self" and ((speaker.start > a.start and not _ATTRIBUTION.search(
+                norm, max(0, speaker.start - 8), speaker.start)) or (norm[a.start : a.end].isascii() and any(
+                speaker.end <= x.start < a.start and not x.relative and x.side_for(side, outlet) not in (None, side)
+                for x in actors))):
+            a = dataclasses.replace(a, relative=_UNRESOLVED)
+        out.append(a)
+    return out
+
+
+def _is_ended(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: Lexicon, scans: _Scans) -> bool:
+    """Words right before an attack end it ("ending the offensive on Tripoli", «تنهي فعليا الهجوم»)."""
+    return scans.may(lex.ended_before, *clause) and lex.ended_before.search(
+        tx.norm, max(clause[0], trig.start - 40), trig.start) is not None
+
+
 def _ends_it(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], side: Side | None, bound: Binding | None,
              lex: Lexicon) -> bool:
     """The attack is told as what was ended ("ending an attack on X"): background when no side is found, or
@@ -566,6 +600,9 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             return None  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
         if a.start >= trig.end and ctx.lex.relative_word.search(ctx.tx.norm, max(trig.end, a.start - 120), a.start):
             return None  # "seized the positions which the militias had held": the side of another clause
+        if (a.end <= trig.start and ctx.lex.relative_word.search(ctx.tx.norm, max(ctx.sent[0], a.start - 40), a.start)
+                and _punct_between(ctx.tx.norm, a.end, trig.start)):
+            return None  # «المواقع التي كانت تتمركز فيها المليشيات، كما أحكمت سيطرتها»: a closed relative clause's
         if a.start >= trig.end and ctx.lex.operator_before.search(ctx.tx.norm, max(trig.end, a.start - 30), a.start):
             return None  # "hit a field hospital near Gharyan operated by the GNA": who runs the target
         if victim or (a.end <= trig.start and ctx.lex.victim_after.match(ctx.tx.norm[a.end : trig.start])) or (
@@ -573,7 +610,9 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             # "positions of X", "X's positions came under fire", "… damaging a Turkish cargo ship": X was struck
             if group != "offensive":
                 return None  # "positions of X" do not hold or withdraw; they are struck
-            side = side.opponent
+            return side.opponent, a, False
+        if a.start >= trig.end and ctx.tx.norm[trig.start : trig.end].isascii():
+            return None  # English puts the subject first: a side after the verb is its object or another clause's
         return side, a, False
 
     def pick(lo: int, hi: int) -> tuple[Side, ActorMention, bool] | None:
@@ -1167,6 +1206,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         speaker_side = (speech.speaker.side if speech.speaker is not None else None) or own_side
         if speaker_side is None:
             s_actors = _antecedents(tx.norm, s_actors, speech.speaker)
+        elif speech.speaker is not None:
+            s_actors = _unspoken_pronouns(tx.norm, s_actors, speech.speaker, speaker_side, outlet_side)
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
         s_absolute = _between(dates, date_starts, *sent)
@@ -1228,8 +1269,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                             if kind is _ClaimType.REPELLED and side is not None else None)
                 if side is None and scans.starts(lex.background_state, *clause):
                     continue  # "fighting in X since April": the war as background
-                if (_GROUP[kind] == "offensive" and scans.may(lex.ended_before, *clause)
-                        and _ends_it(tx, trig, clause, side, bound.get(trig), lex)):
+                ended = _GROUP[kind] == "offensive" and _is_ended(tx, trig, clause, lex, scans)
+                if ended and _ends_it(tx, trig, clause, side, bound.get(trig), lex):
                     continue  # "ending an attack on X", «لتنهي قواتها هجوما»: whoever ends it did not launch it
                 date = _event_date(tx, s_dates, trig, clause, sent,
                                    c_triggers[k - 1].end if k > 0 else clause[0],
@@ -1239,6 +1280,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "fighting in the Western Mountains": a side-less claim on a district is no event
                     if locator and (kind not in _LOCATOR_OK or (kind is _ClaimType.CLASH and m.place.kind in CITY_KINDS)):
                         continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
+                    if ended and tx.n(m.start) < trig.start:
+                        continue  # «خسارة ترهونة تنهي الهجوم»: what ended an attack is not its target
                     if kind is _ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
                         continue  # "fled to X", "تراجعت نحو X": nothing about X
                     origin = origins.get(id(m))  # the same for every trigger of the place

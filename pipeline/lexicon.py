@@ -149,6 +149,7 @@ class Lexicon:
     actor_name: re.Pattern[str]
     agent_gap: re.Pattern[str]
     opponent_gap: re.Pattern[str]
+    author_gap: re.Pattern[str]
     victim_before: re.Pattern[str]
     victim_after: re.Pattern[str]
     target_after: re.Pattern[str]
@@ -307,6 +308,7 @@ def load_lexicon() -> Lexicon:
         actor_name=re.compile(normalize_pattern(claims["locators"]["actor_name_regex"])),
         agent_gap=re.compile(normalize_pattern(claims["roles"]["agent_gap"])),
         opponent_gap=re.compile(normalize_pattern(claims["roles"]["opponent_gap"])),
+        author_gap=re.compile(normalize_pattern(claims["roles"]["author_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
         target_after=re.compile(normalize_pattern(claims["roles"]["target_after"])),

@@ -178,10 +178,20 @@ def test_with_no_side_speaking_they_are_the_side_named_before():
     assert at(text, SIRTE) == {(Side.GNA, ClaimType.WITHDRAWAL)}
 
 
-def test_they_in_what_a_side_says_are_that_side_not_the_side_named_last():
-    text = ("The GNA said its forces repelled an attack by Haftar's militias on Ain Zara and that they then "
-            "advanced on Tarhuna.")
-    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.ADVANCE)}
+def test_they_in_what_a_side_says_is_that_side_until_another_side_is_named():
+    assert at("The GNA said its forces repelled an attack on Ain Zara and that they then advanced on Tarhuna.",
+              TARHUNA) == {(Side.GNA, ClaimType.ADVANCE)}
+    # with the enemy named in between, "they" may be either: not the side named last, nor the speaker
+    assert at("The GNA said its forces repelled an attack by Haftar's militias on Ain Zara and that they then "
+              "advanced on Tarhuna.", TARHUNA) == set()
+    assert at("Volcano of Rage said the fighters belonged to Wagner and that they had pulled out of their positions "
+              "in Salah al-Din.", SALAH_AL_DIN) == set()
+
+
+def test_a_pronoun_before_the_one_who_speaks_later_in_another_clause_is_nobodys():
+    assert at("Its forces pulled out of Tarhuna on Friday, two days after the GNA announced the capture of the "
+              "airport.", TARHUNA) == set()
+    assert at("Its forces entered Tarhuna on Friday, Mohamed Gnono said.", TARHUNA) == {(Side.GNA, ClaimType.CONTROL)}
 
 
 def test_with_two_actors_named_before_a_pronoun_it_is_nobodys():
@@ -258,3 +268,34 @@ def test_a_side_that_tells_of_a_strike_after_it_is_no_striker():
     text = "Rockets hit the port of Tripoli on Tuesday, damaging a Turkish cargo ship, the GNA said."
     assert {side for side, _kind in at(text, PORT)} == {None}
     assert at("The LNA said its drones struck Tarhuna.", TARHUNA) == {(Side.LNA, ClaimType.STRIKE)}
+
+
+def test_from_after_an_attack_names_its_author():
+    assert at("وقال المسماري إن مواقع الجيش في منطقة الوشكة تعرضت لهجوم من الميليشيات المدعومة تركيا.",
+              WISHKA) == {(Side.GNA, ClaimType.ATTACK)}
+    assert at("Army positions in al-Wishka came under an attack from Turkish-backed militias, the LNA said.",
+              WISHKA) & {(Side.LNA, ClaimType.ATTACK)} == set()
+
+
+def test_what_ended_an_attack_is_not_its_target():
+    text = "ويرى مراقبون أن خسارة ترهونة تنهي فعليا الهجوم الذي أطلقه حفتر للسيطرة على طرابلس."
+    assert at(text, TARHUNA) == set()
+    assert at(text, TRIPOLI) == {(Side.LNA, ClaimType.ATTACK)}
+
+
+def test_what_will_go_on_until_a_place_is_taken_has_not_taken_it():
+    text = "وأكد المركز الإعلامي لعملية بركان الغضب أن الضربات ستتواصل حتى تطهير قاعدة الوطية من المرتزقة."
+    assert (Side.GNA, ClaimType.CONTROL) not in at(text, WATIYA)
+
+
+def test_a_side_in_a_closed_relative_clause_does_not_act_after_it():
+    text = ("وأكد مصدر عسكري أن وحداتنا تقدمت في محور صلاح الدين وسيطرت على المواقع التي كانت تتمركز فيها "
+            "المليشيات، كما أحكمت سيطرتها على منطقة عين زارة.")
+    assert at(text, AIN_ZARA, "شعبة الإعلام الحربي") == {(Side.LNA, ClaimType.CONTROL)}
+
+
+def test_an_english_side_after_the_verb_is_its_object_not_its_subject():
+    text = ("GNA spokesman Mohamed Gnounou said the army's air force had carried out a series of raids overnight. He added "
+            "that ground units stormed the outer perimeter of al-Watiya on Thursday and were still engaging the "
+            "militias around it.")
+    assert at(text, WATIYA) == {(Side.GNA, ClaimType.ATTACK)}
