@@ -735,6 +735,8 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
             named = False
         if named:
             continue
+        if m.surface.isascii() and lex.attributive_after.match(tx.norm, tx.n(m.end), clause[1]):
+            continue  # "a Zawiya commander said", "Misrata fighters": where someone is from
         if k > 0:
             gap = tx.norm[tx.n(inside[k - 1].end) : ms]
             if may_container and lex.container.match(gap):
@@ -1029,7 +1031,7 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     if purpose is None:
         purpose = scans.memo[key] = bool(lex.purpose_prefix.match(surface) or _purpose_lam(surface, trig))
     if purpose:
-        return True
+        return not (prev and lex.subject_before.match(prev[-1]))  # «خاضعة لسيطرة»: under control, a state
     prev = prev[-lex.modal_window:] if lex.modal_window > 0 else []
     if prev and scans.any_word(lex.purpose_before, prev[-1:], full=False) and not (len(prev) > 1 and _ACHIEVED.fullmatch(prev[-2])):
         return True  # "to seize": a purpose; but "managed to advance" happened

@@ -143,10 +143,12 @@ class Lexicon:
     modal_window: int
     purpose_prefix: re.Pattern[str]
     purpose_before: re.Pattern[str]
+    subject_before: re.Pattern[str]
     negation: frozenset[str]
     locator: re.Pattern[str]
     container: re.Pattern[str]
     actor_name: re.Pattern[str]
+    attributive_after: re.Pattern[str]
     agent_gap: re.Pattern[str]
     opponent_gap: re.Pattern[str]
     author_gap: re.Pattern[str]
@@ -302,10 +304,12 @@ def load_lexicon() -> Lexicon:
         modal_window=int(modal["window_tokens"]),
         purpose_prefix=re.compile(normalize_pattern(modal["purpose_prefix"])),
         purpose_before=re.compile(modal["purpose_word_before"]),
+        subject_before=re.compile(normalize_pattern(modal["subject_before"])),
         negation=frozenset(normalize_pattern(w).lower() for w in claims["negation"]["words"]),
         locator=re.compile(normalize_pattern(claims["locators"]["regex"])),
         container=re.compile(normalize_pattern(claims["locators"]["container_regex"])),
         actor_name=re.compile(normalize_pattern(claims["locators"]["actor_name_regex"])),
+        attributive_after=re.compile(claims["locators"]["attributive_after_regex"]),
         agent_gap=re.compile(normalize_pattern(claims["roles"]["agent_gap"])),
         opponent_gap=re.compile(normalize_pattern(claims["roles"]["opponent_gap"])),
         author_gap=re.compile(normalize_pattern(claims["roles"]["author_gap"])),

@@ -299,3 +299,15 @@ def test_an_english_side_after_the_verb_is_its_object_not_its_subject():
             "that ground units stormed the outer perimeter of al-Watiya on Thursday and were still engaging the "
             "militias around it.")
     assert at(text, WATIYA) == {(Side.GNA, ClaimType.ATTACK)}
+
+
+def test_a_place_that_says_where_someone_is_from_is_no_claims_place():
+    assert at("A Zawiya commander said the men surrendered after a short exchange of fire.", "mihwar:zawiya") == set()
+    assert at("Tarhuna residents said drones struck the area overnight.", TARHUNA) == set()
+
+
+def test_under_the_control_of_is_a_state_not_a_purpose():
+    assert at("وباتت ترهونة خاضعة لسيطرة قوات الوفاق بالكامل.", TARHUNA) == {(Side.GNA, ClaimType.CONTROL)}
+    # told in the past, it is background
+    assert at("وكانت مدينتا صبراتة وترهونة قد خضعتا لسيطرة مليشيات حفتر بعد أيام من بدء هجومها على طرابلس.",
+              TARHUNA) == set()
