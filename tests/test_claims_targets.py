@@ -302,8 +302,9 @@ def test_an_english_side_after_the_verb_is_its_object_not_its_subject():
 
 
 def test_a_place_that_says_where_someone_is_from_is_no_claims_place():
-    assert at("A Zawiya commander said the men surrendered after a short exchange of fire.", "mihwar:zawiya") == set()
-    assert at("Tarhuna residents said drones struck the area overnight.", TARHUNA) == set()
+    assert at("Misrata fighters clashed with LNA forces overnight.", MISRATA) == set()
+    assert at("Drones struck Misrata fighters in Tarhuna.", MISRATA) == set()
+    assert at("Drones struck Misrata fighters in Tarhuna.", TARHUNA) == {(None, ClaimType.STRIKE)}
 
 
 def test_under_the_control_of_is_a_state_not_a_purpose():
