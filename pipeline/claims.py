@@ -51,6 +51,8 @@ AFTER_TOKENS = 6
 _ACHIEVED = re.compile(r"managed|succeeded|able|began|begun|started|continued|went|proceeded")
 #: An Arabic preposition before a control verbal noun that makes it a goal («إلى السيطرة», «نحو السيطرة»).
 _TOWARD = frozenset({"الي", "نحو"})
+#: «حتى» (until): before a verbal noun of taking, a goal (lexicon goal_until).
+_UNTIL = "حتي"
 #: Verbs before it that make it a result instead («أدى إلى السيطرة», «انتهى إلى»).
 _LED = frozenset({"ادي", "ادت", "افضي", "افضت", "انتهي", "انتهت"})
 #: How far before a trigger a plot may be named ("plotting to carry out a terrorist attack").
@@ -282,6 +284,8 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
     offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
     if offensive and lex.victim_before.search(gap):
         return Binding(trig, actor, _Role.OPPONENT)  # "struck positions of X", "a convoy held by X": X is struck
+    if trig.pattern.type is _ClaimType.ADVANCE and lex.pursued_before.search(gap):
+        return None  # «تلاحق فلول الميليشيات»: who is pursued does not advance
     if lex.agent_gap.search(gap) or (offensive and lex.author_gap.search(gap)):
         return Binding(trig, actor, _Role.AGENT)  # "shelling by X", "an attack from X", «لهجوم من X»
     if lex.opponent_gap.search(gap):
@@ -378,6 +382,18 @@ _QUOTE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
 
 #: Words up to which a quotation is a quoted phrase of the sentence ('a "tactical redeployment"'), not a statement.
 SCARE_QUOTE_WORDS = 4
+
+
+def _quoted_army(norm: str, sent: tuple[int, int], actors: list[ActorMention], speaker: ActorMention
+                 ) -> list[ActorMention]:
+    """A bare "army" inside a side's quoted words is that side's own, whatever the outlet calls "the army"
+    (Anadolu quoting al-Mismari: «القوات المسلحة صدت هجوما»)."""
+    if speaker.side is None or not any(a.by_outlet for a in actors):
+        return actors
+    quotes = [q.span() for q in _QUOTE.finditer(norm, *sent) if len(q.group().split()) > SCARE_QUOTE_WORDS]
+    return [dataclasses.replace(a, side=speaker.side, by_outlet=False)
+            if a.by_outlet and a.start > speaker.start and any(qs <= a.start < qe for qs, qe in quotes) else a
+            for a in actors]
 
 
 def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
@@ -590,8 +606,9 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         if patron:
             return None  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
         if source:
-            if kind is _ClaimType.CONTROL and a.start >= trig.end:
-                return side.opponent, a, True  # "seized towns from the LNA": the LNA lost them
+            if trig.pattern.type is _ClaimType.CONTROL and a.start >= trig.end:
+                # "seized towns from the LNA": the LNA lost them (and one who means to take them attacks them)
+                return side.opponent, a, True
             return None  # otherwise the side taken from is no candidate
         if a.end <= trig.start and (ctx.lex.response_after.match(ctx.tx.norm, a.end, trig.start)
                                     or ctx.lex.response_before.search(ctx.tx.norm, max(0, a.start - 20), a.start)):
@@ -862,6 +879,17 @@ def _is_origin(tx: NormalizedText, m: Match, lex: Lexicon) -> bool:
     return listed and bool(lex.origin_list_before.search(tx.norm, max(0, ms - 60), ms))
 
 
+def _origins(tx: NormalizedText, mentions: list[Match], lex: Lexicon) -> dict[int, bool]:
+    """Which of a sentence's places (by id) are where forces come from, a list carrying it on ("arriving
+    from Zuwara, Zawiya, Zintan and Gharyan", «قادمة من زوارة والزاوية والزنتان وغريان»)."""
+    out: dict[int, bool] = {}
+    before = False
+    for k, m in enumerate(mentions):
+        listed = before and k > 0 and _list_gap(tx.norm[tx.n(mentions[k - 1].end) : tx.n(m.start)], m.surface)
+        before = out[id(m)] = listed or _is_origin(tx, m, lex)
+    return out
+
+
 def _dateline_end(tx: NormalizedText, lex: Lexicon) -> int:
     """The original offset where the dateline ("TRIPOLI (Reuters) -") ends, 0 without one."""
     m = lex.dateline.match(tx.text)
@@ -1038,6 +1066,8 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     if (prev and prev[-1] in _TOWARD and trig.pattern.type is _ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
+    if prev and prev[-1] == _UNTIL and lex.goal_until.match(surface):
+        return True  # «مواصلة العملية حتى السيطرة على سرت»: where it is to end, not where it ended
     # (a fullmatch is a match)
     if not scans.in_joined(lex.modal) or scans.any_word(lex.modal, prev, full=False):
         return scans.in_joined(lex.modal)
@@ -1210,6 +1240,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             s_actors = _antecedents(tx.norm, s_actors, speech.speaker)
         elif speech.speaker is not None:
             s_actors = _unspoken_pronouns(tx.norm, s_actors, speech.speaker, speaker_side, outlet_side)
+            s_actors = _quoted_army(tx.norm, sent, s_actors, speech.speaker)
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_triggers = _between(triggers, trigger_starts, *sent)
         s_absolute = _between(dates, date_starts, *sent)
@@ -1290,8 +1321,10 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     if origin is None:
                         # its windows reach at most 60 characters before the place, which is in the sentence
                         near = (max(0, sent[0] - 60), sent[1])
-                        origin = origins[id(m)] = (len(s_mentions) < _MANY_PLACES or scans.may(lex.origin_before, *near)
-                                                   or scans.may(lex.origin_list_before, *near)) and _is_origin(tx, m, lex)
+                        if (len(s_mentions) < _MANY_PLACES or scans.may(lex.origin_before, *near)
+                                or scans.may(lex.origin_list_before, *near)):
+                            origins.update(_origins(tx, s_mentions, lex))
+                        origin = origins.setdefault(id(m), False)
                     if m.start < dateline or (origin and not (
                             kind is _ClaimType.WITHDRAWAL and trig.end <= tx.n(m.start))):
                         continue  # "TRIPOLI (Reuters) -"

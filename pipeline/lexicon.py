@@ -144,6 +144,7 @@ class Lexicon:
     purpose_prefix: re.Pattern[str]
     purpose_before: re.Pattern[str]
     subject_before: re.Pattern[str]
+    goal_until: re.Pattern[str]
     negation: frozenset[str]
     locator: re.Pattern[str]
     container: re.Pattern[str]
@@ -153,6 +154,7 @@ class Lexicon:
     opponent_gap: re.Pattern[str]
     author_gap: re.Pattern[str]
     victim_before: re.Pattern[str]
+    pursued_before: re.Pattern[str]
     victim_after: re.Pattern[str]
     target_after: re.Pattern[str]
     goal_before: re.Pattern[str]
@@ -305,6 +307,7 @@ def load_lexicon() -> Lexicon:
         purpose_prefix=re.compile(normalize_pattern(modal["purpose_prefix"])),
         purpose_before=re.compile(modal["purpose_word_before"]),
         subject_before=re.compile(normalize_pattern(modal["subject_before"])),
+        goal_until=re.compile(normalize_pattern(modal["goal_after_until"])),
         negation=frozenset(normalize_pattern(w).lower() for w in claims["negation"]["words"]),
         locator=re.compile(normalize_pattern(claims["locators"]["regex"])),
         container=re.compile(normalize_pattern(claims["locators"]["container_regex"])),
@@ -314,6 +317,7 @@ def load_lexicon() -> Lexicon:
         opponent_gap=re.compile(normalize_pattern(claims["roles"]["opponent_gap"])),
         author_gap=re.compile(normalize_pattern(claims["roles"]["author_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
+        pursued_before=re.compile(normalize_pattern(claims["roles"]["pursued_before"])),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
         target_after=re.compile(normalize_pattern(claims["roles"]["target_after"])),
         goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),

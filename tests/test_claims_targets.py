@@ -312,3 +312,30 @@ def test_under_the_control_of_is_a_state_not_a_purpose():
     # told in the past, it is background
     assert at("وكانت مدينتا صبراتة وترهونة قد خضعتا لسيطرة مليشيات حفتر بعد أيام من بدء هجومها على طرابلس.",
               TARHUNA) == set()
+
+
+def test_a_bare_army_in_a_sides_quoted_words_is_that_sides_own():
+    text = "وقال أحمد المسماري إن قواته أكدت أن «القوات المسلحة صدت هجوما على ترهونة من عدة محاور»."
+    assert (Side.LNA, ClaimType.REPELLED) in at(text, TARHUNA, "الأناضول")
+    assert (Side.GNA, ClaimType.REPELLED) not in at(text, TARHUNA, "الأناضول")
+
+
+def test_until_taking_a_place_is_a_goal():
+    text = "ورفضت حكومة الوفاق المبادرة، معلنة مواصلة العملية حتى السيطرة على سرت وقاعدة الجفرة الجوية."
+    assert (Side.GNA, ClaimType.CONTROL) not in at(text, SIRTE)
+    assert (Side.GNA, ClaimType.CONTROL) not in at("وتتعهد حكومة الوفاق باستعادة سرت.", SIRTE)
+
+
+def test_who_is_pursued_does_not_advance():
+    text = "وقال قنونو إن «قواتنا تبسط سيطرتها على قصر بن غشير، وتلاحق فلول الميليشيات الفارة باتجاه ترهونة»."
+    assert at(text, TARHUNA) == {(Side.GNA, ClaimType.ADVANCE)}
+
+
+def test_a_list_of_places_forces_come_from_carries_no_claim():
+    text = ("وصلت أرتال عسكرية جديدة إلى تاورغاء قادمة من زوارة والزاوية وغريان، ضمن الاستعدادات لعملية تحرير "
+            "قاعدة الجفرة الجوية من قبضة مرتزقة فاغنر.")
+    assert at(text, GHARYAN) == set()
+    # preparing to take it from Wagner: an intended attack, by Wagner's enemy
+    assert at(text, "mihwar:jufra_air_base") == {(Side.GNA, ClaimType.ATTACK)}
+    assert at("Reinforcements arriving from Zuwara, Zawiya and Gharyan clashed with LNA units near Tarhuna.",
+              "mihwar:zawiya") == set()
