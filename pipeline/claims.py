@@ -384,6 +384,26 @@ _QUOTE = re.compile(r'"[^"]*"|“[^”]*”|«[^»]*»')
 SCARE_QUOTE_WORDS = 4
 
 
+#: Between two actors, what joins them as one noun phrase: up to two words (adjectives), then "and" or an
+#: attached «و» (checked on the second actor).
+_JOINED_ACTORS = re.compile(r"(?:\s+[^\s,،.;:]+){0,2}?\s*(?:and\s+)?")
+
+
+def _coordinated_victim(ctx: _Context, a: ActorMention) -> bool:
+    """The actor is joined by "and" to the one before it, which was named as a target ("struck gatherings of
+    the militias and Syrian mercenaries", «تجمعات للميليشيات الإرهابية والمرتزقة السوريين»)."""
+    starts = _offsets(ctx)[0]
+    k = bisect.bisect_left(starts, a.start)
+    if k == 0:
+        return False
+    prev = ctx.actors[k - 1]
+    norm = ctx.tx.norm
+    gap = _JOINED_ACTORS.fullmatch(norm, prev.end, a.start)
+    if gap is None or not (norm.startswith("و", a.start) or norm[prev.end : a.start].rstrip().endswith("and")):
+        return False
+    return ctx.scans.actor_facts(prev, ctx.lex)[1]
+
+
 def _quoted_army(norm: str, sent: tuple[int, int], actors: list[ActorMention], speaker: ActorMention
                  ) -> list[ActorMention]:
     """A bare "army" inside a side's quoted words is that side's own, whatever the outlet calls "the army"
@@ -603,6 +623,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             patron, victim = ctx.scans.actor_facts(a, ctx.lex)
             flags = ctx.memo[id(a)] = (patron, _is_source(ctx, a), victim)
         patron, source, victim = flags
+        if not victim and group == "offensive":
+            victim = _coordinated_victim(ctx, a)  # "gatherings of the militias and Syrian mercenaries"
         if patron:
             return None  # "media loyal to Haftar reported shelling": a leaning, not a side of the claim
         if source:
@@ -803,9 +825,25 @@ def _described(norm: str, prev_end: int, start: int, lex: Lexicon) -> bool:
     return lex.relative_word.match(norm, pos, start) is not None
 
 
+#: Words between two places up to which the second shares the first one's trigger without a list between them
+#: ("strikes on A and on B"); further on, only a list does ("clashes in A, B, C and D"), or a conjunction
+#: within twice as many («تسيطر على ترهونة وعلى الطريق المؤدي إلى مدينة غريان»).
+LIST_TOKENS = 4
+
+
+def _continues_list(tx: NormalizedText, prev_end: int, start: int, surface: str, continuation: re.Pattern[str]) -> bool:
+    """The place after another goes on with its predicate: close by, listed, or after "as well as"."""
+    gap = tx.norm[prev_end:start]
+    n = tx.tokens_between(prev_end, start)
+    if n <= LIST_TOKENS or _list_gap(gap, surface):
+        return True
+    tail = re.split(r"[,،]", gap)[-1]
+    return bool(continuation.match(tail)) or (n <= 2 * LIST_TOKENS and gap.lstrip().startswith(("و", "and ")))
+
+
 def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[tuple[Match, bool]],
-                    speech_starts: list[int], complement: re.Pattern[str], launch_base: re.Pattern[str]
-                    ) -> dict[Trigger, list[tuple[Match, bool]]]:
+                    speech_starts: list[int], complement: re.Pattern[str], launch_base: re.Pattern[str],
+                    continuation: re.Pattern[str]) -> dict[Trigger, list[tuple[Match, bool]]]:
     """Which of a clause's places each trigger is about.
 
     A place takes the triggers between it and the place before it (a list shares its trigger:
@@ -831,7 +869,8 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
         after = triggers[bisect.bisect_left(starts, me) :]
         if not chosen:
             # "local officials in Zuwara said the shelling…": a place before a speech verb describes the speaker
-            chosen = inherited
+            # "clashes in A, B and C": a list shares its trigger; a place far after the last one does not
+            chosen = inherited if inherited and _continues_list(tx, prev_end, ms, m.surface, continuation) else []
             if not chosen:
                 for t in after:
                     if tx.tokens_between(me, t.start) > AFTER_TOKENS:
@@ -1269,7 +1308,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             if not targets:
                 continue
             c_triggers = _between(s_triggers, s_trigger_starts, *clause)
-            applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement, lex.launch_base)
+            applies = _trigger_places(tx, c_triggers, targets, verb_starts, lex.complement, lex.launch_base,
+                                      lex.list_continuation)
             for k, trig in enumerate(c_triggers):  # in order, not overlapping
                 if not applies.get(trig):
                     continue

@@ -339,3 +339,23 @@ def test_a_list_of_places_forces_come_from_carries_no_claim():
     assert at(text, "mihwar:jufra_air_base") == {(Side.GNA, ClaimType.ATTACK)}
     assert at("Reinforcements arriving from Zuwara, Zawiya and Gharyan clashed with LNA units near Tarhuna.",
               "mihwar:zawiya") == set()
+
+
+def test_a_side_joined_to_a_struck_one_was_struck_too():
+    text = "Warplanes struck gatherings of the terrorist militias and Syrian mercenaries at the entrance of Tarhuna."
+    assert at(text, TARHUNA) == {(Side.LNA, ClaimType.STRIKE)}
+    text = ("نفذت مقاتلات سلاح الجو التابع للقوات المسلحة العربية الليبية، أمس الجمعة، طلعات استهدفت تجمعات "
+            "للميليشيات الإرهابية والمرتزقة السوريين في منطقة ترهونة.")
+    assert at(text, TARHUNA) == {(Side.LNA, ClaimType.STRIKE)}
+
+
+def test_cleared_of_the_last_pockets_of_a_side_is_taken_from_it():
+    text = "وأعلنت القوات تطهير عين زارة من آخر جيوب ميليشيات حفتر."
+    assert at(text, AIN_ZARA) == {(Side.GNA, ClaimType.CONTROL)}
+
+
+def test_a_place_shares_the_trigger_of_the_place_before_only_as_part_of_its_predicate():
+    text = "وقال الجيش الوطني إن قواته لا تزال تسيطر على ترهونة وعلى الطريق المؤدي إلى مدينة غريان."
+    assert at(text, GHARYAN) == {(Side.LNA, ClaimType.CONTROL)}
+    text = "GNA forces seized Sabratha on Monday after a night of fighting, and residents who had fled to Zawiya returned."
+    assert at(text, "mihwar:zawiya") == set()
