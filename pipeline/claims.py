@@ -51,6 +51,9 @@ AFTER_TOKENS = 6
 _ACHIEVED = re.compile(r"managed|succeeded|able|began|begun|started|continued|went|proceeded")
 #: An Arabic preposition before a control verbal noun that makes it a goal («إلى السيطرة», «نحو السيطرة»).
 _TOWARD = frozenset({"الي", "نحو"})
+#: Right before a place an English advance sets out from ("advanced from the town of X").
+_FROM_BEFORE = re.compile(
+    r"(?<!\w)from\s+(?:the\s+)?(?:(?:town|city|village|area|base|district|region|axis|front)\s+of\s+)?(?:(?:al|el)[-\s])?$")
 #: «حتى» (until): before a verbal noun of taking, a goal (lexicon goal_until).
 _UNTIL = "حتي"
 #: Verbs before it that make it a result instead («أدى إلى السيطرة», «انتهى إلى»).
@@ -1348,6 +1351,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                 date = _event_date(tx, s_dates, trig, clause, sent,
                                    c_triggers[k - 1].end if k > 0 else clause[0],
                                    c_triggers[k + 1].start if k + 1 < len(c_triggers) else clause[1])
+                goal = start = None  # the last place the trigger's movement went to, or set out from
                 for m, locator in applies[trig]:
                     if side is None and m.place.kind == "region":
                         continue  # "fighting in the Western Mountains": a side-less claim on a district is no event
@@ -1355,8 +1359,17 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
                     if ended and tx.n(m.start) < trig.start:
                         continue  # «خسارة ترهونة تنهي الهجوم»: what ended an attack is not its target
-                    if kind is _ClaimType.WITHDRAWAL and _is_goal(tx, trig, m, lex):
-                        continue  # "fled to X", "تراجعت نحو X": nothing about X
+                    if kind is _ClaimType.WITHDRAWAL and (_is_goal(tx, trig, m, lex) or (goal is not None and _list_gap(
+                            tx.norm[tx.n(goal.end) : tx.n(m.start)], m.surface))):
+                        goal = m
+                        continue  # "fled to X", "تراجعت نحو X" (and "towards X and the city centre"): nothing about X
+                    goal = None
+                    if kind is _ClaimType.ADVANCE and m.surface.isascii() and (_FROM_BEFORE.search(
+                            tx.norm, max(0, tx.n(m.start) - 30), tx.n(m.start)) or (start is not None and _list_gap(
+                            tx.norm[tx.n(start.end) : tx.n(m.start)], m.surface))):
+                        start = m
+                        continue  # "reinforcements reached the front from Jufra and Tarhuna": where they set out
+                    start = None
                     origin = origins.get(id(m))  # the same for every trigger of the place
                     if origin is None:
                         # its windows reach at most 60 characters before the place, which is in the sentence

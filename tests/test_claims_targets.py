@@ -359,3 +359,19 @@ def test_a_place_shares_the_trigger_of_the_place_before_only_as_part_of_its_pred
     assert at(text, GHARYAN) == {(Side.LNA, ClaimType.CONTROL)}
     text = "GNA forces seized Sabratha on Monday after a night of fighting, and residents who had fled to Zawiya returned."
     assert at(text, "mihwar:zawiya") == set()
+
+
+def test_where_an_advance_sets_out_from_is_not_advanced_on():
+    text = "The statement added that fresh LNA reinforcements had reached the western front from Al-Jufra and Tarhuna."
+    assert at(text, TARHUNA) == set()
+    assert at(text, JUFRA) == set()
+
+
+def test_a_place_listed_after_where_forces_fled_to_is_a_destination_too():
+    text = ("GNA forces seized Ain Zara after the militias abandoned their positions and fled towards Tarhuna "
+            "and Souq al-Juma.")
+    assert at(text, TARHUNA) == set()
+    text = "وقال المسماري إن وحداته «انسحبت إلى مواقع خلفية» خارج ترهونة وغريان لتفادي سقوط ضحايا مدنيين."
+    assert at(text, TARHUNA) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+    assert at(text, GHARYAN) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
