@@ -844,6 +844,27 @@ def _continues_list(tx: NormalizedText, prev_end: int, start: int, surface: str,
     return bool(continuation.match(tail)) or (n <= 2 * LIST_TOKENS and gap.lstrip().startswith(("و", "and ")))
 
 
+#: Words up to which a repel before an attempted advance or attack covers its place ("repelled an attempt by the
+#: militias to advance on X", «صدت محاولة الميليشيات التقدم نحو X»).
+REPEL_REACH = 6
+
+
+def _with_repel(tx: NormalizedText, triggers: list[Trigger], starts: list[int], t: Trigger, prev_end: int
+                ) -> list[Trigger]:
+    """The trigger of a place, with the repel right before it when that trigger is the advance or attack the
+    repel was against, no place named between."""
+    if t.pattern.type not in (_ClaimType.ADVANCE, _ClaimType.ATTACK):
+        return [t]
+    j = bisect.bisect_left(starts, t.start)
+    if j == 0:
+        return [t]
+    r = triggers[j - 1]
+    if (r.pattern.type is _ClaimType.REPELLED and r.start >= prev_end
+            and tx.tokens_between(r.end, t.start) <= REPEL_REACH):
+        return [r, t]
+    return [t]
+
+
 def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[tuple[Match, bool]],
                     speech_starts: list[int], complement: re.Pattern[str], launch_base: re.Pattern[str],
                     continuation: re.Pattern[str]) -> dict[Trigger, list[tuple[Match, bool]]]:
@@ -883,6 +904,8 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
                             and not launch_base.search(tx.norm, me, t.start)):
                         chosen = [t]
                         break
+        if len(chosen) == 1:
+            chosen = _with_repel(tx, triggers, starts, chosen[0], prev_end)
         adjacent = []
         for t in after:
             if _PASSIVE_GAP.fullmatch(tx.norm, me, t.start):

@@ -375,3 +375,13 @@ def test_a_place_listed_after_where_forces_fled_to_is_a_destination_too():
     assert at(text, TARHUNA) == {(Side.LNA, ClaimType.WITHDRAWAL)}
     assert at(text, GHARYAN) == {(Side.LNA, ClaimType.WITHDRAWAL)}
 
+
+
+def test_a_repelled_attempt_to_advance_on_a_place_was_repelled_there():
+    text = "GNA units repelled an attempt by Haftar's militias to advance on Ain Zara and destroyed a tank."
+    assert at(text, AIN_ZARA) == {(Side.GNA, ClaimType.REPELLED), (Side.LNA, ClaimType.ATTACK)}
+    text = "قالت قوات الوفاق إنها صدت محاولة لمليشيات حفتر للتقدم نحو عين زارة."
+    assert at(text, AIN_ZARA) == {(Side.GNA, ClaimType.REPELLED), (Side.LNA, ClaimType.ATTACK)}
+    # a place named between the two is the repel's own; the advance after it is another event
+    text = "GNA forces repelled an attack on Ain Zara and advanced on Tarhuna."
+    assert (Side.GNA, ClaimType.REPELLED) not in at(text, TARHUNA)
