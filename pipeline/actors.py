@@ -138,10 +138,13 @@ def _spans_in(spans: list[tuple[int, int]], start: int, end: int) -> list[tuple[
 
 
 def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tokens_between: TokenCount,
-                lex: Lexicon, previous: ActorMention | None, verbs: SpeechVerbs | None = None) -> Speech:
+                lex: Lexicon, previous: ActorMention | None, verbs: SpeechVerbs | None = None,
+                events: list[int] | None = None) -> Speech:
     """The speaker of the sentence norm[start:end] (previous speaker when it goes on), and any accusation.
 
-    `actors` are the sentence's actor mentions; `verbs` the text's speech verbs when already found.
+    `actors` are the sentence's actor mentions; `verbs` the text's speech verbs when already found; `events`
+    the starts of its claim triggers (an Arabic side named after one of them acts in it, it does not speak:
+    «أعلنت إدارة المطار تعليق الرحلات إثر سقوط قذائف أطلقتها مليشيات حفتر»).
     """
     verbs = verbs or SpeechVerbs.find(norm, lex)
     named = [a for a in actors if not a.relative]
@@ -150,7 +153,7 @@ def find_speech(norm: str, start: int, end: int, actors: list[ActorMention], tok
     for spans, continues in ((verbs.report, False), (verbs.cont, True)):
         for vs, ve in _spans_in(spans, start, end):
             verb_found = True
-            cand = _speaker_near(norm, vs, ve, end, named, tokens_between, lex)
+            cand = _speaker_near(norm, vs, ve, end, named, tokens_between, lex, events or [])
             if cand is not None:
                 speaker = cand
                 break
@@ -199,7 +202,7 @@ def _own_subject(between: str) -> bool:
 
 
 def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[ActorMention],
-                  tokens_between: TokenCount, lex: Lexicon) -> ActorMention | None:
+                  tokens_between: TokenCount, lex: Lexicon, events: list[int]) -> ActorMention | None:
     comp = lex.complement.search(norm, vend, send)
     limit = comp.start() if comp else send
     verb = norm[vstart:vend]
@@ -214,7 +217,8 @@ def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[Act
         if after_ok and after:
             return after[0]
         return None if verb.startswith("according") else (before[-1] if before else None)
-    after = [a for a in actors if vend <= a.start < limit and tokens_between(vend, a.start) <= 12]
+    after = [a for a in actors if vend <= a.start < limit and tokens_between(vend, a.start) <= 12
+             and bisect.bisect_left(events, vend) == bisect.bisect_left(events, a.start)]
     # «وكانت قوات الوفاق قد أعلنت … التي ينازعها حفتر»: a subject right before the verb speaks, not a
     # side named further on in what is said
     subject = [a for a in before if tokens_between(a.end, vstart) <= 1]

@@ -53,7 +53,8 @@ _ACHIEVED = re.compile(r"managed|succeeded|able|began|begun|started|continued|we
 _TOWARD = frozenset({"الي", "نحو"})
 #: Right before a place an English advance sets out from ("advanced from the town of X").
 _FROM_BEFORE = re.compile(
-    r"(?<!\w)from\s+(?:the\s+)?(?:(?:town|city|village|area|base|district|region|axis|front)\s+of\s+)?(?:(?:al|el)[-\s])?$")
+    r"(?<!\w)from\s+(?:the\s+)?(?:(?:town|city|village|area|base|district|region|axis|front|direction|outskirts|side)"
+    r"\s+of\s+)?(?:(?:al|el)[-\s])?$")
 #: «حتى» (until): before a verbal noun of taking, a goal (lexicon goal_until).
 _UNTIL = "حتي"
 #: Verbs before it that make it a result instead («أدى إلى السيطرة», «انتهى إلى»).
@@ -234,7 +235,7 @@ VICTIM_REACH = 40
 
 
 def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_starts: list[int], lex: Lexicon,
-                 scans: _Scans) -> Binding | None:
+                 scans: _Scans, verb_starts: list[int] | None = None) -> Binding | None:
     """An actor tied to the trigger and its role: right before it (the agent), or just after it.
 
     After the trigger, "by X" is the agent and "from X", "positions of X" the one acted upon; an
@@ -263,6 +264,10 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
             return Binding(trig, a, _Role.AGENT)
     k = bisect.bisect_left(trigger_starts, trig.end)
     nxt = trigger_starts[k] if k < len(trigger_starts) else len(tx.norm)
+    if verb_starts:  # «بقذائف قالت حكومة الوفاق إن…»: a side after a report verb speaks, it does not act
+        v = bisect.bisect_left(verb_starts, trig.end)
+        if v < len(verb_starts):
+            nxt = min(nxt, verb_starts[v])
     actor = None
     for a in actors.items[first_after:]:
         if a.start >= nxt or tx.tokens_between(trig.end, a.start) > BIND_TOKENS:
@@ -602,8 +607,10 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         # the accuser among them, and hashing a dataclass runs Python code
         taken = ctx.memo["taken", kind] = {
             id(x.actor) for x in ctx.bound.values()
-            if x.role is _Role.OPPONENT or not _same_actor_can(x.trigger.pattern.type, kind,
-                                                              subject=x.actor.end <= x.trigger.start)}
+            if (x.role is _Role.OPPONENT and not (x.trigger.pattern.type is _ClaimType.REPELLED and group == "offensive"))
+            or (x.role is not _Role.OPPONENT and not _same_actor_can(x.trigger.pattern.type, kind,
+                                                                     subject=x.actor.end <= x.trigger.start))}
+        # (who was repelled is who attacked: "repelled an attempt by militias to advance on X")
         if ctx.speech.accuser is not None:
             taken.add(id(ctx.speech.accuser))
 
@@ -1259,6 +1266,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     sentences = split_sentences(article.text)
     verbs = SpeechVerbs.find(tx.norm, lex)
     verb_starts = sorted(s for spans in (verbs.report, verbs.cont, verbs.accuse) for s, _e in spans)
+    report_starts = [s for s, _e in verbs.report]  # («وتابع» continues a statement, «تابعا ل» belongs to)
     # Actors matter where a claim can be (a place is named) or where someone speaks.
     spans = [(tx.n(s.start), tx.n(s.end)) for s in sentences]
     needed = [sp for s, sp in zip(sentences, spans, strict=True)
@@ -1295,7 +1303,9 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
     for sentence in sentences:
         sent = (tx.n(sentence.start), tx.n(sentence.end))
         s_actors = _between(actors, actor_starts, *sent)
-        speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous, verbs)
+        s_triggers = _between(triggers, trigger_starts, *sent)
+        speech = find_speech(tx.norm, sent[0], sent[1], s_actors, tx.tokens_between, lex, previous, verbs,
+                             [t.start for t in s_triggers])
         # "media loyal to Haftar reported shelling": its "units" are Haftar's, but an unnamed act is not
         media_voice = speech.speaker is not None and _media_patron(tx.norm, lex, speech.speaker)
         previous = speech.speaker or previous
@@ -1307,7 +1317,6 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             s_actors = _unspoken_pronouns(tx.norm, s_actors, speech.speaker, speaker_side, outlet_side)
             s_actors = _quoted_army(tx.norm, sent, s_actors, speech.speaker)
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
-        s_triggers = _between(triggers, trigger_starts, *sent)
         s_absolute = _between(dates, date_starts, *sent)
         before_sentence, reference = reference, next(
             (d.date for d in s_absolute if d.date.precision is _DatePrecision.DAY), reference)
@@ -1325,7 +1334,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         ordered = _Ordered.of(s_actors)
         s_trigger_starts = [t.start for t in s_triggers]
         for t in s_triggers:
-            binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex, scans)
+            binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex, scans, report_starts)
             if binding is not None:
                 bound[t] = binding
         ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, scans, outlet_side, media_voice, verb_starts)

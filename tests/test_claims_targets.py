@@ -385,3 +385,32 @@ def test_a_repelled_attempt_to_advance_on_a_place_was_repelled_there():
     # a place named between the two is the repel's own; the advance after it is another event
     text = "GNA forces repelled an attack on Ain Zara and advanced on Tarhuna."
     assert (Side.GNA, ClaimType.REPELLED) not in at(text, TARHUNA)
+
+
+def test_a_side_named_after_an_event_in_what_an_institution_announced_does_not_speak():
+    text = ("وفي الوقت الذي أعلنت فيه إدارة مطار معيتيقة تعليق الرحلات إثر سقوط قذائف أطلقتها مليشيات حفتر، "
+            "استهدفت مدفعيتنا الثقيلة تمركزات العدو في محور صلاح الدين.")
+    assert at(text, SALAH_AL_DIN, "المركز الإعلامي لعملية بركان الغضب") == {(Side.GNA, ClaimType.STRIKE)}
+
+
+def test_a_side_after_a_speech_verb_speaks_it_does_not_fire():
+    text = "وجاء ذلك بعد ساعات من استهداف مطار معيتيقة بقذائف قالت حكومة الوفاق إن قوات حفتر أطلقتها من مواقعها."
+    assert (Side.GNA, ClaimType.STRIKE) not in at(text, MITIGA)
+
+
+def test_who_was_repelled_attacked():
+    text = ("Army units repelled an attempt by the militias from Gharyan and Zawiya to advance on Al-Asabiaa, "
+            "a military source told Al Marsad.")
+    assert (Side.LNA, ClaimType.ATTACK) not in at(text, "mihwar:al_asabiaa", "Al Marsad English")
+    assert (Side.GNA, ClaimType.ATTACK) in at(text, "mihwar:al_asabiaa", "Al Marsad English")
+
+
+def test_a_side_in_a_where_clause_is_not_the_striker():
+    text = ("The campaign began in late July with strikes on the Air College in Misrata, where Turkish officers "
+            "operate the drones.")
+    assert (Side.GNA, ClaimType.STRIKE) not in at(text, MISRATA)
+
+
+def test_from_the_direction_of_a_place_is_where_an_advance_sets_out():
+    text = "The aggressors advanced at dawn from the direction of al-Wishka under the cover of drones, the GNA said."
+    assert at(text, WISHKA) == set()
