@@ -414,3 +414,15 @@ def test_a_side_in_a_where_clause_is_not_the_striker():
 def test_from_the_direction_of_a_place_is_where_an_advance_sets_out():
     text = "The aggressors advanced at dawn from the direction of al-Wishka under the cover of drones, the GNA said."
     assert at(text, WISHKA) == set()
+
+
+def test_nationality_of_aircraft_names_a_side():
+    assert at("من جهة أخرى، عاد الطيران الإماراتي المسير لقصف الأحياء السكنية في عين زارة.", AIN_ZARA) == {
+        (Side.LNA, ClaimType.STRIKE)}
+    assert at("Turkish drones struck an LNA convoy near Tarhuna on Sunday.", TARHUNA) == {(Side.GNA, ClaimType.STRIKE)}
+
+
+def test_what_serves_a_sides_aircraft_was_struck():
+    text = "استهدفت إحدى الضربات غرفة تحكم بالطائرات المسيرة التركية في مصراتة."
+    assert at(text, MISRATA) == {(Side.LNA, ClaimType.STRIKE)}
+    assert at("Warplanes struck hangars for Turkish drones in Misrata.", MISRATA) == {(Side.LNA, ClaimType.STRIKE)}
