@@ -201,13 +201,21 @@ def _own_subject(between: str) -> bool:
     return cut >= 0 and any(ch.isalpha() for ch in between[cut + 1 :])
 
 
+def _after_name(norm: str, a: ActorMention, end: int) -> str:
+    """The text from an actor's end to `end`, less the closing mark of a name set in quotes by itself
+    («الوفاق»، قد أعلنت)."""
+    if a.start > 0 and norm[a.start - 1] in '«"“' and norm[a.end : a.end + 1] in '»"”':
+        return norm[a.end + 1 : end]
+    return norm[a.end : end]
+
+
 def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[ActorMention],
                   tokens_between: TokenCount, lex: Lexicon, events: list[int]) -> ActorMention | None:
     comp = lex.complement.search(norm, vend, send)
     limit = comp.start() if comp else send
     verb = norm[vstart:vend]
     before = [a for a in actors if a.end <= vstart and tokens_between(a.end, vstart) <= 6
-              and not any(q in norm[a.end : vstart] for q in '"”»')]  # a name quoted is not who speaks
+              and not any(q in _after_name(norm, a, vstart) for q in '"”»')]  # a name quoted is not who speaks
     if verb.isascii():
         # English: "X said …"; "…, said X" and "according to X" name the speaker after the verb; in
         # "…, the operations room said" the words after the comma are the speaker, not a side named before it

@@ -710,8 +710,10 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     if found is not None:
         return found[0], evidence(found, _Evidence.SENTENCE)
     if ctx.speaker is not None and not ctx.media_voice and not (group == "offensive" and _victims_report(ctx)):
-        # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side.
-        return (ctx.speaker.opponent if kind is _ClaimType.WITHDRAWAL else ctx.speaker), _Evidence.SPEAKER
+        # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side, unless
+        # it is worded as a side words its own ("the units redeployed", «أعادت تمركزها»).
+        enemy = kind is _ClaimType.WITHDRAWAL and not ctx.lex.own_retreat.search(ctx.tx.norm, trig.start, trig.end)
+        return (ctx.speaker.opponent if enemy else ctx.speaker), _Evidence.SPEAKER
     return None, _Evidence.NONE
 
 
@@ -1140,6 +1142,8 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     if prev and prev[-1] == _UNTIL and lex.goal_until.match(surface):
         return True  # «مواصلة العملية حتى السيطرة على سرت»: where it is to end, not where it ended
+    if scans.in_text(lex.modal_after) and lex.modal_after.match(tx.norm, trig.end):
+        return True  # "the liberation of Tarhuna is only a matter of time"
     # (a fullmatch is a match)
     if not scans.in_joined(lex.modal) or scans.any_word(lex.modal, prev, full=False):
         return scans.in_joined(lex.modal)

@@ -145,6 +145,7 @@ class Lexicon:
     purpose_before: re.Pattern[str]
     subject_before: re.Pattern[str]
     goal_until: re.Pattern[str]
+    modal_after: re.Pattern[str]
     negation: frozenset[str]
     locator: re.Pattern[str]
     container: re.Pattern[str]
@@ -155,6 +156,7 @@ class Lexicon:
     author_gap: re.Pattern[str]
     victim_before: re.Pattern[str]
     pursued_before: re.Pattern[str]
+    own_retreat: re.Pattern[str]
     victim_after: re.Pattern[str]
     target_after: re.Pattern[str]
     goal_before: re.Pattern[str]
@@ -308,6 +310,7 @@ def load_lexicon() -> Lexicon:
         purpose_before=re.compile(modal["purpose_word_before"]),
         subject_before=re.compile(normalize_pattern(modal["subject_before"])),
         goal_until=re.compile(normalize_pattern(modal["goal_after_until"])),
+        modal_after=re.compile(normalize_pattern(modal["after"])),
         negation=frozenset(normalize_pattern(w).lower() for w in claims["negation"]["words"]),
         locator=re.compile(normalize_pattern(claims["locators"]["regex"])),
         container=re.compile(normalize_pattern(claims["locators"]["container_regex"])),
@@ -318,6 +321,7 @@ def load_lexicon() -> Lexicon:
         author_gap=re.compile(normalize_pattern(claims["roles"]["author_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         pursued_before=re.compile(normalize_pattern(claims["roles"]["pursued_before"])),
+        own_retreat=re.compile(normalize_pattern(claims["roles"]["own_retreat"])),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
         target_after=re.compile(normalize_pattern(claims["roles"]["target_after"])),
         goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),

@@ -426,3 +426,29 @@ def test_what_serves_a_sides_aircraft_was_struck():
     text = "استهدفت إحدى الضربات غرفة تحكم بالطائرات المسيرة التركية في مصراتة."
     assert at(text, MISRATA) == {(Side.LNA, ClaimType.STRIKE)}
     assert at("Warplanes struck hangars for Turkish drones in Misrata.", MISRATA) == {(Side.LNA, ClaimType.STRIKE)}
+
+
+def test_a_side_set_in_quotes_by_itself_still_speaks():
+    text = ("وقال المسماري إن قواته صدت هجوما في الجنوب. وكانت غرفة عمليات سرت والجفرة، التابعة لـ«الوفاق»، قد أعلنت "
+            "السبت إطلاق عملية جديدة، وقالت إن قواتها سيطرت على منطقة الوشكة.")
+    assert at(text, WISHKA, "الشرق الأوسط") == {(Side.GNA, ClaimType.CONTROL)}
+
+
+def test_a_redeployment_told_by_a_side_is_its_own_withdrawal():
+    text = "The heroes of the base redeployed on Monday together with the units stationed in Tiji."
+    assert at(text, "mihwar:tiji", "War Information Division - General Command") == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_a_taking_that_is_a_matter_of_time_has_not_happened():
+    assert (Side.GNA, ClaimType.CONTROL) not in at("وأكد قنونو أن تحرير ترهونة بات مسألة وقت.", TARHUNA)
+    text = "GNA commanders said the liberation of Tarhuna is only a matter of time."
+    assert (Side.GNA, ClaimType.CONTROL) not in at(text, TARHUNA)
+    # "his nearly three-month-old offensive" is no "is near"
+    text = "GNA forces said they had seized Tarhuna, the main base of Haftar for his nearly year-old offensive."
+    assert (Side.GNA, ClaimType.CONTROL) in at(text, TARHUNA)
+
+
+def test_positions_of_groups_of_a_side_were_struck():
+    text = ("نفذت مقاتلات السلاح الجوي التابع للقيادة العامة للقوات المسلحة العربية الليبية، فجر اليوم الجمعة، غارات "
+            "استهدفت تمركزات مجموعات الحشد الميليشياوي والعصابات الإرهابية داخل مدينة ترهونة.")
+    assert (Side.GNA, ClaimType.STRIKE) not in at(text, TARHUNA, "شعبة الإعلام الحربي")
