@@ -419,9 +419,15 @@ def _quoted_army(norm: str, sent: tuple[int, int], actors: list[ActorMention], s
     if speaker.side is None or not any(a.by_outlet for a in actors):
         return actors
     quotes = [q.span() for q in _QUOTE.finditer(norm, *sent) if len(q.group().split()) > SCARE_QUOTE_WORDS]
+    if not quotes:
+        return actors
+    starts = [qs for qs, _qe in quotes]  # in order, not overlapping
+
+    def quoted(pos: int) -> bool:
+        k = bisect.bisect_right(starts, pos) - 1
+        return k >= 0 and pos < quotes[k][1]
     return [dataclasses.replace(a, side=speaker.side, by_outlet=False)
-            if a.by_outlet and a.start > speaker.start and any(qs <= a.start < qe for qs, qe in quotes) else a
-            for a in actors]
+            if a.by_outlet and a.start > speaker.start and quoted(a.start) else a for a in actors]
 
 
 def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
@@ -495,13 +501,16 @@ def _unspoken_pronouns(norm: str, actors: list[ActorMention], speaker: ActorMent
     the fighters belonged to Wagner and that they had pulled out" ("they" are the fighters)."""
     if not any(a.relative == "self" for a in actors):
         return actors
+    trailing = speaker.start > 0 and _ATTRIBUTION.search(norm, max(0, speaker.start - 8), speaker.start) is not None
     out = []
-    for a in actors:
-        if a.relative == "self" and ((speaker.start > a.start and not _ATTRIBUTION.search(
-                norm, max(0, speaker.start - 8), speaker.start)) or (norm[a.start : a.end].isascii() and any(
-                speaker.end <= x.start < a.start and not x.relative and x.side_for(side, outlet) not in (None, side)
-                for x in actors))):
-            a = dataclasses.replace(a, relative=_UNRESOLVED)
+    other = -1  # where the last side other than the speaker's named after the speaker starts
+    for a in actors:  # in order: the last other side before a pronoun is known when it comes
+        if a.relative == "self":
+            if (speaker.start > a.start and not trailing) or (
+                    other >= speaker.end and norm[a.start : a.end].isascii()):
+                a = dataclasses.replace(a, relative=_UNRESOLVED)
+        elif not a.relative and a.side_for(side, outlet) not in (None, side):
+            other = a.start
         out.append(a)
     return out
 
