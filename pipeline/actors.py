@@ -225,8 +225,11 @@ def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[Act
         if after_ok and after:
             return after[0]
         return None if verb.startswith("according") else (before[-1] if before else None)
+    # with no «إن/أن» after it, a side named after an event between is that event's, not the speaker
+    # («أعلنت إدارة المطار تعليق الرحلات إثر سقوط قذائف أطلقتها مليشيات حفتر»); before «إن» it is the speaker's
+    # title («المتحدث باسم غرفة عمليات تحرير سرت»)
     after = [a for a in actors if vend <= a.start < limit and tokens_between(vend, a.start) <= 12
-             and bisect.bisect_left(events, vend) == bisect.bisect_left(events, a.start)]
+             and (comp is not None or bisect.bisect_left(events, vend) == bisect.bisect_left(events, a.start))]
     # «وكانت قوات الوفاق قد أعلنت … التي ينازعها حفتر»: a subject right before the verb speaks, not a
     # side named further on in what is said
     subject = [a for a in before if tokens_between(a.end, vstart) <= 1]

@@ -290,6 +290,8 @@ def _bound_actor(tx: NormalizedText, trig: Trigger, actors: _Ordered, trigger_st
             return Binding(trig, actor, _Role.AGENT)  # «تم صد هجوم على X من قبل قوات الوفاق»: who repelled it
         return Binding(trig, actor, Role(trig.pattern.after_role))
     offensive = trig.pattern.type is not None and _GROUP[trig.pattern.type] == "offensive"
+    if offensive and lex.author_gap.match(gap.strip()):
+        return Binding(trig, actor, _Role.AGENT)  # «لهجوم من فلول ميليشيات حفتر»: from whom, before what of
     if offensive and lex.victim_before.search(gap):
         return Binding(trig, actor, _Role.OPPONENT)  # "struck positions of X", "a convoy held by X": X is struck
     if trig.pattern.type is _ClaimType.ADVANCE and lex.pursued_before.search(gap):
@@ -366,6 +368,7 @@ class _Context:
     outlet: Side | None = None  # the side the outlet writes for, if it has a convention
     media_voice: bool = False  # the speaker is media leaning to a side, not the side itself
     verb_starts: list[int] = dataclasses.field(default_factory=list)  # where the text's speech verbs start
+    trigger_starts: list[int] = dataclasses.field(default_factory=list)  # where the sentence's triggers start
     memo: dict = dataclasses.field(default_factory=dict, compare=False)  # per-sentence answers (see pick)
 
 
@@ -397,6 +400,20 @@ SCARE_QUOTE_WORDS = 4
 _JOINED_ACTORS = re.compile(r"(?:\s+[^\s,،.;:]+){0,2}?\s*(?:and\s+)?")
 
 
+def _closed_relative(norm: str, lex: Lexicon, lo: int, hi: int) -> bool:
+    """A relative pronoun opens a clause in norm[lo:hi] ("where" and «حيث» open an adverbial one, which
+    goes on after an aside: "where GNA forces, backed by drones, seized X")."""
+    m = lex.relative_word.search(norm, lo, hi)
+    return m is not None and m.group() not in _WHERE
+
+
+_WHERE = frozenset({"where", "حيث"})
+
+
+#: Words after a side joined to a struck one within which a trigger makes it that trigger's subject instead.
+JOINED_SUBJECT_TOKENS = 2
+
+
 def _coordinated_victim(ctx: _Context, a: ActorMention) -> bool:
     """The actor is joined by "and" to the one before it, which was named as a target ("struck gatherings of
     the militias and Syrian mercenaries", «تجمعات للميليشيات الإرهابية والمرتزقة السوريين»)."""
@@ -406,18 +423,24 @@ def _coordinated_victim(ctx: _Context, a: ActorMention) -> bool:
         return False
     prev = ctx.actors[k - 1]
     norm = ctx.tx.norm
+    t = bisect.bisect_left(ctx.trigger_starts, a.end)
+    if t < len(ctx.trigger_starts) and ctx.tx.tokens_between(a.end, ctx.trigger_starts[t]) <= JOINED_SUBJECT_TOKENS:
+        return False  # "positions of Haftar's fighters and GNA units then stormed X": the subject of its own verb
     gap = _JOINED_ACTORS.fullmatch(norm, prev.end, a.start)
     if gap is None or not (norm.startswith("و", a.start) or norm[prev.end : a.start].rstrip().endswith("and")):
         return False
     return ctx.scans.actor_facts(prev, ctx.lex)[1]
 
 
-def _quoted_army(norm: str, sent: tuple[int, int], actors: list[ActorMention], speaker: ActorMention
-                 ) -> list[ActorMention]:
+def _quoted_army(norm: str, sent: tuple[int, int], actors: list[ActorMention], speaker: ActorMention,
+                 side: Side, outlet: Side | None) -> list[ActorMention]:
     """A bare "army" inside a side's quoted words is that side's own, whatever the outlet calls "the army"
-    (Anadolu quoting al-Mismari: «القوات المسلحة صدت هجوما»)."""
+    (Anadolu quoting al-Mismari: «القوات المسلحة صدت هجوما»), unless another side is named between the speaker
+    and the quote ("Gnounou said…, while al-Mismari said: «…»": whose quote is it?)."""
     if speaker.side is None or not any(a.by_outlet for a in actors):
         return actors
+    others = [a.start for a in actors if not a.by_outlet and not a.relative and a.start > speaker.start
+              and a.side_for(side, outlet) not in (None, speaker.side)]
     quotes = [q.span() for q in _QUOTE.finditer(norm, *sent) if len(q.group().split()) > SCARE_QUOTE_WORDS]
     if not quotes:
         return actors
@@ -426,8 +449,11 @@ def _quoted_army(norm: str, sent: tuple[int, int], actors: list[ActorMention], s
     def quoted(pos: int) -> bool:
         k = bisect.bisect_right(starts, pos) - 1
         return k >= 0 and pos < quotes[k][1]
+    def own(pos: int) -> bool:  # no other side named between the speaker and the quote holding pos
+        k = bisect.bisect_right(starts, pos) - 1
+        return not others or bisect.bisect_left(others, starts[k]) == 0
     return [dataclasses.replace(a, side=speaker.side, by_outlet=False)
-            if a.by_outlet and a.start > speaker.start and quoted(a.start) else a for a in actors]
+            if a.by_outlet and a.start > speaker.start and quoted(a.start) and own(a.start) else a for a in actors]
 
 
 def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
@@ -658,7 +684,7 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             return None  # '"Haftar's militias collapsed," he said, adding that forces advanced…': another statement
         if a.start >= trig.end and ctx.lex.relative_word.search(ctx.tx.norm, max(trig.end, a.start - 120), a.start):
             return None  # "seized the positions which the militias had held": the side of another clause
-        if (a.end <= trig.start and ctx.lex.relative_word.search(ctx.tx.norm, max(ctx.sent[0], a.start - 40), a.start)
+        if (a.end <= trig.start and _closed_relative(ctx.tx.norm, ctx.lex, max(ctx.sent[0], a.start - 40), a.start)
                 and _punct_between(ctx.tx.norm, a.end, trig.start)):
             return None  # «المواقع التي كانت تتمركز فيها المليشيات، كما أحكمت سيطرتها»: a closed relative clause's
         if a.start >= trig.end and ctx.lex.operator_before.search(ctx.tx.norm, max(trig.end, a.start - 30), a.start):
@@ -721,7 +747,9 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     if ctx.speaker is not None and not ctx.media_voice and not (group == "offensive" and _victims_report(ctx)):
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side, unless
         # it is worded as a side words its own ("the units redeployed", «أعادت تمركزها»).
-        enemy = kind is _ClaimType.WITHDRAWAL and not ctx.lex.own_retreat.search(ctx.tx.norm, trig.start, trig.end)
+        enemy = kind is _ClaimType.WITHDRAWAL and (
+            not ctx.lex.own_retreat.search(ctx.tx.norm, trig.start, trig.end)
+            or ctx.lex.coerced_before.search(ctx.tx.norm, max(ctx.sent[0], trig.start - 60), trig.start) is not None)
         return (ctx.speaker.opponent if enemy else ctx.speaker), _Evidence.SPEAKER
     return None, _Evidence.NONE
 
@@ -862,6 +890,12 @@ def _continues_list(tx: NormalizedText, prev_end: int, start: int, surface: str,
     return bool(continuation.match(tail)) or (n <= 2 * LIST_TOKENS and gap.lstrip().startswith(("و", "and ")))
 
 
+#: What makes the trigger after a repel the attempt it repelled ("an attempt by X to advance", «محاولة تقدم»).
+_ATTEMPT = re.compile(r"attempt|محاول")
+#: An attack named as a noun ("repelled on Sunday an attack by X on Y"): what a repel before it repelled.
+_ATTACK_NOUN = re.compile(r"(?:an?\s+|the\s+)?(?:attacks?|assaults?|offensives?|incursions?)|(?:ال)?(?:هجوم|هجوما|هجمات)")
+#: A sequence between two predicates: the second is another event.
+_THEN = re.compile(r"(?<!\w)(?:then|and|ثم|وثم)(?!\w)")
 #: Words up to which a repel before an attempted advance or attack covers its place ("repelled an attempt by the
 #: militias to advance on X", «صدت محاولة الميليشيات التقدم نحو X»).
 REPEL_REACH = 6
@@ -878,8 +912,11 @@ def _with_repel(tx: NormalizedText, triggers: list[Trigger], starts: list[int], 
         return [t]
     r = triggers[j - 1]
     if (r.pattern.type is _ClaimType.REPELLED and r.start >= prev_end
-            and tx.tokens_between(r.end, t.start) <= REPEL_REACH):
-        return [r, t]
+            and tx.tokens_between(r.end, t.start) <= REPEL_REACH
+            and (_ATTEMPT.search(tx.norm, r.start, t.start) or _ATTACK_NOUN.fullmatch(tx.norm, t.start, t.end))
+            and not _conjoined(tx.norm, t)
+            and not _THEN.search(tx.norm, r.end, t.start)):
+        return [r, t]  # not "repelled the attack and advanced on X", «صدت الهجوم ثم هاجمت»
     return [t]
 
 
@@ -1135,7 +1172,9 @@ def _is_failed(tx: NormalizedText, trig: Trigger, clause: tuple[int, int], lex: 
     return scans.may(lex.failed_after, *clause) and bool(search(lex.failed_after, tx.norm, trig.end, clause[1]))
 
 
-def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str], scans: _Scans) -> bool:
+def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str], scans: _Scans, until: int) -> bool:
+    """The trigger is meant, not done: a purpose, a goal, a modal or future word before it, or "is a matter of
+    time" after it (before `until`, where the next trigger starts)."""
     surface = tx.norm[trig.start : trig.end]
     key = ("purpose", surface, trig.pattern.id)  # a dense text repeats its trigger words
     purpose = scans.memo.get(key)
@@ -1151,8 +1190,12 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     if prev and prev[-1] == _UNTIL and lex.goal_until.match(surface):
         return True  # «مواصلة العملية حتى السيطرة على سرت»: where it is to end, not where it ended
-    if scans.in_text(lex.modal_after) and lex.modal_after.match(tx.norm, trig.end):
+    if scans.in_text(lex.modal_after) and lex.modal_after.match(tx.norm, trig.end, until):
         return True  # "the liberation of Tarhuna is only a matter of time"
+    for k in range(len(prev) - 1, -1, -1):
+        if prev[k] in lex.modal_stop:
+            prev = prev[k + 1 :]  # «ستواصل التقدم بعد أن سيطرت على X»: the future is another clause's
+            break
     # (a fullmatch is a match)
     if not scans.in_joined(lex.modal) or scans.any_word(lex.modal, prev, full=False):
         return scans.in_joined(lex.modal)
@@ -1328,7 +1371,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             s_actors = _antecedents(tx.norm, s_actors, speech.speaker)
         elif speech.speaker is not None:
             s_actors = _unspoken_pronouns(tx.norm, s_actors, speech.speaker, speaker_side, outlet_side)
-            s_actors = _quoted_army(tx.norm, sent, s_actors, speech.speaker)
+            s_actors = _quoted_army(tx.norm, sent, s_actors, speech.speaker, speaker_side, outlet_side)
         s_mentions = _between(mentions, mention_starts, sentence.start, sentence.end)
         s_absolute = _between(dates, date_starts, *sent)
         before_sentence, reference = reference, next(
@@ -1350,7 +1393,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
             binding = _bound_actor(tx, t, ordered, s_trigger_starts, lex, scans, report_starts)
             if binding is not None:
                 bound[t] = binding
-        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, scans, outlet_side, media_voice, verb_starts)
+        ctx = _Context(tx, sent, s_actors, bound, speech, speaker_side, lex, scans, outlet_side, media_voice, verb_starts,
+                       s_trigger_starts)
         for clause in _clauses(tx, sentence.start, sentence.end, s_mentions, lex):
             targets = _targets(tx, clause, s_mentions, ordered, lex, scans)
             if not targets:
@@ -1379,7 +1423,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                     continue  # "a cell plotting to carry out an attack": nothing happened, and not by its captors
                 if kind is _ClaimType.CONTROL and _is_failed(tx, trig, clause, lex, prev, scans):
                     kind = _ClaimType.ATTACK  # "stormed it twice without managing to take it": an attempt
-                if _is_intent(tx, trig, lex, prev, scans):
+                if _is_intent(tx, trig, lex, prev, scans,
+                              c_triggers[k + 1].start if k + 1 < len(c_triggers) else sent[1]):
                     if kind not in _INTENT_OK:
                         continue
                     kind = _ClaimType.ATTACK

@@ -157,6 +157,8 @@ class Lexicon:
     victim_before: re.Pattern[str]
     pursued_before: re.Pattern[str]
     own_retreat: re.Pattern[str]
+    coerced_before: re.Pattern[str]
+    modal_stop: frozenset[str]
     victim_after: re.Pattern[str]
     target_after: re.Pattern[str]
     goal_before: re.Pattern[str]
@@ -322,6 +324,8 @@ def load_lexicon() -> Lexicon:
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         pursued_before=re.compile(normalize_pattern(claims["roles"]["pursued_before"])),
         own_retreat=re.compile(normalize_pattern(claims["roles"]["own_retreat"])),
+        coerced_before=re.compile(normalize_pattern(claims["roles"]["coerced_before"])),
+        modal_stop=frozenset(normalize_pattern(w).lower() for w in modal["stop_words"]),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
         target_after=re.compile(normalize_pattern(claims["roles"]["target_after"])),
         goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),

@@ -5,7 +5,7 @@ import datetime as dt
 from pipeline.claims import extract
 from pipeline.models import Article, ClaimType, Side
 
-TARHUNA, AIN_ZARA = "mihwar:tarhuna", "mihwar:ain_zara"
+TARHUNA, AIN_ZARA, YARMOUK = "mihwar:tarhuna", "mihwar:ain_zara", "mihwar:yarmouk_camp"
 PUBLISHED = dt.date(2020, 5, 7)
 
 
@@ -315,7 +315,7 @@ def test_under_the_control_of_is_a_state_not_a_purpose():
 
 
 def test_a_bare_army_in_a_sides_quoted_words_is_that_sides_own():
-    text = "وقال أحمد المسماري إن قواته أكدت أن «القوات المسلحة صدت هجوما على ترهونة من عدة محاور»."
+    text = "وقال أحمد المسماري في مؤتمر صحفي إن «القوات المسلحة صدت هجوما على ترهونة من عدة محاور»."
     assert (Side.LNA, ClaimType.REPELLED) in at(text, TARHUNA, "الأناضول")
     assert (Side.GNA, ClaimType.REPELLED) not in at(text, TARHUNA, "الأناضول")
 
@@ -452,3 +452,56 @@ def test_positions_of_groups_of_a_side_were_struck():
     text = ("نفذت مقاتلات السلاح الجوي التابع للقيادة العامة للقوات المسلحة العربية الليبية، فجر اليوم الجمعة، غارات "
             "استهدفت تمركزات مجموعات الحشد الميليشياوي والعصابات الإرهابية داخل مدينة ترهونة.")
     assert (Side.GNA, ClaimType.STRIKE) not in at(text, TARHUNA, "شعبة الإعلام الحربي")
+
+
+def test_a_quote_in_a_sentence_with_two_speakers_is_not_given_to_the_first():
+    text = ("وقال المتحدث باسم قوات الوفاق محمد قنونو إن قواته صدت الهجوم، فيما قال المسماري في مؤتمر صحفي: "
+            "«القوات المسلحة سيطرت على منطقة صلاح الدين بالكامل وتتقدم نحو وسط المدينة».")
+    assert (Side.GNA, ClaimType.CONTROL) not in at(text, SALAH_AL_DIN, "العربية.نت")
+
+
+def test_a_repel_and_a_later_advance_are_two_events():
+    assert (Side.GNA, ClaimType.REPELLED) not in at("صدت قوات الوفاق الهجوم وتقدمت نحو منطقة ترهونة.", TARHUNA)
+    assert (Side.GNA, ClaimType.REPELLED) not in at(
+        "GNA forces repelled the assault and advanced on Tarhuna.", TARHUNA)
+
+
+def test_a_side_made_to_reposition_is_the_enemy():
+    text = "وأجبرت الضربات الجوية الدقيقة المجموعات المعتدية على إعادة التمركز خارج مدينة ترهونة."
+    assert (Side.GNA, ClaimType.WITHDRAWAL) not in at(text, TARHUNA, "المركز الإعلامي لعملية بركان الغضب")
+
+
+def test_a_joined_side_that_acts_itself_is_not_struck():
+    text = "Drones hit positions of Haftar's fighters and GNA units then stormed Tarhuna."
+    assert (Side.LNA, ClaimType.ATTACK) not in at(text, TARHUNA)
+
+
+def test_an_attack_from_the_remnants_of_a_side_is_that_sides():
+    text = "وتعرضت مواقع قوات الوفاق في ترهونة لهجوم من فلول ميليشيات حفتر."
+    assert (Side.GNA, ClaimType.ATTACK) not in at(text, TARHUNA)
+    assert (Side.GNA, ClaimType.ATTACK) not in at("وتعرضت قوات الوفاق لهجوم من قوات حفتر في ترهونة.", TARHUNA)
+
+
+def test_near_and_after_do_not_make_an_intent():
+    assert (Side.GNA, ClaimType.CONTROL) in at("GNA forces seized the Yarmouk camp, which is near Tarhuna, on "
+                                               "Wednesday.", YARMOUK)
+    text = "وقال قنونو إن قواتنا ستواصل التقدم بعد أن سيطرت على مدينة ترهونة."
+    assert (Side.GNA, ClaimType.CONTROL) in at(text, TARHUNA)
+    text = "GNA forces entered Tarhuna on Friday, and the capture of Bani Walid is a matter of time, Gnounou said."
+    assert (Side.GNA, ClaimType.CONTROL) in at(text, TARHUNA)
+
+
+def test_a_speaker_whose_title_names_an_operation_still_speaks():
+    text = ("وقال المتحدث باسم غرفة عمليات تحرير سرت والجفرة التابعة لحكومة الوفاق إن قواتنا سيطرت على منطقة "
+            "الوشكة.")
+    assert at(text, WISHKA) == {(Side.GNA, ClaimType.CONTROL)}
+
+
+def test_where_with_an_aside_keeps_its_subject():
+    text = "Fighting raged south of Tripoli, where GNA forces, backed by drones, seized Tarhuna on Wednesday."
+    assert (Side.GNA, ClaimType.CONTROL) in at(text, TARHUNA)
+
+
+def test_moving_equipment_is_no_withdrawal():
+    text = "Turkey is repositioning air defence systems at al-Watiya air base, a GNA source said."
+    assert {kind for _side, kind in at(text, WATIYA)} & {ClaimType.WITHDRAWAL} == set()
