@@ -380,7 +380,9 @@ def _same_actor_can(bound_kind: ClaimType | None, kind: ClaimType, subject: bool
         return True
     if _GROUP[bound_kind] == _GROUP[kind]:
         return True
-    return subject and _GROUP[bound_kind] == "offensive" and kind is _ClaimType.CONTROL
+    # ("our heroes advanced in X and repelled an attempt…": one subject, two verbs)
+    return subject and ((_GROUP[bound_kind] == "offensive" and kind is _ClaimType.CONTROL)
+                        or (bound_kind is _ClaimType.ADVANCE and kind is _ClaimType.REPELLED))
 
 
 def _evidence(actor: ActorMention, kind: Evidence) -> Evidence:
@@ -410,6 +412,8 @@ def _closed_relative(norm: str, lex: Lexicon, lo: int, hi: int) -> bool:
 _WHERE = frozenset({"where", "حيث"})
 
 
+#: "and" (or "and the") right before a side.
+_AND_END = re.compile(r"(?<!\w)and(?:\s+the)?\s*$")
 #: Words after a side joined to a struck one within which a trigger makes it that trigger's subject instead.
 JOINED_SUBJECT_TOKENS = 2
 
@@ -427,7 +431,7 @@ def _coordinated_victim(ctx: _Context, a: ActorMention) -> bool:
     if t < len(ctx.trigger_starts) and ctx.tx.tokens_between(a.end, ctx.trigger_starts[t]) <= JOINED_SUBJECT_TOKENS:
         return False  # "positions of Haftar's fighters and GNA units then stormed X": the subject of its own verb
     gap = _JOINED_ACTORS.fullmatch(norm, prev.end, a.start)
-    if gap is None or not (norm.startswith("و", a.start) or norm[prev.end : a.start].rstrip().endswith("and")):
+    if gap is None or not (norm.startswith("و", a.start) or _AND_END.search(norm, prev.end, a.start)):
         return False
     return ctx.scans.actor_facts(prev, ctx.lex)[1]
 
@@ -734,7 +738,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         for x in ctx.bound.values():
             attacker = x.actor.side_for(ctx.speaker, ctx.outlet)
             if (x.role is _Role.AGENT and attacker is not None and x.trigger.pattern.type is not None
-                    and _GROUP[x.trigger.pattern.type] == "offensive" and clause[0] <= x.trigger.start < clause[1]):
+                    and _GROUP[x.trigger.pattern.type] == "offensive" and trig.end <= x.trigger.start < clause[1]):
+                # (the attack repelled is told after the repel: "advanced in X and repelled an attempt" is not it)
                 return attacker.opponent, _evidence(x.actor, _Evidence.REPELLER)
     accused = ctx.speech.accused
     if accused is not None and accused.side is not None:

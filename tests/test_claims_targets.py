@@ -505,3 +505,21 @@ def test_where_with_an_aside_keeps_its_subject():
 def test_moving_equipment_is_no_withdrawal():
     text = "Turkey is repositioning air defence systems at al-Watiya air base, a GNA source said."
     assert {kind for _side, kind in at(text, WATIYA)} & {ClaimType.WITHDRAWAL} == set()
+
+
+def test_a_side_that_advanced_and_repelled_is_the_repeller():
+    text = ("Our forces tighten the noose on the terrorist militias, where our heroes advanced yesterday in Salah "
+            "al-Din and repelled an attempt to infiltrate towards Ain Zara.")
+    assert at(text, AIN_ZARA, "War Information Division - General Command") == {(Side.LNA, ClaimType.REPELLED)}
+
+
+def test_systems_of_a_side_were_destroyed_not_destroying():
+    text = ("وقد أسهمت ضربات سلاحنا الجوي، التي انطلقت من قاعدة الوطية، في تدمير منظومتي دفاع جوي روسيتين من طراز "
+            "بانتسير على أطراف ترهونة خلال الأيام الماضية.")
+    assert (Side.LNA, ClaimType.STRIKE) not in at(text, TARHUNA, "المركز الإعلامي لعملية بركان الغضب")
+
+
+def test_determined_to_pursue_is_an_intent():
+    text = "إن تحرير غريان ليس إلا البداية، وأبطالنا عازمون على ملاحقة المعتدين حتى ترهونة."
+    assert (Side.LNA, ClaimType.ADVANCE) not in at(text, TARHUNA, "المركز الإعلامي لعملية بركان الغضب")
+    assert (Side.GNA, ClaimType.ADVANCE) not in at(text, TARHUNA, "المركز الإعلامي لعملية بركان الغضب")
