@@ -402,14 +402,15 @@ SCARE_QUOTE_WORDS = 4
 _JOINED_ACTORS = re.compile(r"(?:\s+[^\s,،.;:]+){0,2}?\s*(?:and\s+)?")
 
 
+#: Relative words that open an adverbial clause, which goes on after an aside.
+_WHERE = frozenset({"where", "حيث"})
+
+
 def _closed_relative(norm: str, lex: Lexicon, lo: int, hi: int) -> bool:
     """A relative pronoun opens a clause in norm[lo:hi] ("where" and «حيث» open an adverbial one, which
     goes on after an aside: "where GNA forces, backed by drones, seized X")."""
     m = lex.relative_word.search(norm, lo, hi)
     return m is not None and m.group() not in _WHERE
-
-
-_WHERE = frozenset({"where", "حيث"})
 
 
 #: "and" (or "and the") right before a side.
@@ -450,14 +451,13 @@ def _quoted_army(norm: str, sent: tuple[int, int], actors: list[ActorMention], s
         return actors
     starts = [qs for qs, _qe in quotes]  # in order, not overlapping
 
-    def quoted(pos: int) -> bool:
+    def own_quote(pos: int) -> bool:
+        """pos lies in a quote with no other side named between the speaker and it."""
         k = bisect.bisect_right(starts, pos) - 1
-        return k >= 0 and pos < quotes[k][1]
-    def own(pos: int) -> bool:  # no other side named between the speaker and the quote holding pos
-        k = bisect.bisect_right(starts, pos) - 1
-        return not others or bisect.bisect_left(others, starts[k]) == 0
+        return k >= 0 and pos < quotes[k][1] and bisect.bisect_left(others, starts[k]) == 0
+
     return [dataclasses.replace(a, side=speaker.side, by_outlet=False)
-            if a.by_outlet and a.start > speaker.start and quoted(a.start) and own(a.start) else a for a in actors]
+            if a.by_outlet and a.start > speaker.start and own_quote(a.start) else a for a in actors]
 
 
 def _quoted_apart(ctx: _Context, a: int, b: int) -> bool:
@@ -526,9 +526,9 @@ def _unspoken_pronouns(norm: str, actors: list[ActorMention], speaker: ActorMent
                        outlet: Side | None) -> list[ActorMention]:
     """A third-person pronoun of forces stands for the speaker only when the speaker is named before it (or
     at the end of the statement: "its forces entered X, Gnounou said") and, in English, no other side comes
-    between them; otherwise it stands for nobody known: "its forces pulled
-    out of X, two days after the GNA announced…" (the GNA speaks later, of something else), "the GNA said
-    the fighters belonged to Wagner and that they had pulled out" ("they" are the fighters)."""
+    between them; otherwise it stands for nobody known: "its forces pulled out of X, two days after the GNA
+    announced…" (the GNA speaks later, of something else), "the GNA said the fighters belonged to Wagner
+    and that they had pulled out" ("they" are the fighters)."""
     if not any(a.relative == "self" for a in actors):
         return actors
     trailing = speaker.start > 0 and _ATTRIBUTION.search(norm, max(0, speaker.start - 8), speaker.start) is not None
