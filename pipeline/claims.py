@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from types import SimpleNamespace
+from typing import Any
 
 from gazetteer.matcher import Match, Matcher, MatchKind, default_matcher
 from gazetteer.normalize import LATIN_ARTICLES, TOKEN_RE, NormalizedText, is_arabic
@@ -422,17 +423,18 @@ JOINED_SUBJECT_TOKENS = 2
 def _coordinated_victim(ctx: _Context, a: ActorMention) -> bool:
     """The actor is joined by "and" to the one before it, which was named as a target ("struck gatherings of
     the militias and Syrian mercenaries", «تجمعات للميليشيات الإرهابية والمرتزقة السوريين»)."""
+    norm = ctx.tx.norm
+    if not (norm.startswith("و", a.start) or _AND_END.search(norm, max(0, a.start - 10), a.start)):
+        return False  # (most sides are joined to nothing: the cheap test first)
     starts = _offsets(ctx)[0]
     k = bisect.bisect_left(starts, a.start)
     if k == 0:
         return False
     prev = ctx.actors[k - 1]
-    norm = ctx.tx.norm
     t = bisect.bisect_left(ctx.trigger_starts, a.end)
     if t < len(ctx.trigger_starts) and ctx.tx.tokens_between(a.end, ctx.trigger_starts[t]) <= JOINED_SUBJECT_TOKENS:
         return False  # "positions of Haftar's fighters and GNA units then stormed X": the subject of its own verb
-    gap = _JOINED_ACTORS.fullmatch(norm, prev.end, a.start)
-    if gap is None or not (norm.startswith("و", a.start) or _AND_END.search(norm, prev.end, a.start)):
+    if _JOINED_ACTORS.fullmatch(norm, prev.end, a.start) is None:
         return False
     return ctx.scans.actor_facts(prev, ctx.lex)[1]
 
@@ -1066,7 +1068,7 @@ class _Scans:
         self._words: dict[int, tuple[set[str], set[str]] | None] = {}
         self._word_starts: dict[int, tuple[set[str], set[str]] | None] = {}
         self._may: dict[tuple[int, int, int], bool] = {}
-        self.memo: dict[tuple, bool] = {}  # other answers that depend on a word and a pattern only
+        self.memo: dict[tuple, Any] = {}  # other answers that depend on a word and a pattern only (and per-text lists)
         self._actors: dict[tuple[int, int], tuple[bool, bool]] = {}  # actor_facts, by the actor's span
 
     def starts(self, regex: re.Pattern[str], lo: int, hi: int) -> list[int]:
@@ -1195,7 +1197,7 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
     if prev and prev[-1] == _UNTIL and lex.goal_until.match(surface):
         return True  # «مواصلة العملية حتى السيطرة على سرت»: where it is to end, not where it ended
-    if scans.in_text(lex.modal_after) and lex.modal_after.match(tx.norm, trig.end, until):
+    if scans.in_text(lex.modal_after) and _modal_after(tx.norm, trig.end, until, lex, scans):
         return True  # "the liberation of Tarhuna is only a matter of time"
     for k in range(len(prev) - 1, -1, -1):
         if prev[k] in lex.modal_stop:
@@ -1209,6 +1211,25 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     # a match that starts inside it: then the whole regex is searched.
     joined = " ".join(prev)
     return bool((lex.modal if _INNER_START.search(joined) else modal_spanning(lex.modal)).search(joined))
+
+
+#: How far after a trigger, in its clause, a modal phrase makes it an intent.
+MODAL_AFTER_REACH = 80
+#: What ends the clause a modal phrase after a trigger must be in.
+_CLAUSE_END = re.compile(r"[.!?؟,،;:]")
+
+
+def _modal_after(norm: str, start: int, until: int, lex: Lexicon, scans: _Scans) -> bool:
+    """A modal phrase ("is only a matter of time", «مسألة وقت») follows within reach, before `until` and
+    in the same clause (the phrases of the text are found once, then looked up by position)."""
+    found = scans.memo.get(("modal_after",))
+    if found is None:
+        found = scans.memo[("modal_after",)] = [m.start() for m in lex.modal_after.finditer(norm)]
+    k = bisect.bisect_left(found, start)
+    if k == len(found) or found[k] - start > MODAL_AFTER_REACH:
+        return False
+    m = lex.modal_after.match(norm, found[k], until)
+    return m is not None and not _CLAUSE_END.search(norm, start, found[k])
 
 
 #: A character of a token where a match may start inside it (TOKEN_RE joins runs of letters by apostrophes).
