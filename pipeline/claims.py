@@ -52,10 +52,6 @@ AFTER_TOKENS = 6
 _ACHIEVED = re.compile(r"managed|succeeded|able|began|begun|started|continued|went|proceeded")
 #: An Arabic preposition before a control verbal noun that makes it a goal («إلى السيطرة», «نحو السيطرة»).
 _TOWARD = frozenset({"الي", "نحو"})
-#: Right before a place an English advance sets out from ("advanced from the town of X").
-_FROM_BEFORE = re.compile(
-    r"(?<!\w)from\s+(?:the\s+)?(?:(?:town|city|village|area|base|district|region|axis|front|direction|outskirts|side)"
-    r"\s+of\s+)?(?:(?:al|el)[-\s])?$")
 #: «حتى» (until): before a verbal noun of taking, a goal (lexicon goal_until).
 _UNTIL = "حتي"
 #: Verbs before it that make it a result instead («أدى إلى السيطرة», «انتهى إلى»).
@@ -403,15 +399,11 @@ SCARE_QUOTE_WORDS = 4
 _JOINED_ACTORS = re.compile(r"(?:\s+[^\s,،.;:]+){0,2}?\s*(?:and\s+)?")
 
 
-#: Relative words that open an adverbial clause, which goes on after an aside.
-_WHERE = frozenset({"where", "حيث"})
-
-
 def _closed_relative(norm: str, lex: Lexicon, lo: int, hi: int) -> bool:
     """A relative pronoun opens a clause in norm[lo:hi] ("where" and «حيث» open an adverbial one, which
     goes on after an aside: "where GNA forces, backed by drones, seized X")."""
     m = lex.relative_word.search(norm, lo, hi)
-    return m is not None and m.group() not in _WHERE
+    return m is not None and m.group() not in lex.adverbial_relatives
 
 
 #: "and" (or "and the") right before a side.
@@ -826,7 +818,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
         lead = tx.norm[max(clause[0], ms - 30) : ms]
         if may_actor and lex.actor_name.search(tx.norm, max(clause[0], ms - NAME_REACH), ms):
             named = True
-        elif not (named and k > 0 and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)):
+        elif not (named and k > 0 and _listed(tx, inside[k - 1], m)):
             named = False
         if named:
             continue
@@ -856,7 +848,7 @@ def _targets(tx: NormalizedText, clause: tuple[int, int], mentions: list[Match],
         # "Abu Grein, which is the south-eastern gate of Misrata": a place in a relative clause describes the one before
         described = k > 0 and _described(tx.norm, tx.n(inside[k - 1].end), ms, lex)
         # "بين طرابلس ومعبر راس جدير": the second of a pair of reference points is one too
-        paired = bool(out) and out[-1][1] and _list_gap(tx.norm[tx.n(inside[k - 1].end) : ms], m.surface)
+        paired = bool(out) and out[-1][1] and _listed(tx, inside[k - 1], m)
         # "the facility in southern Tripoli": a place in the city, not the city, is meant
         if m.place.kind in CITY_KINDS and may_facility and lex.facility_before.search(before):
             located.add(len(out))
@@ -989,6 +981,13 @@ def _trigger_places(tx: NormalizedText, triggers: list[Trigger], targets: list[t
     return out
 
 
+def _is_start(tx: NormalizedText, m: Match, lex: Lexicon) -> bool:
+    """The place is where an English advance sets out from ("reached the front from Al-Jufra", "from the
+    direction of X"), not where it goes."""
+    ms = tx.n(m.start)
+    return m.surface.isascii() and lex.start_before.search(tx.norm, max(0, ms - 30), ms) is not None
+
+
 def _is_goal(tx: NormalizedText, trig: Trigger, m: Match, lex: Lexicon) -> bool:
     """The place is where a movement goes ("fled to X", "تراجعت نحو X", "flown … to the X base"),
     not where it starts."""
@@ -1012,7 +1011,7 @@ def _origins(tx: NormalizedText, mentions: list[Match], lex: Lexicon) -> dict[in
     out: dict[int, bool] = {}
     before = False
     for k, m in enumerate(mentions):
-        listed = before and k > 0 and _list_gap(tx.norm[tx.n(mentions[k - 1].end) : tx.n(m.start)], m.surface)
+        listed = before and k > 0 and _listed(tx, mentions[k - 1], m)
         before = out[id(m)] = listed or _is_origin(tx, m, lex)
     return out
 
@@ -1032,6 +1031,11 @@ def _conjoined(norm: str, trig: Trigger) -> bool:
 
 
 _LIST_WORDS = frozenset({"و", "and", "or", "al", "el", "the"})  # "Sirte and Al-Jufra": the article is no word between
+
+
+def _listed(tx: NormalizedText, prev: Match | None, m: Match) -> bool:
+    """The place comes right after `prev` in a list ("Jufra and Tarhuna", «زوارة والزاوية»)."""
+    return prev is not None and _list_gap(tx.norm[tx.n(prev.end) : tx.n(m.start)], m.surface)
 
 
 def _list_gap(gap: str, next_surface: str) -> bool:
@@ -1475,14 +1479,11 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                         continue  # "south of Tripoli" is no claim on Tripoli; "fighting south of the capital" not in it
                     if ended and tx.n(m.start) < trig.start:
                         continue  # «خسارة ترهونة تنهي الهجوم»: what ended an attack is not its target
-                    if kind is _ClaimType.WITHDRAWAL and (_is_goal(tx, trig, m, lex) or (goal is not None and _list_gap(
-                            tx.norm[tx.n(goal.end) : tx.n(m.start)], m.surface))):
+                    if kind is _ClaimType.WITHDRAWAL and (_is_goal(tx, trig, m, lex) or _listed(tx, goal, m)):
                         goal = m
                         continue  # "fled to X", "تراجعت نحو X" (and "towards X and the city centre"): nothing about X
                     goal = None
-                    if kind is _ClaimType.ADVANCE and m.surface.isascii() and (_FROM_BEFORE.search(
-                            tx.norm, max(0, tx.n(m.start) - 30), tx.n(m.start)) or (start is not None and _list_gap(
-                            tx.norm[tx.n(start.end) : tx.n(m.start)], m.surface))):
+                    if kind is _ClaimType.ADVANCE and (_is_start(tx, m, lex) or _listed(tx, start, m)):
                         start = m
                         continue  # "reinforcements reached the front from Jufra and Tarhuna": where they set out
                     start = None

@@ -156,6 +156,8 @@ class Lexicon:
     author_gap: re.Pattern[str]
     victim_before: re.Pattern[str]
     pursued_before: re.Pattern[str]
+    start_before: re.Pattern[str]
+    adverbial_relatives: frozenset[str]
     own_retreat: re.Pattern[str]
     coerced_before: re.Pattern[str]
     modal_stop: frozenset[str]
@@ -323,6 +325,8 @@ def load_lexicon() -> Lexicon:
         author_gap=re.compile(normalize_pattern(claims["roles"]["author_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         pursued_before=re.compile(normalize_pattern(claims["roles"]["pursued_before"])),
+        start_before=re.compile(claims["roles"]["start_before"]),
+        adverbial_relatives=frozenset(normalize_pattern(w) for w in claims["locators"]["adverbial_relative_words"]),
         own_retreat=re.compile(normalize_pattern(claims["roles"]["own_retreat"])),
         coerced_before=re.compile(normalize_pattern(claims["roles"]["coerced_before"])),
         modal_stop=frozenset(normalize_pattern(w).lower() for w in modal["stop_words"]),
