@@ -4,8 +4,10 @@
 
 Measures pipeline.claims.extract (no bounds applied) per whitespace word, in CPU time (process_time:
 the machine is shared), best of --repeat runs, on: ordinary synthetic articles (bench.corpus, ~500
-words), a 10,000-word article without sentence punctuation (English and Arabic) and, as its control,
-the same clauses with full stops, and one sentence naming 100, 200, 400 and 800 places (with --interleave, the
+words); ordinary articles of one language run together into one 10,000-word article with no sentence
+punctuation (English and Arabic: a normal article that lost its full stops); a 10,000-word article of
+claim clauses without sentence punctuation (a claim every six words, several times an ordinary article's
+density) and, as its control, the same clauses with full stops; and one sentence naming 100, 200, 400 and 800 places (with --interleave, the
 same 100 and 800 places four a sentence as their control). Each case is
 measured right after the ordinary articles again, so the ratio compares runs made under the same load.
 `--sizes` also prints the unpunctuated cost per word at 1k, 2.5k and 10k words (flat = linear).
@@ -19,11 +21,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import time
 
 from bench.corpus import make_corpus
 from bench.hostile import make_text
 from gazetteer.matcher import default_matcher
+from gazetteer.normalize import is_arabic
 from gazetteer.records import default_places
 from pipeline.claims import extract
 from pipeline.models import Article
@@ -65,6 +69,25 @@ def interleaved(cases: dict[str, list[str]], seconds: float) -> tuple[dict[str, 
     return best, rounds
 
 
+#: What ends a sentence for pipeline.sentences (its _END), without the line breaks: removed to make one
+#: sentence of many.
+_SENTENCE_END = re.compile(r"[.!?؟…]")
+
+
+def articles_without_stops(arabic: bool, words: int = 10_000, seed: int = 7) -> str:
+    """Ordinary synthetic articles of one language run together into one text of about `words` words,
+    with every sentence end removed: an ordinary article that lost its punctuation."""
+    out: list[str] = []
+    count = 0
+    for a in make_corpus(4 * words // 500 + 10, words=500, seed=seed):
+        if count >= words:
+            break
+        if is_arabic(a.text) == arabic:
+            out.append(_SENTENCE_END.sub("", a.text).replace("\n", " "))
+            count += len(out[-1].split())
+    return " ".join(out)
+
+
 def place_sentence(n: int) -> str:
     """One Arabic sentence of clashes naming n places."""
     return place_sentences(n, n)
@@ -89,9 +112,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.interleave:
         best, rounds = interleaved({
             "ordinary articles (~500 words, 20 of them)": ordinary[:20],
-            "10k words, no full stops (English)": [make_text("unpunctuated_en", 62_000)],
+            "ordinary articles, 10k words, no stops (English)": [articles_without_stops(False)],
+            "ordinary articles, 10k words, no stops (Arabic)": [articles_without_stops(True)],
+            "claim clauses, 10k words, no stops (English)": [make_text("unpunctuated_en", 62_000)],
             "  control: same clauses with full stops": [make_text("sentences_en", 62_000)],
-            "10k words, no full stops (Arabic)": [make_text("unpunctuated_ar", 55_000)],
+            "claim clauses, 10k words, no stops (Arabic)": [make_text("unpunctuated_ar", 55_000)],
             "  control: same clauses with full stops ": [make_text("sentences_ar", 55_000)],
             "one sentence naming 100 places (8 times)": [place_sentence(100)] * 8,
             "  control: the same places 4 a sentence": [place_sentences(100, 4)] * 8,
@@ -99,18 +124,20 @@ def main(argv: list[str] | None = None) -> None:
             "  control: the same places 4 a sentence ": [place_sentences(800, 4)],
         }, args.interleave)
         base = next(iter(best.values()))
-        print(f"{'text':<44} {'µs/word':>8} {'x ordinary':>10}   (least of {rounds} rounds)")
+        print(f"{'text':<52} {'µs/word':>8} {'x ordinary':>10}   (least of {rounds} rounds)")
         for label, cost in best.items():
-            print(f"{label:<44} {cost * 1e6:>8.1f} {cost / base:>10.2f}")
+            print(f"{label:<52} {cost * 1e6:>8.1f} {cost / base:>10.2f}")
         return
 
     base = per_word(ordinary, args.repeat)
-    print(f"{'text':<44} {'µs/word':>8} {'x ordinary':>10}")
-    print(f"{'ordinary articles (~500 words)':<44} {base * 1e6:>8.1f} {1.0:>10.2f}")
+    print(f"{'text':<52} {'µs/word':>8} {'x ordinary':>10}")
+    print(f"{'ordinary articles (~500 words)':<52} {base * 1e6:>8.1f} {1.0:>10.2f}")
     cases = {
-        "10k words, no full stops (English)": make_text("unpunctuated_en", 62_000),
+        "ordinary articles run together, no stops (English)": articles_without_stops(False),
+        "ordinary articles run together, no stops (Arabic)": articles_without_stops(True),
+        "claim clauses, 10k words, no stops (English)": make_text("unpunctuated_en", 62_000),
         "  control: same clauses with full stops": make_text("sentences_en", 62_000),
-        "10k words, no full stops (Arabic)": make_text("unpunctuated_ar", 55_000),
+        "claim clauses, 10k words, no stops (Arabic)": make_text("unpunctuated_ar", 55_000),
         "  control: same clauses with full stops ": make_text("sentences_ar", 55_000),
         **{f"one sentence naming {n} places": place_sentence(n) for n in (100, 200, 400, 800)},
     }
@@ -120,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
     for label, text in cases.items():
         base_now = per_word(ordinary, args.repeat)  # the ordinary cost under the load of this moment
         cost = per_word([text], args.repeat)
-        print(f"{label + f' ({len(text.split()):,} words)':<44} {cost * 1e6:>8.1f} {cost / base_now:>10.2f}")
+        print(f"{label + f' ({len(text.split()):,} words)':<52} {cost * 1e6:>8.1f} {cost / base_now:>10.2f}")
 
 
 if __name__ == "__main__":
