@@ -14,11 +14,9 @@ from gazetteer.matcher import default_matcher
 from pipeline import __version__
 from pipeline.claims import ArticleAnalysis
 from pipeline.engine import Analysed, analyse_stream, default_workers
-from pipeline.export import BINARY_FORMATS, Format, analyses_to_frame, atomic_write, export_text, write_export_stream
 from pipeline.fetch import FetchError, fetch_url, read_url
-from pipeline.filters import Filters, apply_filters
+from pipeline.formats import BINARY_FORMATS, Format
 from pipeline.frame import CLAIM_TYPES, SIDE_LABELS
-from pipeline.geojson import export_geojson
 from pipeline.ingest import StorageFault, ingest_dask, ingest_items
 from pipeline.models import Article
 from pipeline.progress import progress_bar
@@ -89,6 +87,8 @@ def cmd_geoparse(args: argparse.Namespace) -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     """Writes the claims of the articles as GeoJSON or CSV (no database)."""
+    from pipeline.export import analyses_to_frame, export_text  # pandas: only the commands that make frames load it
+
     errors: list[str] = []
     df = analyses_to_frame(list(_analyses(args, errors)), default_matcher())
     _write_text(export_text(df, Format(args.format)), args.output)
@@ -174,6 +174,10 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Writes the stored claims, filtered, as GeoJSON, CSV, GeoPackage, GeoParquet or ACLED-style CSV."""
+    from pipeline.export import write_export_stream  # pandas: only the commands that make frames load it
+    from pipeline.filters import Filters, apply_filters
+    from pipeline.geojson import export_geojson
+
     db = db_path(args.db)
     if not db.exists():
         log.error("no database at %s (run `mihwar ingest` first)", db)
@@ -207,6 +211,8 @@ def format_for(output: str) -> Format:
 
 
 def _write_text(text: str, output: str) -> None:
+    from pipeline.export import atomic_write
+
     if output == "-":
         sys.stdout.write(text)
     else:

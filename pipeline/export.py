@@ -9,7 +9,6 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from enum import StrEnum
 from pathlib import Path
 from typing import TextIO
 
@@ -19,6 +18,7 @@ import pandas as pd
 from gazetteer.matcher import Matcher
 from pipeline.claims import ArticleAnalysis
 from pipeline.filters import Filters, apply_filters
+from pipeline.formats import BINARY_FORMATS, Format
 from pipeline.frame import CLAIM_COLUMNS, DATE_COLUMNS, NUMBER_COLUMNS, SIDE_NAMES, analyses_frame, finish_frame
 from pipeline.regions import admin1_of
 
@@ -26,18 +26,6 @@ PROPERTY_COLUMNS = [c for c in CLAIM_COLUMNS if c not in ("lat", "lon")]
 CSV_RISKY = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
-
-class Format(StrEnum):
-    """The export formats."""
-
-    GEOJSON = "geojson"
-    CSV = "csv"
-    GPKG = "gpkg"
-    PARQUET = "parquet"
-    ACLED = "acled"
-
-
-BINARY_FORMATS = frozenset({Format.GPKG, Format.PARQUET})
 
 # ACLED's event types for each claim type (README, "ACLED columns"). A control claim is "Government
 # regains territory" when the side is the GNA (the recognised government), else "Non-state actor

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from gazetteer.records import Place
 from pipeline.claims import ArticleAnalysis
 from pipeline.models import Article, Claim
+
+if TYPE_CHECKING:  # pandas is imported where a frame is built: `mihwar ingest` starts without it
+    import pandas as pd
 
 CLAIM_TYPES: tuple[str, ...] = ("control", "repelled", "advance", "attack", "clash", "strike", "withdrawal")
 SIDES: tuple[str, ...] = ("GNA", "LNA")
@@ -99,6 +101,8 @@ def claim_row(article: Article, c: Claim, place: Place, admin1: str = "") -> dic
 def analyses_frame(analyses: Iterable[ArticleAnalysis], places: dict[str, Place],
                    admin1_of: Callable[[Place], str] | None = None) -> pd.DataFrame:
     """The claims frame of analysed articles (no database); places maps place ids to records."""
+    import pandas as pd
+
     rows = []
     for an in analyses:
         for c in an.claims:
@@ -109,6 +113,8 @@ def analyses_frame(analyses: Iterable[ArticleAnalysis], places: dict[str, Place]
 
 def finish_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy with every CLAIM_COLUMNS column (missing ones empty), dates and numbers typed, in column order."""
+    import pandas as pd
+
     out = df.copy()
     for col in CLAIM_COLUMNS:
         if col not in out.columns:
@@ -136,4 +142,6 @@ def _day(value: object) -> object:
 
 def empty_claims() -> pd.DataFrame:
     """An empty claims frame with the columns and dtypes."""
+    import pandas as pd
+
     return finish_frame(pd.DataFrame(columns=list(CLAIM_COLUMNS)))

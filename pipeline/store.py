@@ -11,8 +11,7 @@ from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from enum import StrEnum
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from gazetteer.matcher import MATCHER_VERSION, Matcher
 from pipeline.claims import ArticleAnalysis
@@ -28,6 +27,9 @@ from pipeline.models import Article
 from pipeline.published import TimedArticle
 from pipeline.regions import admin1_of
 from pipeline.rows import ARTICLE_ROW, CLAIM_ROW, MENTION_ROW, PLACE_ROW, ArticleRows, article_rows
+
+if TYPE_CHECKING:  # pandas is imported where a frame is read: `mihwar ingest` starts without it
+    import pandas as pd
 
 __all__ = [
     "CLAIM_COLUMNS",
@@ -549,12 +551,16 @@ def iter_articles(conn: sqlite3.Connection) -> Iterator[Article]:
 
 def load_claims_frame(conn: sqlite3.Connection) -> pd.DataFrame:
     """All stored claims with their place and article, one row a claim (columns CLAIM_COLUMNS)."""
+    import pandas as pd
+
     with sqlite_errors():
         return finish_frame(pd.read_sql_query(_claims_query(), conn))
 
 
 def iter_claims_frames(conn: sqlite3.Connection, rows: int = 20_000) -> Iterator[pd.DataFrame]:
     """The stored claims as frames of at most `rows` rows, in the order of load_claims_frame (bounded memory)."""
+    import pandas as pd
+
     with sqlite_errors():
         for chunk in pd.read_sql_query(_claims_query(), conn, chunksize=rows):
             yield finish_frame(chunk)
@@ -563,6 +569,8 @@ def iter_claims_frames(conn: sqlite3.Connection, rows: int = 20_000) -> Iterator
 @contextlib.contextmanager
 def sqlite_errors() -> Iterator[None]:
     """Re-raise the sqlite3 error that pandas wraps (a damaged or locked store), so callers catch one kind."""
+    import pandas as pd
+
     try:
         yield
     except pd.errors.DatabaseError as exc:

@@ -55,6 +55,16 @@ def test_version():
     assert proc.returncode == 0 and proc.stdout.strip() == f"mihwar {__version__}"
 
 
+def test_ingest_does_not_load_pandas(tmp_path):
+    """Storing articles needs no frame: `mihwar ingest` starts without pandas (it loads in about 0.5 s)."""
+    code = ("import sys; from pipeline.cli import main; "
+            f"rc = main(['ingest', '-', '--db', {str(tmp_path / 'm.db')!r}, '-q']); "
+            "print(rc, 'pandas' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                         input=json.dumps({"id": "a", "title": "t", "text": MISRATA}) + "\n")
+    assert out.stdout.split() == ["0", "False"], out.stderr
+
+
 def test_mihwar_db_is_honoured_by_ingest_and_export(tmp_path):
     db = tmp_path / "env.db"
     src = tmp_path / "a.jsonl"
