@@ -307,6 +307,7 @@ class Place:
     curated: bool = False
     keep_digits: set[str] = field(default_factory=set)
     pop_rank: int = 99
+    point_node: str = ""  # the OSM node the point was taken from, if it was
     _keys: set[str] | None = None
 
     def keys(self) -> set[str]:
@@ -317,9 +318,12 @@ class Place:
         return self._keys
 
     def absorb(self, sp: SourcePlace) -> None:
-        """Merge a source row into this place; the better-ranked source keeps the point."""
-        if sp.rank < self.rank:
-            self.lat, self.lon, self.rank = sp.lat, sp.lon, sp.rank
+        """Merge a source row into this place; the better-ranked source keeps the point, and a newer extract's
+        row of the OSM node the point came from moves it (the 2019 extract puts Benghazi's node 60 km
+        south-east of the city; 2025 has it in the centre)."""
+        if sp.rank < self.rank or (sp.osm_node and sp.osm_node == self.point_node):
+            self.lat, self.lon, self.rank = sp.lat, sp.lon, min(sp.rank, self.rank)
+            self.point_node = sp.osm_node
         if sp.kind_rank < self.kind_rank:
             self.kind, self.kind_rank = sp.kind, sp.kind_rank
         self.names_en += sp.names_en
@@ -340,7 +344,8 @@ class Place:
 def new_place(sp: SourcePlace) -> Place:
     """Start a merged place from its first source row; the id follows the source."""
     pid = f"gn:{sp.gnid}" if sp.gnid and sp.rank <= RANK["wof"] else sp.src_id
-    place = Place(id=pid, rank=sp.rank, lat=sp.lat, lon=sp.lon, kind=sp.kind, kind_rank=sp.kind_rank)
+    place = Place(id=pid, rank=sp.rank, lat=sp.lat, lon=sp.lon, kind=sp.kind, kind_rank=sp.kind_rank,
+                  point_node=sp.osm_node)
     place.absorb(sp)
     place.sources = [sp.src_id]
     return place

@@ -246,12 +246,16 @@ class Matcher:
     # ---- index -------------------------------------------------------------
     def _build(self) -> None:
         table: dict[tuple[str, ...], dict[str, _Entry]] = defaultdict(dict)
+        # a word that says what kind of place follows («مدينة», "district") names none: "المدينة" is "the city"
+        cues = _load_cues()
+        cue_words = {name_key(w) for w in (*cues["cue_before"], *cues["cue_after"])}
         for place in self.places:
             ambiguous_keys = {name_key(a) for a in place.ambiguous_aliases}
             primary_keys = {name_key(place.name), name_key(place.name_ar)}
             for alias in (place.name, place.name_ar, *place.aliases):
                 key = name_key(alias)
-                if not key or len(key) > MAX_NAME_TOKENS or (len(key) == 1 and len(key[0]) < 3):
+                if (not key or len(key) > MAX_NAME_TOKENS or (len(key) == 1 and len(key[0]) < 3)
+                        or key in cue_words):
                     continue
                 entry = _Entry(place, alias, key in primary_keys, key in ambiguous_keys)
                 old = table[key].get(place.id)

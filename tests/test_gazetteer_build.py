@@ -43,6 +43,15 @@ def test_geonames_wof_osm_copies_merge_into_one_geonames_record(built: dict[str,
     assert tripoli["lat"] == pytest.approx(32.88743)  # GeoNames point wins over OSM
 
 
+def test_a_node_moved_in_the_newer_extract_joins_its_city(built: dict[str, dict]) -> None:
+    """The 2019 extract puts Benghazi's node 60 km south-east of the city, the 2025 one in its centre: the
+    node takes its newer point and is then one place with the GeoNames city, not a second Benghazi."""
+    benghazis = [r for r in built.values() if r["name"] == "Benghazi"]
+    assert [r["id"] for r in benghazis] == ["gn:88319"]
+    assert "osm:n1312442225" in benghazis[0]["sources"]
+    assert benghazis[0]["lat"] == pytest.approx(32.11486)
+
+
 def test_gharyan_copies_merge_and_curated_row_enriches_them(built: dict[str, dict]) -> None:
     gharyan = by_source(built, "gn:2217362")
     assert gharyan["id"] == "mihwar:gharyan"

@@ -47,6 +47,17 @@ def test_longest_name_wins():
     assert [(m.surface, m.place.id) for m in found] == [("مطار طرابلس العالمي", "mihwar:tripoli_international_airport")]
 
 
+def test_a_word_for_a_kind_of_place_names_none():
+    """«مدينة» is "city" (a village of the east is called المدينة): it introduces the place that follows."""
+    assert ids("منذ استعادة قوات الوفاق طرابلس ومدينة ترهونة مطلع يونيو") == ["gn:2210247", "mihwar:tarhuna"]
+    assert ids("دخلت القوات المدينة بعد معارك عنيفة") == []
+
+
+def test_benghazi_listed_after_ajdabiya_is_the_city():
+    """A list near Ajdabiya does not pull Benghazi to a second, misplaced record: there is one Benghazi."""
+    assert ids("توجه معظم النازحين إلى أجدابيا وبنغازي.")[1] == "gn:88319"
+
+
 def test_no_match_inside_another_word():
     assert ids("الخطة الاستراتيجية للحكومة") == []
 
