@@ -213,6 +213,7 @@ def _speaker_near(norm: str, vstart: int, vend: int, send: int, actors: list[Act
                   tokens_between: TokenCount, lex: Lexicon, events: list[int]) -> ActorMention | None:
     comp = lex.complement.search(norm, vend, send)
     limit = comp.start() if comp else send
+    actors = [a for a in actors if not lex.mute.search(norm, a.start, a.end)]  # a drone does not speak
     verb = norm[vstart:vend]
     before = [a for a in actors if a.end <= vstart and tokens_between(a.end, vstart) <= 6
               and not any(q in _after_name(norm, a, vstart) for q in '"”»')]  # a name quoted is not who speaks

@@ -738,6 +738,13 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     accused = ctx.speech.accused
     if accused is not None and accused.side is not None:
         return accused.side, _evidence(accused, _Evidence.ACCUSATION)
+    shared = _shared_subject(ctx, trig, clause)
+    if shared is not None:
+        return shared, _Evidence.SENTENCE
+    if kind is _ClaimType.ATTACK:  # «صدت قواتنا، مساء الأحد، الهجوم … على أبوقرين»: the attack is the repeller's enemy's
+        repeller = _repeller_before(ctx, trig)
+        if repeller is not None:
+            return repeller.opponent, _Evidence.REPELLER
     found = pick(*ctx.sent)
     if found is _NO_SIDE:
         return None, _Evidence.NONE
@@ -751,6 +758,33 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
             or ctx.lex.coerced_before.search(ctx.tx.norm, max(ctx.sent[0], trig.start - 60), trig.start) is not None)
         return (ctx.speaker.opponent if enemy else ctx.speaker), _Evidence.SPEAKER
     return None, _Evidence.NONE
+
+
+def _shared_subject(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> Side | None:
+    """The side of the sentence's first verb's subject, for a trigger that only a coordinator ("then",
+    «ثم») separates from its clause's start: a coordinated verb with no subject of its own shares it."""
+    if not ctx.lex.coordinated_start.match(ctx.tx.norm[clause[0] : trig.start].strip(" \t،,;؛")):
+        return None
+    first = min((b for b in ctx.bound.values() if b.trigger.start < clause[0]), key=lambda b: b.trigger.start,
+                default=None)
+    if first is None or first.role is not _Role.AGENT:
+        return None
+    if ctx.tx.norm[first.trigger.start : first.trigger.end].isascii() and first.actor.start > first.trigger.start:
+        return None  # English puts the subject first: an agent after the verb is no subject ("an attack by X")
+    return first.actor.side_for(ctx.speaker, ctx.outlet)
+
+
+def _repeller_before(ctx: _Context, trig: Trigger) -> Side | None:
+    """The side of the agent of a repel told right before the trigger (no trigger between them), whose
+    object the trigger's attack is."""
+    k = bisect.bisect_left(ctx.trigger_starts, trig.start)
+    if k == 0:
+        return None
+    before = ctx.trigger_starts[k - 1]
+    for b in ctx.bound.values():
+        if b.trigger.start == before and b.trigger.pattern.type is _ClaimType.REPELLED and b.role is _Role.AGENT:
+            return b.actor.side_for(ctx.speaker, ctx.outlet)
+    return None
 
 
 def _passive(tx: NormalizedText, trig: Trigger, lex: Lexicon) -> bool:
@@ -1199,8 +1233,10 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     if (prev and prev[-1] in _TOWARD and trig.pattern.type is _ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
-    if prev and prev[-1] == _UNTIL and lex.goal_until.match(surface):
-        return True  # «مواصلة العملية حتى السيطرة على سرت»: where it is to end, not where it ended
+    if prev and (prev[-1] == _UNTIL or prev[-1] in lex.operation_before or (
+            len(prev) > 1 and prev[-1] in lex.operation_word and prev[-2] in lex.operation_started)
+            ) and lex.goal_until.match(surface):
+        return True  # «حتى السيطرة على سرت», «معركة تحرير طرابلس», «بدء عملية استعادة سرت»: its goal, not done
     if scans.in_text(lex.modal_after) and _modal_after(tx.norm, trig.end, until, lex, scans):
         return True  # "the liberation of Tarhuna is only a matter of time"
     for k in range(len(prev) - 1, -1, -1):
@@ -1333,6 +1369,12 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
+def _in_actor(trig: Trigger, actors: list[ActorMention], starts: list[int]) -> bool:
+    """The trigger is a word of an actor's name («قوة حماية وتأمين سرت», "Operation Volcano of Rage")."""
+    k = bisect.bisect_right(starts, trig.start) - 1
+    return k >= 0 and actors[k].end > trig.start
+
+
 def _between(items: list, starts: list[int], lo: int, hi: int) -> list:
     """The items (sorted by start) whose start lies in [lo, hi)."""
     return items[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
@@ -1370,6 +1412,7 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
         s, e = tx.n(m.start), tx.n(m.end)
         covered[s:e] = b"\x01" * (e - s)
     triggers = find_triggers(tx.norm, lex, with_places, covered, tx.token_spans)  # a claim needs a place in its sentence
+    triggers = [t for t in triggers if not _in_actor(t, actors, actor_starts)]  # «غرفة عمليات تحرير سرت» is a name
     trigger_starts = [t.start for t in triggers]
     dateline_n = tx.n(dateline)
     anchored = find_anchored(tx.norm)
@@ -1440,8 +1483,8 @@ def extract(article: Article, matcher: Matcher | None = None, lex: Lexicon | Non
                 prev = tx.prev_tokens(trig.start, prev_window, clause[0])
                 if _is_negated(prev, lex) or _is_denied(tx, trig, sent, lex, scans):
                     continue
-                if _is_hypothetical(tx, trig, clause, lex, scans):
-                    continue
+                if (prev and prev[-1] in lex.any_before) or _is_hypothetical(tx, trig, clause, lex, scans):
+                    continue  # "any attack on X would…", «أي هجوم»: no particular event; a warning, a condition
                 if kind in (_ClaimType.CONTROL, _ClaimType.REPELLED) and (
                         scans.starts(lex.background_state, *clause)
                         or (scans.may(lex.relative, *clause)

@@ -137,6 +137,7 @@ class Lexicon:
     deny_end: re.Pattern[str]
     complement: re.Pattern[str]
     back_subjects: frozenset[str]
+    mute: re.Pattern[str]  # names of machines: an actor so named never speaks
     patterns: tuple[ClaimPattern, ...]
     modal: re.Pattern[str]
     hypothetical: re.Pattern[str]
@@ -156,11 +157,16 @@ class Lexicon:
     author_gap: re.Pattern[str]
     victim_before: re.Pattern[str]
     pursued_before: re.Pattern[str]
+    coordinated_start: re.Pattern[str]
     start_before: re.Pattern[str]
     adverbial_relatives: frozenset[str]
     own_retreat: re.Pattern[str]
     coerced_before: re.Pattern[str]
     modal_stop: frozenset[str]
+    any_before: frozenset[str]
+    operation_before: frozenset[str]
+    operation_started: frozenset[str]
+    operation_word: frozenset[str]
     victim_after: re.Pattern[str]
     target_after: re.Pattern[str]
     goal_before: re.Pattern[str]
@@ -306,6 +312,7 @@ def load_lexicon() -> Lexicon:
         deny_end=_alternation(speech["deny_end"]),
         complement=_alternation(speech["complement"]),
         back_subjects=frozenset(speech["back_subjects"]),
+        mute=re.compile(normalize_pattern(speech["mute"]), re.IGNORECASE),
         patterns=patterns,
         modal=re.compile(MODAL_PREFIX + normalize_pattern(modal["regex"])),
         hypothetical=re.compile(rf"(?<!\w){normalize_pattern(modal['hypothetical'])}(?!\w)"),
@@ -325,11 +332,16 @@ def load_lexicon() -> Lexicon:
         author_gap=re.compile(normalize_pattern(claims["roles"]["author_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         pursued_before=re.compile(normalize_pattern(claims["roles"]["pursued_before"])),
+        coordinated_start=re.compile(normalize_pattern(claims["roles"]["coordinated_start"]), re.IGNORECASE),
         start_before=re.compile(claims["roles"]["start_before"]),
         adverbial_relatives=frozenset(normalize_pattern(w) for w in claims["locators"]["adverbial_relative_words"]),
         own_retreat=re.compile(normalize_pattern(claims["roles"]["own_retreat"])),
         coerced_before=re.compile(normalize_pattern(claims["roles"]["coerced_before"])),
         modal_stop=frozenset(normalize_pattern(w).lower() for w in modal["stop_words"]),
+        any_before=frozenset(normalize_pattern(w).lower() for w in modal["any_before"]),
+        operation_before=frozenset(normalize_pattern(w).lower() for w in modal["operation_before"]),
+        operation_started=frozenset(normalize_pattern(w).lower() for w in modal["operation_started_before"]),
+        operation_word=frozenset(normalize_pattern(w).lower() for w in modal["operation_word"]),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
         target_after=re.compile(normalize_pattern(claims["roles"]["target_after"])),
         goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),

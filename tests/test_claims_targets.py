@@ -523,3 +523,58 @@ def test_determined_to_pursue_is_an_intent():
     text = "إن تحرير غريان ليس إلا البداية، وأبطالنا عازمون على ملاحقة المعتدين حتى ترهونة."
     assert (Side.LNA, ClaimType.ADVANCE) not in at(text, TARHUNA, "المركز الإعلامي لعملية بركان الغضب")
     assert (Side.GNA, ClaimType.ADVANCE) not in at(text, TARHUNA, "المركز الإعلامي لعملية بركان الغضب")
+
+
+KHALLAT_FURJAN, WADI_RABIE, QASR_BIN_GHASHIR = ("mihwar:khallat_al_furjan", "mihwar:wadi_al_rabie",
+                                               "mihwar:qasr_bin_ghashir")
+
+
+def test_a_verb_after_then_shares_the_subject_of_the_first_verb():
+    """"X repelled an attack by Y on A, then advanced on B": X advanced, not Y, the side named nearest."""
+    text = ("On Monday our forces repelled an attack launched by Haftar's militias on Ain Zara, "
+            "then advanced towards Khallat al-Furjan.")
+    assert at(text, KHALLAT_FURJAN, source="Volcano of Rage media office") == {(Side.GNA, ClaimType.ADVANCE)}
+    text = "دخلت قواتنا بلدة أبوقرين بعد أن أجبرت مليشيات حفتر على الانسحاب منها، ثم طاردت فلولهم حتى الوشكة."
+    assert at(text, WISHKA, source="المكتب الإعلامي لعملية بركان الغضب") == {(Side.GNA, ClaimType.ADVANCE)}
+
+
+def test_a_verb_with_its_own_subject_after_then_keeps_it():
+    text = "GNA forces shelled Qasr bin Ghashir, then Haftar's forces withdrew from Wadi al-Rabie."
+    assert at(text, WADI_RABIE) == {(Side.LNA, ClaimType.WITHDRAWAL)}
+
+
+def test_an_attack_a_side_repelled_is_its_enemys():
+    """«صدت قواتنا، ليل الأربعاء، الهجوم الأخير على X»: LNA media repelled it, so the GNA attacked X."""
+    text = "صدت وحداتنا، ليل أمس الأربعاء، الهجوم الأخير من نوعه على منطقة أبوقرين."
+    assert at(text, ABU_GRAIN, source="شعبة الإعلام الحربي") == {(Side.GNA, ClaimType.ATTACK)}
+
+
+def test_any_attack_is_no_event():
+    assert at("Analysts say any attack on Sirte would need air cover, while Haftar's forces dig in.", SIRTE) == set()
+    assert at("ويرى محللون أن أي هجوم على سرت يحتاج إلى غطاء جوي، بينما تتحصن قوات حفتر في محيطها.", SIRTE) == set()
+
+
+def test_an_operation_named_for_its_goal_takes_nothing():
+    """«معركة تحرير طرابلس» is what Haftar's forces set out to do: an attack on Tripoli, not its capture."""
+    assert at("أطلقت قوات حفتر في أبريل معركة تحرير طرابلس.", TRIPOLI) == {(Side.LNA, ClaimType.ATTACK)}
+    assert at("أكدت قوات الوفاق جاهزيتها لبدء عملية استعادة سرت.", SIRTE) <= {(Side.GNA, ClaimType.ATTACK)}
+
+
+def test_a_word_of_a_units_name_is_no_trigger():
+    """The Sirte Protection and Security Force is a GNA unit; "protect and secure" in its name holds nothing."""
+    assert at("وقال آمر غرفة عمليات تحرير سرت والجفرة إن قواته في حالة تأهب.", SIRTE) == set()
+    assert at("قوة حماية وتأمين سرت والجفرة | المكتب الإعلامي", JUFRA,
+              source="المكتب الإعلامي لعملية بركان الغضب") == set()
+
+
+def test_a_drone_named_in_a_statement_does_not_speak():
+    """«بحسب البيان، طائرة تركية مسيرة»: the statement speaks, so «وحداتنا» after it stay the outlet's side."""
+    text = ("كما أسقطت الدفاعات الجوية، بحسب البيان، طائرة تركية مسيرة فوق ترهونة. "
+            "وأكدت الشعبة أن وحداتنا صدت هجوما للميليشيات في محور عين زارة.")
+    assert (Side.LNA, ClaimType.REPELLED) in at(text, AIN_ZARA, source="شعبة الإعلام الحربي")
+    assert (Side.GNA, ClaimType.REPELLED) not in at(text, AIN_ZARA, source="شعبة الإعلام الحربي")
+
+
+def test_a_checkpoint_of_a_side_was_struck():
+    assert at("A drone struck a checkpoint of the LNA near Tarhuna on Saturday.", TARHUNA) == {
+        (Side.GNA, ClaimType.STRIKE)}
