@@ -578,3 +578,10 @@ def test_a_drone_named_in_a_statement_does_not_speak():
 def test_a_checkpoint_of_a_side_was_struck():
     assert at("A drone struck a checkpoint of the LNA near Tarhuna on Saturday.", TARHUNA) == {
         (Side.GNA, ClaimType.STRIKE)}
+
+
+def test_the_invaders_are_the_other_side_of_whoever_speaks():
+    text = "A drone of the invaders struck a family house in Tarhuna on Sunday."
+    assert at(text, TARHUNA, source="LNA War Information Division") == {(Side.GNA, ClaimType.STRIKE)}
+    assert at(text, TARHUNA, source="Volcano of Rage media office") == {(Side.LNA, ClaimType.STRIKE)}
+    assert at(text, TARHUNA, source="Reuters") == {(None, ClaimType.STRIKE)}
