@@ -474,16 +474,21 @@ def _offsets(ctx: _Context) -> tuple[list[int], list[int]]:
 
 #: Between a name and its bracketed short name ("Government (of National Accord) (GNA)").
 _BRACKET = re.compile(r"(?:\s+\w+){0,4}\s*\(\s*")
+#: Only "and" between two actors (the Arabic «و» is attached to the second one, inside its span).
+_AND_ONLY = re.compile(r"\s*(?:and\s+)?", re.IGNORECASE)
 
 
 def _is_source(ctx: _Context, a: ActorMention) -> bool:
     """The side is the one something is taken from or done against ("from (the control of) the GNA",
     «من أيدي X»), or the bracketed short name of one ("… Government of National Accord (GNA)")."""
-    if search(ctx.lex.source_before, ctx.tx.norm, max(0, a.start - 60), a.start):
-        return True
+    found = search(ctx.lex.source_before, ctx.tx.norm, max(0, a.start - 60), a.start)
+    if found is not None:
+        before = ctx.tx.norm[max(0, found.start() - 30) : found.start()].split()
+        return not (before and before[-1].lower() in ctx.lex.partitive_before)  # «وحدات من قواتنا»: a part of it
     k = bisect.bisect_left(_offsets(ctx)[0], a.start)  # its index: the actors are in order, one a start
-    if k > 0 and _BRACKET.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start):
-        return _is_source(ctx, ctx.actors[k - 1])
+    if k > 0 and (_BRACKET.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start)
+                  or _AND_ONLY.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start)):
+        return _is_source(ctx, ctx.actors[k - 1])  # «من قبضة مليشيات حفتر ومرتزقة فاغنر»: both lose it
     return False
 
 
@@ -750,7 +755,8 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
         return None, _Evidence.NONE
     if found is not None:
         return found[0], evidence(found, _Evidence.SENTENCE)
-    if ctx.speaker is not None and not ctx.media_voice and not (group == "offensive" and _victims_report(ctx)):
+    if (ctx.speaker is not None and not ctx.media_voice and not (group == "offensive" and _victims_report(ctx))
+            and not _points_back(ctx, trig)):
         # A side does not announce its own retreat unnamed: "the withdrawing forces" are the other side, unless
         # it is worded as a side words its own ("the units redeployed", «أعادت تمركزها»).
         enemy = kind is _ClaimType.WITHDRAWAL and (
@@ -772,6 +778,12 @@ def _shared_subject(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> Si
     if ctx.tx.norm[first.trigger.start : first.trigger.end].isascii() and first.actor.start > first.trigger.start:
         return None  # English puts the subject first: an agent after the verb is no subject ("an attack by X")
     return first.actor.side_for(ctx.speaker, ctx.outlet)
+
+
+def _points_back(ctx: _Context, trig: Trigger) -> bool:
+    """A demonstrative stands right before the trigger («هذا الهجوم», "this attack"): an event told before."""
+    prev = ctx.tx.prev_tokens(trig.start, 1, ctx.sent[0])
+    return bool(prev) and prev[-1].lower() in ctx.lex.demonstrative_before
 
 
 def _repeller_before(ctx: _Context, trig: Trigger) -> Side | None:

@@ -158,6 +158,8 @@ class Lexicon:
     victim_before: re.Pattern[str]
     pursued_before: re.Pattern[str]
     coordinated_start: re.Pattern[str]
+    partitive_before: frozenset[str]
+    demonstrative_before: frozenset[str]
     start_before: re.Pattern[str]
     adverbial_relatives: frozenset[str]
     own_retreat: re.Pattern[str]
@@ -332,6 +334,8 @@ def load_lexicon() -> Lexicon:
         author_gap=re.compile(normalize_pattern(claims["roles"]["author_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         pursued_before=re.compile(normalize_pattern(claims["roles"]["pursued_before"])),
+        demonstrative_before=frozenset(normalize_pattern(w).lower() for w in claims["roles"]["demonstrative_before"]),
+        partitive_before=frozenset(normalize_pattern(w).lower() for w in claims["roles"]["partitive_before"]),
         coordinated_start=re.compile(normalize_pattern(claims["roles"]["coordinated_start"]), re.IGNORECASE),
         start_before=re.compile(claims["roles"]["start_before"]),
         adverbial_relatives=frozenset(normalize_pattern(w) for w in claims["locators"]["adverbial_relative_words"]),

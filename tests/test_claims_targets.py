@@ -585,3 +585,18 @@ def test_the_invaders_are_the_other_side_of_whoever_speaks():
     assert at(text, TARHUNA, source="LNA War Information Division") == {(Side.GNA, ClaimType.STRIKE)}
     assert at(text, TARHUNA, source="Volcano of Rage media office") == {(Side.LNA, ClaimType.STRIKE)}
     assert at(text, TARHUNA, source="Reuters") == {(None, ClaimType.STRIKE)}
+
+
+HIRA = "mihwar:al_hira"
+
+
+def test_units_of_our_forces_are_a_part_not_a_source():
+    """«وحدات من قواتنا»: units of our forces, not something taken from them."""
+    text = "أحكمت وحدات من قواتنا المسلحة، مساء أمس، سيطرتها على منطقة الهيرة، بعد معارك مع الميليشيات الإرهابية والمرتزقة السوريين."
+    assert at(text, HIRA, source="شعبة الإعلام الحربي") == {(Side.LNA, ClaimType.CONTROL)}
+
+
+def test_this_attack_is_not_given_the_speakers_side():
+    """«ويأتي هذا الهجوم بعد…»: an attack told before; the outlet's side is no guess for it."""
+    text = "ويأتي هذا الهجوم بعد أسابيع من محاولات متكررة لاختراق الدفاعات في أبوقرين."
+    assert at(text, ABU_GRAIN, source="المكتب الإعلامي لعملية بركان الغضب") == {(None, ClaimType.ATTACK)}
