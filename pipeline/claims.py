@@ -767,36 +767,72 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
 
 
 def _shared_subject(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> Side | None:
-    """The side of the sentence's first verb's subject, for a trigger that only a coordinator ("then",
-    «ثم») separates from its clause's start: a coordinated verb with no subject of its own shares it."""
+    """The side of the subject of the last verb before, for a trigger that only a coordinator ("then", «ثم»)
+    separates from its clause's start: a coordinated verb with no subject of its own shares it. The last
+    finite verb's (an Arabic verbal noun, «الانسحاب», has the subject of the verb that governs it), else
+    the first agent's; none if a side not tied to any trigger stands between."""
+    if trig.pattern.type is _ClaimType.WITHDRAWAL:
+        return None  # "X shelled Y's convoys, then fled": who fled may be either
     if not ctx.lex.coordinated_start.match(ctx.tx.norm[clause[0] : trig.start].strip(" \t،,;؛")):
         return None
-    first = min((b for b in ctx.bound.values() if b.trigger.start < clause[0]), key=lambda b: b.trigger.start,
-                default=None)
-    if first is None or first.role is not _Role.AGENT:
+    norm = ctx.tx.norm
+    agents = [b for b in ctx.bound.values() if b.trigger.start < clause[0] and b.role is _Role.AGENT
+              # English puts the subject first: an agent after the verb is no subject ("an attack by X")
+              and not (norm[b.trigger.start : b.trigger.end].isascii() and b.actor.start > b.trigger.start)]
+    finite = [b for b in agents if not norm.startswith("ال", b.trigger.start)]
+    first = (max(finite, key=lambda b: b.trigger.start) if finite
+             else min(agents, key=lambda b: b.trigger.start, default=None))
+    if first is None:
         return None
-    if ctx.tx.norm[first.trigger.start : first.trigger.end].isascii() and first.actor.start > first.trigger.start:
-        return None  # English puts the subject first: an agent after the verb is no subject ("an attack by X")
+    bound = {id(b.actor) for b in ctx.bound.values()}
+    if first.trigger.pattern.type is _ClaimType.REPELLED:  # "repelled an attack launched by X": X is its attacker
+        attacker = _attacker_after(ctx, first.trigger, ctx.sent)
+        if attacker is not None:
+            bound.add(id(attacker))
+    actors = ctx.actors
+    between = [k for k in range(len(actors)) if first.actor.end <= actors[k].start < clause[0]]
+    accounted = set()
+    for k in between:  # bound, or joined to one that is («مليشيات حفتر», "the Kaniyat and the 9th Brigade")
+        if id(actors[k]) in bound or (k - 1 in accounted and _JOINED.fullmatch(norm, actors[k - 1].end, actors[k].start)):
+            accounted.add(k)
+    for k in reversed(between):
+        if k + 1 in accounted and _JOINED.fullmatch(norm, actors[k].end, actors[k + 1].start):
+            accounted.add(k)
+    if any(k not in accounted and actors[k].side_for(ctx.speaker, ctx.outlet) is not None for k in between):
+        return None  # "…, and Turkish drones hit back, then struck X": another subject came between
     return first.actor.side_for(ctx.speaker, ctx.outlet)
 
 
 def _points_back(ctx: _Context, trig: Trigger) -> bool:
     """A demonstrative stands right before the trigger («هذا الهجوم», "this attack"): an event told before."""
     prev = ctx.tx.prev_tokens(trig.start, 1, ctx.sent[0])
-    return bool(prev) and prev[-1].lower() in ctx.lex.demonstrative_before
+    if not prev or prev[-1].lower() not in ctx.lex.demonstrative_before:
+        return False
+    return prev[-1].isascii() or ctx.tx.norm.startswith("ال", trig.start)  # «هذا الهجوم»: a noun follows
 
 
 def _repeller_before(ctx: _Context, trig: Trigger) -> Side | None:
     """The side of the agent of a repel told right before the trigger (no trigger between them), whose
     object the trigger's attack is."""
     k = bisect.bisect_left(ctx.trigger_starts, trig.start)
-    if k == 0:
-        return None
+    if k == 0 or ctx.tx.norm.startswith(("و", "ف"), trig.start):
+        return None  # «… المجموعات الإرهابية وهاجمت»: a verb of its own, not the object
     before = ctx.trigger_starts[k - 1]
     for b in ctx.bound.values():
         if b.trigger.start == before and b.trigger.pattern.type is _ClaimType.REPELLED and b.role is _Role.AGENT:
+            if (ctx.tx.tokens_between(b.trigger.end, trig.start) > REPELLED_OBJECT_TOKENS
+                    or _COORDINATOR.search(ctx.tx.norm, b.trigger.end, trig.start)):
+                return None  # "pushed back an advance on X and launched an offensive on Y": its own attack
             return b.actor.side_for(ctx.speaker, ctx.outlet)
     return None
+
+
+#: What may join two actors into one group: nothing, "and", "and the so-called", «و» (inside the second's span).
+_JOINED = re.compile(r"\s*(?:and\s+)?(?:the\s+)?(?:so[- ]called\s+)?", re.IGNORECASE)
+#: At most this many tokens between a repel and the attack that is its object («صدت قواتنا، مساء الأحد، الهجوم»).
+REPELLED_OBJECT_TOKENS = 6
+#: A coordinator between two triggers: the second has a verb of its own.
+_COORDINATOR = re.compile(r"(?<!\w)(?:and|then|ثم)(?!\w)", re.IGNORECASE)
 
 
 def _passive(tx: NormalizedText, trig: Trigger, lex: Lexicon) -> bool:
@@ -1245,9 +1281,9 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     if (prev and prev[-1] in _TOWARD and trig.pattern.type is _ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
-    if prev and (prev[-1] == _UNTIL or prev[-1] in lex.operation_before or (
-            len(prev) > 1 and prev[-1] in lex.operation_word and prev[-2] in lex.operation_started)
-            ) and lex.goal_until.match(surface):
+    if prev and (prev[-1] == _UNTIL or (prev[-1] in lex.operation_before and not lex.operation_done.intersection(prev[-4:-1]))
+                 or (len(prev) > 1 and prev[-1] in lex.operation_word and prev[-2] in lex.operation_started)
+                 ) and lex.goal_until.match(surface):
         return True  # «حتى السيطرة على سرت», «معركة تحرير طرابلس», «بدء عملية استعادة سرت»: its goal, not done
     if scans.in_text(lex.modal_after) and _modal_after(tx.norm, trig.end, until, lex, scans):
         return True  # "the liberation of Tarhuna is only a matter of time"
@@ -1384,7 +1420,7 @@ def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def _in_actor(trig: Trigger, actors: list[ActorMention], starts: list[int]) -> bool:
     """The trigger is a word of an actor's name («قوة حماية وتأمين سرت», "Operation Volcano of Rage")."""
     k = bisect.bisect_right(starts, trig.start) - 1
-    return k >= 0 and actors[k].end > trig.start
+    return k >= 0 and actors[k].end > trig.start and not actors[k].relative  # "its artillery" still shells
 
 
 def _between(items: list, starts: list[int], lo: int, hi: int) -> list:

@@ -168,6 +168,7 @@ class Lexicon:
     any_before: frozenset[str]
     operation_before: frozenset[str]
     operation_started: frozenset[str]
+    operation_done: frozenset[str]
     operation_word: frozenset[str]
     victim_after: re.Pattern[str]
     target_after: re.Pattern[str]
@@ -344,6 +345,7 @@ def load_lexicon() -> Lexicon:
         modal_stop=frozenset(normalize_pattern(w).lower() for w in modal["stop_words"]),
         any_before=frozenset(normalize_pattern(w).lower() for w in modal["any_before"]),
         operation_before=frozenset(normalize_pattern(w).lower() for w in modal["operation_before"]),
+        operation_done=frozenset(normalize_pattern(w).lower() for w in modal["operation_done_before"]),
         operation_started=frozenset(normalize_pattern(w).lower() for w in modal["operation_started_before"]),
         operation_word=frozenset(normalize_pattern(w).lower() for w in modal["operation_word"]),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),

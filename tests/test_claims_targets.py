@@ -600,3 +600,39 @@ def test_this_attack_is_not_given_the_speakers_side():
     """«ويأتي هذا الهجوم بعد…»: an attack told before; the outlet's side is no guess for it."""
     text = "ويأتي هذا الهجوم بعد أسابيع من محاولات متكررة لاختراق الدفاعات في أبوقرين."
     assert at(text, ABU_GRAIN, source="المكتب الإعلامي لعملية بركان الغضب") == {(None, ClaimType.ATTACK)}
+
+
+GHARYAN_CITY, SALAH = "mihwar:gharyan", "mihwar:salah_al_din"
+
+
+def test_units_of_a_side_act():
+    """"Units of the LNA shelled X": units are the side acting, not what was struck (checkpoints are)."""
+    assert at("Units of the Libyan National Army shelled Ain Zara on Wednesday, residents said.", AIN_ZARA) == {
+        (Side.LNA, ClaimType.STRIKE)}
+    assert at("هاجمت دوريات الجيش الوطني تمركزات المليشيات في أبوقرين.", ABU_GRAIN) == {(Side.LNA, ClaimType.ATTACK)}
+
+
+def test_a_sides_own_attack_after_its_repel_is_its_own():
+    text = "دحرت قوات الجيش الوطني الليبي المجموعات الإرهابية وهاجمت محور أبوقرين."
+    assert at(text, ABU_GRAIN, source="شعبة الإعلام الحربي") == {(Side.LNA, ClaimType.ATTACK)}
+    assert (Side.GNA, ClaimType.ATTACK) not in at(
+        "Haftar's forces pushed back an advance on Tarhuna and launched an offensive on Gharyan.", GHARYAN_CITY)
+
+
+def test_a_subject_named_between_keeps_its_verb_after_then():
+    text = "Haftar's forces shelled Abu Salim, and Turkish drones hit back, then struck Al-Wishka."
+    assert at(text, WISHKA) == {(Side.GNA, ClaimType.STRIKE)}
+    text = "قصفت ميليشيات حفتر حي أبوسليم، وردت المسيرات التركية، ثم استهدفت تمركزات في الوشكة."
+    assert (Side.LNA, ClaimType.STRIKE) not in at(text, WISHKA)
+
+
+def test_who_fled_after_a_strike_is_not_the_striker():
+    text = "قصفت قواتنا الجوية أرتال الحشد الميليشياوي قرب الوشكة، ثم فرت من منطقة أبوقرين."
+    assert (Side.LNA, ClaimType.WITHDRAWAL) not in at(text, ABU_GRAIN, source="شعبة الإعلام الحربي")
+
+
+def test_after_that_and_a_battle_won_are_no_back_reference_nor_intent():
+    assert at("وبعد ذلك تقدمت الوحدات نحو منطقة الوشكة.", WISHKA, source="شعبة الإعلام الحربي") == {
+        (Side.LNA, ClaimType.ADVANCE)}
+    assert (Side.GNA, ClaimType.CONTROL) in at("احتفل أهالي غريان بنجاح معركة تحرير المدينة من قبضة ميليشيات حفتر.",
+                                                GHARYAN_CITY)
