@@ -474,8 +474,9 @@ def _offsets(ctx: _Context) -> tuple[list[int], list[int]]:
 
 #: Between a name and its bracketed short name ("Government (of National Accord) (GNA)").
 _BRACKET = re.compile(r"(?:\s+\w+){0,4}\s*\(\s*")
-#: Only "and" between two actors (the Arabic «و» is attached to the second one, inside its span).
-_AND_ONLY = re.compile(r"\s*(?:and\s+)?", re.IGNORECASE)
+#: What joins two actors into one group: nothing, "and", "and the so-called" (the Arabic «و» is attached to the
+#: second one, inside its span).
+_JOINED = re.compile(r"\s*(?:and\s+)?(?:the\s+)?(?:so[- ]called\s+)?", re.IGNORECASE)
 
 
 def _is_source(ctx: _Context, a: ActorMention) -> bool:
@@ -487,7 +488,7 @@ def _is_source(ctx: _Context, a: ActorMention) -> bool:
         return not (before and before[-1].lower() in ctx.lex.partitive_before)  # «وحدات من قواتنا»: a part of it
     k = bisect.bisect_left(_offsets(ctx)[0], a.start)  # its index: the actors are in order, one a start
     if k > 0 and (_BRACKET.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start)
-                  or _AND_ONLY.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start)):
+                  or _JOINED.fullmatch(ctx.tx.norm, ctx.actors[k - 1].end, a.start)):
         return _is_source(ctx, ctx.actors[k - 1])  # «من قبضة مليشيات حفتر ومرتزقة فاغنر»: both lose it
     return False
 
@@ -766,6 +767,12 @@ def _resolve_side(ctx: _Context, trig: Trigger, kind: ClaimType, clause: tuple[i
     return None, _Evidence.NONE
 
 
+#: At most this many tokens between a repel and the attack that is its object («صدت قواتنا، مساء الأحد، الهجوم»).
+REPELLED_OBJECT_TOKENS = 6
+#: A coordinator between two triggers: the second has a verb of its own.
+_COORDINATOR = re.compile(r"(?<!\w)(?:and|then|ثم)(?!\w)", re.IGNORECASE)
+
+
 def _shared_subject(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> Side | None:
     """The side of the subject of the last verb before, for a trigger that only a coordinator ("then", «ثم»)
     separates from its clause's start: a coordinated verb with no subject of its own shares it. The last
@@ -780,17 +787,17 @@ def _shared_subject(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> Si
               # English puts the subject first: an agent after the verb is no subject ("an attack by X")
               and not (norm[b.trigger.start : b.trigger.end].isascii() and b.actor.start > b.trigger.start)]
     finite = [b for b in agents if not norm.startswith("ال", b.trigger.start)]
-    first = (max(finite, key=lambda b: b.trigger.start) if finite
+    subject = (max(finite, key=lambda b: b.trigger.start) if finite
              else min(agents, key=lambda b: b.trigger.start, default=None))
-    if first is None:
+    if subject is None:
         return None
     bound = {id(b.actor) for b in ctx.bound.values()}
-    if first.trigger.pattern.type is _ClaimType.REPELLED:  # "repelled an attack launched by X": X is its attacker
-        attacker = _attacker_after(ctx, first.trigger, ctx.sent)
+    if subject.trigger.pattern.type is _ClaimType.REPELLED:  # "repelled an attack launched by X": X is its attacker
+        attacker = _attacker_after(ctx, subject.trigger, ctx.sent)
         if attacker is not None:
             bound.add(id(attacker))
     actors = ctx.actors
-    between = [k for k in range(len(actors)) if first.actor.end <= actors[k].start < clause[0]]
+    between = [k for k in range(len(actors)) if subject.actor.end <= actors[k].start < clause[0]]
     accounted = set()
     for k in between:  # bound, or joined to one that is («مليشيات حفتر», "the Kaniyat and the 9th Brigade")
         if id(actors[k]) in bound or (k - 1 in accounted and _JOINED.fullmatch(norm, actors[k - 1].end, actors[k].start)):
@@ -800,7 +807,7 @@ def _shared_subject(ctx: _Context, trig: Trigger, clause: tuple[int, int]) -> Si
             accounted.add(k)
     if any(k not in accounted and actors[k].side_for(ctx.speaker, ctx.outlet) is not None for k in between):
         return None  # "…, and Turkish drones hit back, then struck X": another subject came between
-    return first.actor.side_for(ctx.speaker, ctx.outlet)
+    return subject.actor.side_for(ctx.speaker, ctx.outlet)
 
 
 def _points_back(ctx: _Context, trig: Trigger) -> bool:
@@ -825,14 +832,6 @@ def _repeller_before(ctx: _Context, trig: Trigger) -> Side | None:
                 return None  # "pushed back an advance on X and launched an offensive on Y": its own attack
             return b.actor.side_for(ctx.speaker, ctx.outlet)
     return None
-
-
-#: What may join two actors into one group: nothing, "and", "and the so-called", «و» (inside the second's span).
-_JOINED = re.compile(r"\s*(?:and\s+)?(?:the\s+)?(?:so[- ]called\s+)?", re.IGNORECASE)
-#: At most this many tokens between a repel and the attack that is its object («صدت قواتنا، مساء الأحد، الهجوم»).
-REPELLED_OBJECT_TOKENS = 6
-#: A coordinator between two triggers: the second has a verb of its own.
-_COORDINATOR = re.compile(r"(?<!\w)(?:and|then|ثم)(?!\w)", re.IGNORECASE)
 
 
 def _passive(tx: NormalizedText, trig: Trigger, lex: Lexicon) -> bool:
@@ -1281,9 +1280,7 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     if (prev and prev[-1] in _TOWARD and trig.pattern.type is _ClaimType.CONTROL and surface.startswith("ال")
             and trig.pattern.regex.fullmatch(surface) and not _LED.intersection(prev[-4:-1])):
         return True  # «تسعى … إلى السيطرة على»: control is the goal of the sentence, not its news
-    if prev and (prev[-1] == _UNTIL or (prev[-1] in lex.operation_before and not lex.operation_done.intersection(prev[-4:-1]))
-                 or (len(prev) > 1 and prev[-1] in lex.operation_word and prev[-2] in lex.operation_started)
-                 ) and lex.goal_until.match(surface):
+    if prev and _goal_ahead(prev, lex) and lex.goal_until.match(surface):
         return True  # «حتى السيطرة على سرت», «معركة تحرير طرابلس», «بدء عملية استعادة سرت»: its goal, not done
     if scans.in_text(lex.modal_after) and _modal_after(tx.norm, trig.end, until, lex, scans):
         return True  # "the liberation of Tarhuna is only a matter of time"
@@ -1299,6 +1296,16 @@ def _is_intent(tx: NormalizedText, trig: Trigger, lex: Lexicon, prev: list[str],
     # a match that starts inside it: then the whole regex is searched.
     joined = " ".join(prev)
     return bool((lex.modal if _INNER_START.search(joined) else modal_spanning(lex.modal)).search(joined))
+
+
+def _goal_ahead(prev: list[str], lex: Lexicon) -> bool:
+    """The words before a verbal noun of taking make it a goal: «حتى», a battle not told as won or ended
+    («معركة تحرير»), or an operation that starts («بدء عملية استعادة»). `prev`: the tokens before it."""
+    if prev[-1] == _UNTIL:
+        return True
+    if prev[-1] in lex.operation_before:
+        return not lex.operation_done.intersection(prev[-4:-1])  # «بنجاح معركة تحرير المدينة»: it was won
+    return len(prev) > 1 and prev[-1] in lex.operation_word and prev[-2] in lex.operation_started
 
 
 #: How far after a trigger, in its clause, a modal phrase makes it an intent.
