@@ -239,6 +239,11 @@ def _word_regex(entries: list[str], article: bool = True) -> str:
     return "|".join(parts) or r"(?!x)x"
 
 
+def _word_set(words: list[str]) -> frozenset[str]:
+    """A word list as the normalized, lower-case tokens it is compared with."""
+    return frozenset(normalize_pattern(w).lower() for w in words)
+
+
 def _alternation(entries: list[str], article: bool = True) -> re.Pattern[str]:
     return re.compile(_word_regex(entries, article))
 
@@ -325,7 +330,7 @@ def load_lexicon() -> Lexicon:
         subject_before=re.compile(normalize_pattern(modal["subject_before"])),
         goal_until=re.compile(normalize_pattern(modal["goal_after_until"])),
         modal_after=re.compile(normalize_pattern(modal["after"])),
-        negation=frozenset(normalize_pattern(w).lower() for w in claims["negation"]["words"]),
+        negation=_word_set(claims["negation"]["words"]),
         locator=re.compile(normalize_pattern(claims["locators"]["regex"])),
         container=re.compile(normalize_pattern(claims["locators"]["container_regex"])),
         actor_name=re.compile(normalize_pattern(claims["locators"]["actor_name_regex"])),
@@ -335,19 +340,19 @@ def load_lexicon() -> Lexicon:
         author_gap=re.compile(normalize_pattern(claims["roles"]["author_gap"])),
         victim_before=re.compile(normalize_pattern(claims["roles"]["victim_before"])),
         pursued_before=re.compile(normalize_pattern(claims["roles"]["pursued_before"])),
-        demonstrative_before=frozenset(normalize_pattern(w).lower() for w in claims["roles"]["demonstrative_before"]),
-        partitive_before=frozenset(normalize_pattern(w).lower() for w in claims["roles"]["partitive_before"]),
+        demonstrative_before=_word_set(claims["roles"]["demonstrative_before"]),
+        partitive_before=_word_set(claims["roles"]["partitive_before"]),
         coordinated_start=re.compile(normalize_pattern(claims["roles"]["coordinated_start"]), re.IGNORECASE),
         start_before=re.compile(claims["roles"]["start_before"]),
         adverbial_relatives=frozenset(normalize_pattern(w) for w in claims["locators"]["adverbial_relative_words"]),
         own_retreat=re.compile(normalize_pattern(claims["roles"]["own_retreat"])),
         coerced_before=re.compile(normalize_pattern(claims["roles"]["coerced_before"])),
-        modal_stop=frozenset(normalize_pattern(w).lower() for w in modal["stop_words"]),
-        any_before=frozenset(normalize_pattern(w).lower() for w in modal["any_before"]),
-        operation_before=frozenset(normalize_pattern(w).lower() for w in modal["operation_before"]),
-        operation_done=frozenset(normalize_pattern(w).lower() for w in modal["operation_done_before"]),
-        operation_started=frozenset(normalize_pattern(w).lower() for w in modal["operation_started_before"]),
-        operation_word=frozenset(normalize_pattern(w).lower() for w in modal["operation_word"]),
+        modal_stop=_word_set(modal["stop_words"]),
+        any_before=_word_set(modal["any_before"]),
+        operation_before=_word_set(modal["operation_before"]),
+        operation_done=_word_set(modal["operation_done_before"]),
+        operation_started=_word_set(modal["operation_started_before"]),
+        operation_word=_word_set(modal["operation_word"]),
         victim_after=re.compile(normalize_pattern(claims["roles"]["victim_after"])),
         target_after=re.compile(normalize_pattern(claims["roles"]["target_after"])),
         goal_before=re.compile(normalize_pattern(claims["roles"]["goal_before"])),
